@@ -1,0 +1,343 @@
+"""CSV import (preview, then import of the valid rows) and export of customers.
+
+Every row is checked before anything is written, errors are reported per line in
+the reader's language, and importing the same file twice changes nothing: customers
+are keyed by mobile, purchases by (customer, invoice number), both unique in the
+database.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Purchase, Segment, customer_search_text
+from customers.selectors import sales_team
+from customers.services import customers_refresh_purchase_figures
+from retention_crm import dates
+from retention_crm.forms import parse_amount
+from retention_crm.phones import normalize_mobile
+
+CUSTOMERS = "customers"
+PURCHASES = "purchases"
+
+# Column name in the file (English or Persian, any case) -> our field name.
+_HEADER_ALIASES = {
+    "name": "name",
+    "نام": "name",
+    "mobile": "mobile",
+    "موبایل": "mobile",
+    "تلفن همراه": "mobile",
+    "email": "email",
+    "ایمیل": "email",
+    "company": "company",
+    "شرکت": "company",
+    "city": "city",
+    "شهر": "city",
+    "segment": "segment",
+    "بخش": "segment",
+    "owner": "owner",
+    "مسئول": "owner",
+    "language": "language",
+    "زبان": "language",
+    "notes": "notes",
+    "یادداشت": "notes",
+    "date": "date",
+    "تاریخ": "date",
+    "amount": "amount",
+    "مبلغ": "amount",
+    "invoice": "invoice",
+    "شماره فاکتور": "invoice",
+    "note": "note",
+    "توضیح": "note",
+}
+COLUMNS = {
+    CUSTOMERS: ["name", "mobile", "email", "company", "city", "segment", "owner", "language", "notes"],
+    PURCHASES: ["mobile", "date", "amount", "invoice", "note"],
+}
+REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"mobile", "date", "amount", "invoice"}}
+_LANGUAGES = {"": "fa", "fa": "fa", "فارسی": "fa", "persian": "fa", "en": "en", "english": "en", "انگلیسی": "en"}
+_LOOKUP_CHUNK = 900
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be read; nothing in it is imported."""
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    skipped: str = ""
+    cleaned: dict = field(default_factory=dict)
+
+    @property
+    def importable(self) -> bool:
+        return not self.errors and not self.skipped
+
+
+@dataclass
+class ImportPreview:
+    kind: str
+    columns: list[str]
+    rows: list[ImportRow]
+
+    @property
+    def importable_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.importable]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for row in self.rows if row.skipped and not row.errors)
+
+
+def decode_upload(raw: bytes) -> str:
+    """UTF-8 with or without the BOM that Excel writes."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvFileError(_("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving.")) from None
+
+
+def preview_import(*, kind: str, text: str) -> ImportPreview:
+    """Check every row of a customers or purchases CSV; writes nothing."""
+    columns, records = _read_records(kind, text)
+    rows = [ImportRow(line=line, values=values) for line, values in records]
+    if len(rows) > settings.PEYGIR_IMPORT_MAX_ROWS:
+        raise CsvFileError(
+            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
+            % {"count": len(rows), "max": settings.PEYGIR_IMPORT_MAX_ROWS}
+        )
+    if kind == CUSTOMERS:
+        _check_customer_rows(rows)
+    else:
+        _check_purchase_rows(rows)
+    return ImportPreview(kind=kind, columns=columns, rows=rows)
+
+
+@transaction.atomic
+def apply_import(preview: ImportPreview) -> int:
+    """Write the importable rows of a preview; returns how many were written."""
+    rows = preview.importable_rows
+    if preview.kind == CUSTOMERS:
+        _create_customers(rows)
+    else:
+        _create_purchases(rows)
+    return len(rows)
+
+
+def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    if not text.strip():
+        raise CsvFileError(_("The file is empty."))
+    first_line = text.splitlines()[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [_HEADER_ALIASES.get(cell.strip().lower(), cell.strip().lower()) for cell in next(reader)]
+    missing = REQUIRED_COLUMNS[kind] - set(header)
+    if missing:
+        raise CsvFileError(
+            _("Missing column(s): %(missing)s. The first row must name the columns: %(expected)s.")
+            % {"missing": ", ".join(sorted(missing)), "expected": ", ".join(COLUMNS[kind])}
+        )
+    known = [name for name in header if name in COLUMNS[kind]]
+    records = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS[kind]}
+        records.append((reader.line_num, values))
+    return known, records
+
+
+def _chunks(items: Iterable, size: int = _LOOKUP_CHUNK) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _existing_customers_by_mobile(mobiles: set[str]) -> dict[str, Customer]:
+    found = {}
+    for chunk in _chunks(mobiles):
+        found.update({c.mobile: c for c in Customer.objects.filter(mobile__in=chunk).only("id", "mobile")})
+    return found
+
+
+def _clean_mobile(row: ImportRow) -> str | None:
+    try:
+        return normalize_mobile(row.values.get("mobile", ""))
+    except ValidationError as error:
+        row.errors.extend(error.messages)
+        return None
+
+
+def _check_customer_rows(rows: list[ImportRow]) -> None:
+    owners = {user.get_username().lower(): user for user in sales_team()}
+    first_line_of = {}
+    for row in rows:
+        values = row.values
+        mobile = _clean_mobile(row)
+        if not values.get("name"):
+            row.errors.append(_("The name is empty."))
+        if values.get("email"):
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                row.errors.append(_("“%(value)s” is not an email address.") % {"value": values["email"]})
+        owner_name = values.get("owner", "").lower()
+        if owner_name and owner_name not in owners:
+            row.errors.append(_("No sales rep has the username “%(value)s”.") % {"value": values["owner"]})
+        language = _LANGUAGES.get(values.get("language", "").lower())
+        if language is None:
+            row.errors.append(_("Language must be fa or en."))
+        if mobile:
+            if mobile in first_line_of:
+                row.errors.append(_("Same mobile as line %(line)s.") % {"line": first_line_of[mobile]})
+            else:
+                first_line_of[mobile] = row.line
+        row.cleaned = {"mobile": mobile, "owner": owners.get(owner_name), "language": language}
+    existing = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
+    for row in rows:
+        if row.cleaned["mobile"] in existing and not row.errors:
+            row.skipped = _("Already a customer: skipped.")
+
+
+def _check_purchase_rows(rows: list[ImportRow]) -> None:
+    today = timezone.localdate()
+    first_line_of = {}
+    for row in rows:
+        values = row.values
+        mobile = _clean_mobile(row)
+        purchased_on = amount = None
+        try:
+            purchased_on = dates.parse_date(values.get("date", ""))
+            if purchased_on > today:
+                row.errors.append(_("The date %(value)s is in the future.") % {"value": values["date"]})
+        except dates.InvalidDate as error:
+            row.errors.append(error.message)
+        try:
+            amount = parse_amount(values.get("amount", ""))
+        except ValueError as error:
+            row.errors.append(str(error))
+        invoice = values.get("invoice", "")
+        if not invoice:
+            row.errors.append(_("The invoice number is empty."))
+        elif mobile:
+            key = (mobile, invoice)
+            if key in first_line_of:
+                row.errors.append(_("Same invoice as line %(line)s.") % {"line": first_line_of[key]})
+            else:
+                first_line_of[key] = row.line
+        row.cleaned = {"mobile": mobile, "purchased_on": purchased_on, "amount": amount, "invoice": invoice}
+
+    customers = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
+    for row in rows:
+        customer = customers.get(row.cleaned["mobile"])
+        row.cleaned["customer"] = customer
+        if row.cleaned["mobile"] and customer is None:
+            row.errors.append(_("No customer has the mobile %(value)s.") % {"value": row.cleaned["mobile"]})
+    known = _existing_invoices({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in rows if row.importable})
+    for row in rows:
+        if row.importable and (row.cleaned["customer"].pk, row.cleaned["invoice"]) in known:
+            row.skipped = _("Already imported: skipped.")
+
+
+def _existing_invoices(keys: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    found = set()
+    for chunk in _chunks(keys):
+        customer_ids = {customer_id for customer_id, _invoice in chunk}
+        invoices = {invoice for _customer_id, invoice in chunk}
+        found.update(
+            Purchase.objects.filter(customer_id__in=customer_ids, reference__in=invoices).values_list(
+                "customer_id", "reference"
+            )
+        )
+    return found & keys
+
+
+def _create_customers(rows: list[ImportRow]) -> None:
+    segment_names = {row.values["segment"] for row in rows if row.values.get("segment")}
+    segments = {segment.name: segment for segment in Segment.objects.filter(name__in=segment_names)}
+    for name in segment_names - segments.keys():
+        segments[name] = Segment.objects.create(name=name)
+    customers = []
+    for row in rows:
+        values = row.values
+        customer = Customer(
+            name=values["name"],
+            mobile=row.cleaned["mobile"],
+            email=values.get("email", ""),
+            company=values.get("company", ""),
+            city=values.get("city", ""),
+            segment=segments.get(values.get("segment", "")),
+            owner=row.cleaned["owner"],
+            preferred_language=row.cleaned["language"],
+            notes=values.get("notes", ""),
+            source=_("CSV import"),
+        )
+        customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
+        customers.append(customer)
+    Customer.objects.bulk_create(customers, batch_size=1000, ignore_conflicts=True)
+
+
+def _create_purchases(rows: list[ImportRow]) -> None:
+    purchases = [
+        Purchase(
+            customer=row.cleaned["customer"],
+            purchased_on=row.cleaned["purchased_on"],
+            amount=row.cleaned["amount"],
+            reference=row.cleaned["invoice"],
+            note=row.values.get("note", ""),
+        )
+        for row in rows
+    ]
+    Purchase.objects.bulk_create(purchases, batch_size=1000, ignore_conflicts=True)
+    customers_refresh_purchase_figures(customer_ids={row.cleaned["customer"].pk for row in rows})
+
+
+EXPORT_FIGURES = ["first_purchase", "last_purchase", "purchase_count", "total_spent_rial", "last_contact", "created"]
+
+
+def write_customers_csv(customers: Iterable[Customer], out) -> None:
+    """The import's columns (so an export can be edited and imported back) plus figures.
+
+    Dates are written as in the reader's calendar; the BOM lets Excel read UTF-8.
+    """
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS[CUSTOMERS] + EXPORT_FIGURES)
+    for customer in customers:
+        writer.writerow(
+            [
+                customer.name,
+                customer.mobile,
+                customer.email,
+                customer.company,
+                customer.city,
+                customer.segment.name if customer.segment else "",
+                customer.owner.get_username() if customer.owner else "",
+                customer.preferred_language,
+                customer.notes,
+                dates.input_value(customer.first_purchase_on),
+                dates.input_value(customer.last_purchase_on),
+                customer.purchase_count,
+                customer.total_spent,
+                dates.input_value(customer.last_contact_on),
+                dates.input_value(customer.created_at),
+            ]
+        )

@@ -1,0 +1,260 @@
+"""Realistic, deterministic demo data: a manager, four reps, ~300 customers, 2 years of purchases.
+
+Every row has a natural key (username, mobile, invoice number), so running it again
+adds nothing. Dates are relative to today so the demo always looks current.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer, Interaction, Purchase, Segment, customer_search_text
+from customers.services import customers_refresh_purchase_figures
+from retention_crm.roles import MANAGER_GROUP, REP_GROUP
+
+FIRST_NAMES = (
+    "علی",
+    "محمد",
+    "حسین",
+    "رضا",
+    "مهدی",
+    "امیر",
+    "سعید",
+    "حمید",
+    "مجید",
+    "بهنام",
+    "کاوه",
+    "آرش",
+    "پویا",
+    "فرهاد",
+    "کامران",
+    "مریم",
+    "زهرا",
+    "فاطمه",
+    "سارا",
+    "نگار",
+    "لیلا",
+    "شیرین",
+    "نرگس",
+    "الهام",
+    "پریسا",
+    "مینا",
+    "ترانه",
+    "آزاده",
+    "سمیرا",
+    "یاسمن",
+)
+LAST_NAMES = (
+    "احمدی",
+    "محمدی",
+    "رضایی",
+    "حسینی",
+    "کریمی",
+    "موسوی",
+    "جعفری",
+    "صادقی",
+    "رحیمی",
+    "کاظمی",
+    "نوروزی",
+    "قاسمی",
+    "طاهری",
+    "عباسی",
+    "هاشمی",
+    "مرادی",
+    "یزدانی",
+    "شریفی",
+    "نجفی",
+    "تهرانی",
+    "اصفهانی",
+    "شیرازی",
+    "فراهانی",
+    "بهرامی",
+    "سلطانی",
+)
+COMPANIES = (
+    "",
+    "",
+    "",
+    "پخش البرز",
+    "فروشگاه آفتاب",
+    "بازرگانی پارس",
+    "صنایع نوین",
+    "کافه رز",
+    "داروخانه شفا",
+    "رستوران سنتی",
+    "هتل آسمان",
+    "شرکت مهرگان",
+    "کارگاه زرین",
+    "سوپرمارکت امید",
+)
+CITIES = ("تهران", "تهران", "تهران", "اصفهان", "شیراز", "مشهد", "تبریز", "کرج", "قم", "رشت", "اهواز", "یزد")
+SEGMENTS = ("عمده‌فروشی", "خرده‌فروشی", "سازمانی", "آنلاین")
+MOBILE_PREFIXES = ("912", "913", "915", "919", "935", "936", "937", "901", "902", "921", "990")
+
+DEMO_PASSWORD_MANAGER = "peygir-manager"
+DEMO_PASSWORD_REP = "peygir-rep"
+DEMO_USERS = (
+    ("manager", "مریم", "صدری", MANAGER_GROUP),
+    ("rep1", "علی", "رستمی", REP_GROUP),
+    ("rep2", "سارا", "نیک‌نام", REP_GROUP),
+    ("rep3", "رضا", "کیانی", REP_GROUP),
+    ("rep4", "نگار", "فرهمند", REP_GROUP),
+)
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How often a kind of customer buys: a typical gap in days and how much it varies."""
+
+    gap_days: int
+    jitter_days: int
+    silent_for_days: int = 0  # stopped buying this long ago (the ones to win back)
+
+
+RHYTHMS = (
+    (Rhythm(7, 2), 0.10),
+    (Rhythm(14, 4), 0.10),
+    (Rhythm(30, 7), 0.25),
+    (Rhythm(60, 12), 0.15),
+    (Rhythm(90, 20), 0.15),
+    (Rhythm(180, 30), 0.07),
+    (Rhythm(30, 7, silent_for_days=150), 0.08),
+    (Rhythm(45, 10, silent_for_days=240), 0.05),
+    (Rhythm(10, 3, silent_for_days=90), 0.05),
+)
+
+CALL_NOTES = (
+    "از کیفیت راضی بود، سفارش بعدی را ماه آینده می‌دهد.",
+    "درباره‌ی تخفیف عمده پرسید؛ پیشنهاد قیمت فرستاده شد.",
+    "جواب نداد؛ پیامک فرستادم.",
+    "از تأخیر ارسال گله داشت، پیگیری شد.",
+    "مشتری وفادار؛ معرفی یک همکار را قول داد.",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    users: int
+    customers: int
+    purchases: int
+    interactions: int
+
+
+def demo_users() -> list:
+    """The demo's manager and reps, created once with known passwords."""
+    User = get_user_model()
+    users = []
+    for username, first, last, group_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            user.set_password(DEMO_PASSWORD_MANAGER if group_name == MANAGER_GROUP else DEMO_PASSWORD_REP)
+            user.is_staff = group_name == MANAGER_GROUP
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        users.append(user)
+    return users
+
+
+@transaction.atomic
+def seed_demo(*, customers: int = 300, seed: int = 1403, today: datetime.date | None = None) -> DemoSummary:
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    users = demo_users()
+    reps = users[1:]
+    segments = [Segment.objects.get_or_create(name=name)[0] for name in SEGMENTS]
+
+    planned = [_plan_customer(rng, index, reps, segments) for index in range(customers)]
+    already_there = set(
+        Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned]).values_list("mobile", flat=True)
+    )
+    Customer.objects.bulk_create([customer for customer, _rhythm in planned], ignore_conflicts=True)
+    by_mobile = Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned]).in_bulk(field_name="mobile")
+
+    purchases = []
+    for index, (planned_customer, rhythm) in enumerate(planned):
+        customer = by_mobile[planned_customer.mobile]
+        purchases += _purchases_for(rng, index, customer, rhythm, today)
+    Purchase.objects.bulk_create(purchases, batch_size=2000, ignore_conflicts=True)
+    customers_refresh_purchase_figures(customer_ids=[c.pk for c in by_mobile.values()])
+
+    new_customers = [c for mobile, c in by_mobile.items() if mobile not in already_there]
+    interactions = _first_interactions(rng, new_customers, today)
+    return DemoSummary(
+        users=len(users),
+        customers=Customer.objects.count(),
+        purchases=Purchase.objects.count(),
+        interactions=interactions,
+    )
+
+
+def _plan_customer(rng: random.Random, index: int, reps, segments) -> tuple[Customer, Rhythm]:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    mobile = "0" + rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
+    mobile = mobile[:-3] + f"{index:03d}"  # unique across the demo whatever the draw
+    rhythm = rng.choices([r for r, _w in RHYTHMS], weights=[w for _r, w in RHYTHMS])[0]
+    segment = segments[0] if rhythm.gap_days <= 14 else rng.choice(segments)
+    company = rng.choice(COMPANIES)
+    customer = Customer(
+        name=f"{first} {last}",
+        mobile=mobile,
+        email=f"customer{index:03d}@example.com" if rng.random() < 0.6 else "",
+        company=company,
+        city=rng.choice(CITIES),
+        segment=segment,
+        owner=reps[index % len(reps)],
+        preferred_language="en" if rng.random() < 0.08 else "fa",
+        email_opt_out=rng.random() < 0.05,
+        source="demo",
+        created_at=timezone.now() - datetime.timedelta(days=rng.randint(400, 760)),
+    )
+    customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
+    return customer, rhythm
+
+
+def _purchases_for(rng: random.Random, index: int, customer: Customer, rhythm: Rhythm, today) -> list[Purchase]:
+    """Purchases over the last two years at the customer's rhythm, stopping if they went silent."""
+    wholesale = customer.segment and customer.segment.name == SEGMENTS[0]
+    typical = Decimal(rng.choice((8, 15, 25, 40, 80)) * (10 if wholesale else 1) * 100_000)
+    last_day = today - datetime.timedelta(days=rhythm.silent_for_days or rng.randint(0, rhythm.gap_days // 2))
+    day = today - datetime.timedelta(days=730 - rng.randint(0, rhythm.gap_days))
+    purchases, number = [], 0
+    while day <= last_day:
+        number += 1
+        amount = (typical * Decimal(rng.uniform(0.6, 1.6))).quantize(Decimal(10_000))
+        purchases.append(
+            Purchase(customer=customer, purchased_on=day, amount=amount, reference=f"DEMO-{index:04d}-{number:03d}")
+        )
+        day += datetime.timedelta(days=max(1, rhythm.gap_days + rng.randint(-rhythm.jitter_days, rhythm.jitter_days)))
+    return purchases
+
+
+def _first_interactions(rng: random.Random, customers: list[Customer], today) -> int:
+    """A few past calls and visits for newly created customers, and their last contact."""
+    interactions = []
+    for customer in sorted(customers, key=lambda c: c.mobile):
+        for _ in range(rng.randint(0, 3)):
+            day = today - datetime.timedelta(days=rng.randint(3, 200))
+            interactions.append(
+                Interaction(
+                    customer=customer,
+                    kind=rng.choice((Interaction.Kind.CALL, Interaction.Kind.CALL, Interaction.Kind.VISIT)),
+                    occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 18)))),
+                    summary=rng.choice(CALL_NOTES),
+                    created_by=customer.owner,
+                )
+            )
+    Interaction.objects.bulk_create(interactions, batch_size=2000)
+    latest = {}
+    for interaction in interactions:
+        latest[interaction.customer_id] = max(
+            latest.get(interaction.customer_id, interaction.occurred_at), interaction.occurred_at
+        )
+    for customer_id, moment in latest.items():
+        Customer.objects.filter(pk=customer_id).update(last_contact_on=timezone.localdate(moment))
+    return len(interactions)

@@ -1,0 +1,142 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Interaction, Purchase, Segment
+from customers.selectors import CUSTOMER_SORTS, sales_team
+from retention_crm.forms import AmountField, JalaliDateField, MobileField
+from retention_crm.roles import is_manager
+
+
+def _helper(submit_label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class CustomerForm(forms.ModelForm):
+    """Reps edit their own customers; only a manager picks (or changes) the owner."""
+
+    mobile = MobileField(label=_("mobile"))
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "mobile",
+            "email",
+            "company",
+            "city",
+            "segment",
+            "owner",
+            "preferred_language",
+            "email_opt_out",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_manager(user):
+            self.fields["owner"].queryset = sales_team()
+        else:
+            del self.fields["owner"]
+        self.helper = _helper(_("Save"))
+        self.helper.layout = Layout(
+            Row(Column("name"), Column("mobile")),
+            Row(Column("email"), Column("company")),
+            Row(Column("city"), Column("segment")),
+            Row(*(Column(name) for name in ("owner", "preferred_language") if name in self.fields)),
+            "email_opt_out",
+            "notes",
+        )
+
+
+class PurchaseForm(forms.ModelForm):
+    purchased_on = JalaliDateField(label=_("date"), initial=timezone.localdate)
+    amount = AmountField(label=_("amount (Rial)"))
+
+    class Meta:
+        model = Purchase
+        fields = ["purchased_on", "amount", "reference", "note"]
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        self.helper = _helper(_("Save purchase"))
+        self.helper.layout = Layout(
+            Row(Column("purchased_on"), Column("amount")), Row(Column("reference"), Column("note"))
+        )
+
+
+class InteractionForm(forms.ModelForm):
+    occurred_on = JalaliDateField(label=_("date"), initial=timezone.localdate)
+
+    class Meta:
+        model = Interaction
+        fields = ["kind", "occurred_on", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].required = True
+        self.helper = _helper(_("Add to timeline"))
+        self.helper.layout = Layout(Row(Column("kind"), Column("occurred_on")), "summary")
+
+
+class CustomerFilterForm(forms.Form):
+    """The search box, filters and sort of the customer list (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    owner = forms.ModelChoiceField(label=_("owner"), queryset=sales_team(), required=False, empty_label=_("All owners"))
+    segment = forms.ModelChoiceField(
+        label=_("segment"), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("-total_spent", _("Total spent (highest first)")),
+            ("-last_purchase_on", _("Last purchase (newest first)")),
+            ("last_purchase_on", _("Last purchase (oldest first)")),
+            ("-last_contact_on", _("Last contact (newest first)")),
+            ("last_contact_on", _("Last contact (oldest first)")),
+            ("-created_at", _("Newest customers")),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = sales_team()
+        if not is_manager(user):
+            del self.fields["owner"]
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name, mobile or company"), "type": "search"})
+        for name, bound in self.fields.items():
+            bound.widget.attrs.setdefault("class", "form-control" if name == "q" else "form-select")
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``customer_list``; invalid choices are ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        owner, segment = data.get("owner"), data.get("segment")
+        sort = data.get("sort") or "name"
+        return {
+            "search": data.get("q", ""),
+            "owner_id": owner.pk if owner else None,
+            "segment_id": segment.pk if segment else None,
+            "sort": sort if sort in CUSTOMER_SORTS else "name",
+        }
+
+
+class CsvUploadForm(forms.Form):
+    KIND_CHOICES = [("customers", _("Customers")), ("purchases", _("Purchases"))]
+
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KIND_CHOICES, widget=forms.RadioSelect)
+    file = forms.FileField(label=_("CSV file (UTF-8)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+        self.helper = _helper(_("Preview"))

@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from retention_crm.roles import is_manager
+from retention_crm.text import normalize_search_text
+
+
+class Segment(models.Model):
+    """A group of customers a manager thinks of together (wholesale, retail, VIP...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self):
+        return self.name
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reps see their own customers only; managers see everyone."""
+        return self if is_manager(user) else self.filter(owner=user)
+
+
+class Customer(models.Model):
+    class Language(models.TextChoices):
+        PERSIAN = "fa", _("Persian")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=200)
+    mobile = models.CharField(_("mobile"), max_length=11, unique=True, help_text=_("Stored as 09XXXXXXXXX."))
+    email = models.EmailField(_("email"), blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.PERSIAN
+    )
+    email_opt_out = models.BooleanField(_("opted out of email"), default=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    # Kept by customers.services so lists sort and filter without aggregating.
+    first_purchase_on = models.DateField(_("first purchase"), null=True, blank=True, editable=False)
+    last_purchase_on = models.DateField(_("last purchase"), null=True, blank=True, editable=False)
+    purchase_count = models.PositiveIntegerField(_("purchases"), default=0, editable=False)
+    total_spent = models.DecimalField(
+        _("total spent"), max_digits=20, decimal_places=0, default=Decimal(0), editable=False
+    )
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
+
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["last_purchase_on"]),
+            models.Index(fields=["total_spent"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = customer_search_text(self.name, self.company, self.mobile, self.email)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+
+def customer_search_text(*parts: str) -> str:
+    return normalize_search_text(" ".join(part for part in parts if part))
+
+
+class Purchase(models.Model):
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="purchases"
+    )
+    purchased_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (Rial)"), max_digits=18, decimal_places=0)
+    reference = models.CharField(_("invoice number"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-purchased_on", "-id"]
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "reference"],
+                condition=~Q(reference=""),
+                name="purchase_reference_unique_per_customer",
+                violation_error_message=_("This customer already has a purchase with this invoice number."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="purchase_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["customer", "purchased_on"])]
+
+    def __str__(self):
+        return f"{self.customer} {self.purchased_on} {self.amount}"
+
+
+class Interaction(models.Model):
+    """Something that happened between us and the customer, for the timeline."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        VISIT = "visit", _("Visit")
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+        NOTE = "note", _("Note")
+
+    # A note is written about the customer, not to them: it is not a contact.
+    CONTACT_KINDS = (Kind.CALL, Kind.VISIT, Kind.EMAIL, Kind.SMS)
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CALL)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.TextField(_("what happened"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        indexes = [models.Index(fields=["customer", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.customer}"

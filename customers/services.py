@@ -1,0 +1,108 @@
+"""Writes to customers, purchases and the timeline; the only place figures change."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from customers.models import Customer, Interaction, Purchase
+
+
+def customer_save(*, customer: Customer) -> Customer:
+    """Create or update a customer from a validated form instance.
+
+    An update writes only the fields people edit, so figures kept by the purchase
+    services are never overwritten by a stale copy.
+    """
+    customer.full_clean()
+    if customer._state.adding:
+        customer.save()
+    else:
+        customer.save(
+            update_fields=[f.name for f in Customer._meta.concrete_fields if f.editable and not f.primary_key]
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_reassign(*, customer: Customer, owner: AbstractBaseUser | None) -> Customer:
+    customer.owner = owner
+    customer.save(update_fields=["owner"])
+    return customer
+
+
+def customers_refresh_purchase_figures(*, customer_ids) -> int:
+    """Recompute first/last purchase, count and total from the purchases, in one UPDATE."""
+    purchases = Purchase.objects.filter(customer=OuterRef("pk")).order_by().values("customer")
+    money = DecimalField(max_digits=20, decimal_places=0)
+    return Customer.objects.filter(pk__in=list(customer_ids)).update(
+        first_purchase_on=Subquery(purchases.annotate(v=Min("purchased_on")).values("v")),
+        last_purchase_on=Subquery(purchases.annotate(v=Max("purchased_on")).values("v")),
+        purchase_count=Coalesce(Subquery(purchases.annotate(v=Count("pk")).values("v")), Value(0)),
+        total_spent=Coalesce(
+            Subquery(purchases.annotate(v=Sum("amount")).values("v"), output_field=money),
+            Value(Decimal(0)),
+            output_field=money,
+        ),
+    )
+
+
+@transaction.atomic
+def purchase_add(
+    *, customer: Customer, purchased_on: datetime.date, amount: Decimal, reference: str = "", note: str = ""
+) -> Purchase:
+    purchase = Purchase(customer=customer, purchased_on=purchased_on, amount=amount, reference=reference, note=note)
+    purchase.full_clean()
+    purchase.save()
+    customers_refresh_purchase_figures(customer_ids=[customer.pk])
+    return purchase
+
+
+@transaction.atomic
+def purchase_update(*, purchase: Purchase) -> Purchase:
+    """Save an edited purchase (fields already set, e.g. by a ModelForm)."""
+    purchase.full_clean()
+    purchase.save()
+    customers_refresh_purchase_figures(customer_ids=[purchase.customer_id])
+    return purchase
+
+
+@transaction.atomic
+def purchase_delete(*, purchase: Purchase) -> None:
+    customer_id = purchase.customer_id
+    purchase.delete()
+    customers_refresh_purchase_figures(customer_ids=[customer_id])
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    customer: Customer,
+    kind: str,
+    summary: str = "",
+    outcome: str = "",
+    occurred_at: datetime.datetime | None = None,
+    by: AbstractBaseUser | None = None,
+) -> Interaction:
+    """Add to the timeline; a call, visit, email or SMS also moves the last contact date."""
+    interaction = Interaction(
+        customer=customer,
+        kind=kind,
+        summary=summary,
+        outcome=outcome,
+        occurred_at=occurred_at or timezone.now(),
+        created_by=by if by and by.is_authenticated else None,
+    )
+    interaction.full_clean()
+    interaction.save()
+    if kind in Interaction.CONTACT_KINDS:
+        contacted_on = timezone.localdate(interaction.occurred_at)
+        Customer.objects.filter(
+            Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=contacted_on), pk=customer.pk
+        ).update(last_contact_on=contacted_on)
+        customer.refresh_from_db(fields=["last_contact_on"])
+    return interaction

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("export.csv", views.customer_export, name="export"),
+    path("import/", views.customer_import, name="import"),
+    path("import/confirm/", views.customer_import_confirm, name="import_confirm"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/purchases/new/", views.purchase_create, name="purchase_create"),
+    path("<int:pk>/purchases/<int:purchase_pk>/edit/", views.purchase_edit, name="purchase_edit"),
+    path("<int:pk>/purchases/<int:purchase_pk>/delete/", views.purchase_delete, name="purchase_delete"),
+    path("<int:pk>/interactions/new/", views.interaction_create, name="interaction_create"),
+]

@@ -1,0 +1,228 @@
+"""Customer pages. Thin: forms validate, services write, selectors read."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import csv_io, selectors, services
+from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, InteractionForm, PurchaseForm
+from retention_crm.roles import is_manager
+
+_IMPORT_SESSION_KEY = "customer_import"
+
+
+def manager_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@login_required
+def customer_list(request):
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    page = Paginator(customers, _per_page(request)).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "customers/customer_list.html",
+        {"filter_form": filter_form, "page": page, "customers": page.object_list, "query": query.urlencode()},
+    )
+
+
+def _per_page(request) -> int:
+    """The configured page size, or ?per_page= between 10 and 200."""
+    try:
+        return min(max(int(request.GET["per_page"]), 10), 200)
+    except (KeyError, ValueError):
+        return settings.PEYGIR_CUSTOMERS_PER_PAGE
+
+
+@login_required
+def customer_export(request):
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    csv_io.write_customers_csv(customers.iterator(chunk_size=2000), response)
+    return response
+
+
+@login_required
+def customer_detail(request, pk):
+    customer = selectors.customer_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "timeline": selectors.customer_timeline(customer=customer),
+            "purchase_form": PurchaseForm(customer=customer),
+            "interaction_form": InteractionForm(),
+        },
+    )
+
+
+@login_required
+def customer_create(request):
+    form = CustomerForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        customer = form.save(commit=False)
+        if not is_manager(request.user):
+            customer.owner = request.user
+        services.customer_save(customer=customer)
+        messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "title": _("New customer")})
+
+
+@login_required
+def customer_edit(request, pk):
+    customer = selectors.customer_get_for(user=request.user, pk=pk)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if form.is_valid():
+        customer = services.customer_save(customer=form.save(commit=False))
+        if "owner" in form.changed_data:
+            services.customer_reassign(customer=customer, owner=customer.owner)
+        messages.success(request, _("Changes saved."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request, "customers/customer_form.html", {"form": form, "customer": customer, "title": _("Edit customer")}
+    )
+
+
+@login_required
+def purchase_create(request, pk):
+    customer = selectors.customer_get_for(user=request.user, pk=pk)
+    form = PurchaseForm(request.POST or None, customer=customer)
+    if form.is_valid():
+        services.purchase_add(customer=customer, **_purchase_fields(form))
+        messages.success(request, _("Purchase added."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request, "customers/purchase_form.html", {"form": form, "customer": customer, "title": _("Add a purchase")}
+    )
+
+
+@login_required
+def purchase_edit(request, pk, purchase_pk):
+    purchase = selectors.purchase_get_for(user=request.user, customer_pk=pk, pk=purchase_pk)
+    form = PurchaseForm(request.POST or None, instance=purchase, customer=purchase.customer)
+    if form.is_valid():
+        services.purchase_update(purchase=form.save(commit=False))
+        messages.success(request, _("Purchase updated."))
+        return redirect("customers:detail", pk=pk)
+    return render(
+        request,
+        "customers/purchase_form.html",
+        {"form": form, "customer": purchase.customer, "purchase": purchase, "title": _("Edit purchase")},
+    )
+
+
+@login_required
+@require_POST
+def purchase_delete(request, pk, purchase_pk):
+    purchase = selectors.purchase_get_for(user=request.user, customer_pk=pk, pk=purchase_pk)
+    services.purchase_delete(purchase=purchase)
+    messages.success(request, _("Purchase deleted."))
+    return redirect("customers:detail", pk=pk)
+
+
+def _purchase_fields(form: PurchaseForm) -> dict:
+    return {name: form.cleaned_data[name] for name in ("purchased_on", "amount", "reference", "note")}
+
+
+@login_required
+@require_POST
+def interaction_create(request, pk):
+    customer = selectors.customer_get_for(user=request.user, pk=pk)
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        services.interaction_log(
+            customer=customer,
+            kind=form.cleaned_data["kind"],
+            summary=form.cleaned_data["summary"],
+            occurred_at=_moment_on(form.cleaned_data["occurred_on"]),
+            by=request.user,
+        )
+        messages.success(request, _("Added to the timeline."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "timeline": selectors.customer_timeline(customer=customer),
+            "purchase_form": PurchaseForm(customer=customer),
+            "interaction_form": form,
+        },
+        status=400,
+    )
+
+
+def _moment_on(day: datetime.date) -> datetime.datetime:
+    """Now, if the day is today; otherwise midday of that day (the hour is unknown)."""
+    now = timezone.localtime()
+    if day == now.date():
+        return now
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@manager_required
+def customer_import(request):
+    """Step 1: upload a CSV and see every row checked; nothing is written yet."""
+    form = CsvUploadForm(request.POST or None, request.FILES or None, initial={"kind": csv_io.CUSTOMERS})
+    preview = None
+    token = ""
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        try:
+            text = csv_io.decode_upload(form.cleaned_data["file"].read())
+            preview = csv_io.preview_import(kind=kind, text=text)
+        except csv_io.CsvFileError as error:
+            form.add_error("file", str(error))
+        else:
+            token = uuid.uuid4().hex
+            request.session[_IMPORT_SESSION_KEY] = {"token": token, "kind": kind, "text": text}
+    return render(
+        request,
+        "customers/customer_import.html",
+        {"form": form, "preview": preview, "token": token, "columns": csv_io.COLUMNS},
+    )
+
+
+@manager_required
+@require_POST
+def customer_import_confirm(request):
+    """Step 2: import the rows that passed; the file is checked again against today's data."""
+    pending = request.session.get(_IMPORT_SESSION_KEY)
+    if not pending or pending["token"] != request.POST.get("token"):
+        messages.error(request, _("That preview has expired. Please upload the file again."))
+        return redirect("customers:import")
+    preview = csv_io.preview_import(kind=pending["kind"], text=pending["text"])
+    imported = csv_io.apply_import(preview)
+    del request.session[_IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        _("%(imported)s rows imported, %(skipped)s already there, %(errors)s with errors not imported.")
+        % {"imported": imported, "skipped": preview.skipped_count, "errors": preview.error_count},
+    )
+    return redirect("customers:list")

@@ -1,0 +1,30 @@
+"""Iranian mobile numbers, normalised to the one form we store: 09XXXXXXXXX."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from retention_crm.text import to_latin_digits
+
+_SEPARATORS = re.compile(r"[\s\-().\u200c\u200e\u200f]")
+_NATIONAL = re.compile(r"9\d{9}")
+
+
+def normalize_mobile(value: str) -> str:
+    """Accept +98, 0098, 98, 0 or no prefix, separators and Persian/Arabic digits.
+
+    Raises ValidationError for anything that is not an Iranian mobile number.
+    """
+    digits = _SEPARATORS.sub("", to_latin_digits(value or ""))
+    for prefix in ("+98", "0098", "98", "0"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 10:
+            digits = digits[len(prefix) :]
+            break
+    if not _NATIONAL.fullmatch(digits):
+        raise ValidationError(
+            _("“%(value)s” is not a valid Iranian mobile number (e.g. 0912 123 4567)."),
+            code="invalid_mobile",
+            params={"value": value},
+        )
+    return "0" + digits

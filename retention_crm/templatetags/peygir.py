@@ -1,0 +1,54 @@
+"""Template filters for Persian-first display: dates, digits and money.
+
+Loaded as a builtin (settings.TEMPLATES), so every template can use them.
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from retention_crm import dates
+from retention_crm.text import to_persian_digits
+
+register = template.Library()
+
+
+@register.filter
+def jdate(value, style="short"):
+    """A date or datetime in the reader's calendar: ``{{ d|jdate }}``, ``{{ d|jdate:"long" }}``."""
+    return dates.format_date(value, style)
+
+
+@register.filter
+def jdatetime(value):
+    return dates.format_datetime(value)
+
+
+@register.filter
+def digits(value):
+    """Persian digits in Persian pages; grouped thousands for numbers."""
+    if value is None:
+        return ""
+    text = number_format(value, force_grouping=True) if isinstance(value, (int, Decimal)) else str(value)
+    return to_persian_digits(text) if dates.uses_jalali() else text
+
+
+@register.filter
+def money(value):
+    """A Rial amount shown in the configured currency (Rial or Toman), grouped."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if settings.PEYGIR_CURRENCY == "toman":
+        amount, unit = amount / 10, _("Toman")
+    else:
+        unit = _("Rial")
+    return f"{digits(amount.quantize(Decimal(1)))} {unit}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,32 @@
+"""Digits and letters as Persian users type them, folded to one form.
+
+People type Persian (۰-۹) or Arabic-Indic (٠-٩) digits, Arabic ي/ك from some
+keyboards, and zero-width non-joiners; search and validation must not care.
+"""
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+LATIN_DIGITS = "0123456789"
+
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2)
+_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200d\u200e\u200f\u00ad\u0640"), " ")
+
+
+def to_latin_digits(value: str) -> str:
+    return value.translate(_TO_LATIN)
+
+
+def to_persian_digits(value: str) -> str:
+    return value.translate(_TO_PERSIAN)
+
+
+def normalize_search_text(value: str) -> str:
+    """The one form in which names are stored for search and queries are compared.
+
+    Latin digits, Persian letters, lower case, zero-width joiners as spaces,
+    runs of white space collapsed.
+    """
+    folded = to_latin_digits(value).translate(_ARABIC_LETTERS).translate(_INVISIBLE)
+    return " ".join(folded.lower().split())
