@@ -144,10 +144,22 @@ def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict
         raise CsvFileError(_("The file is empty."))
     first_line = text.splitlines()[0]
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    # Only the delimiter is sniffed: from one header line the sniffer cannot see how quotes are
+    # escaped and turns Excel's doubled "" off, which garbles any cell with a quote in it.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _read_rows(kind, reader)
+    except csv.Error:
+        # e.g. a quote never closed swallows the rest of the file into one oversized cell.
+        raise CsvFileError(
+            _("Line %(line)s could not be read: check for a quote that is never closed.") % {"line": reader.line_num}
+        ) from None
+
+
+def _read_rows(kind: str, reader) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     header = [_HEADER_ALIASES.get(cell.strip().lower(), cell.strip().lower()) for cell in next(reader)]
     missing = REQUIRED_COLUMNS[kind] - set(header)
     if missing:

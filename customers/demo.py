@@ -156,7 +156,7 @@ def demo_users() -> list:
             user.set_password(DEMO_PASSWORD_MANAGER if group_name == MANAGER_GROUP else DEMO_PASSWORD_REP)
             user.is_staff = group_name == MANAGER_GROUP
             user.save()
-        user.groups.add(Group.objects.get(name=group_name))
+        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
         users.append(user)
     return users
 
@@ -196,7 +196,8 @@ def seed_demo(*, customers: int = 300, seed: int = 1403, today: datetime.date | 
 def _plan_customer(rng: random.Random, index: int, reps, segments) -> tuple[Customer, Rhythm]:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     mobile = "0" + rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**7):07d}"
-    mobile = mobile[:-3] + f"{index:03d}"  # unique across the demo whatever the draw
+    suffix = f"{index:03d}"  # unique across the demo whatever the draw; 4+ digits past index 999
+    mobile = mobile[: -len(suffix)] + suffix
     rhythm = rng.choices([r for r, _w in RHYTHMS], weights=[w for _r, w in RHYTHMS])[0]
     segment = segments[0] if rhythm.gap_days <= 14 else rng.choice(segments)
     company = rng.choice(COMPANIES)

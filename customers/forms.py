@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, Interaction, Purchase, Segment
@@ -19,7 +20,7 @@ def _helper(submit_label) -> FormHelper:
 class CustomerForm(forms.ModelForm):
     """Reps edit their own customers; only a manager picks (or changes) the owner."""
 
-    mobile = MobileField(label=_("mobile"))
+    mobile = MobileField(label=capfirst(_("mobile")))
 
     class Meta:
         model = Customer
@@ -55,8 +56,8 @@ class CustomerForm(forms.ModelForm):
 
 
 class PurchaseForm(forms.ModelForm):
-    purchased_on = JalaliDateField(label=_("date"), initial=timezone.localdate)
-    amount = AmountField(label=_("amount (Rial)"))
+    purchased_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate)
+    amount = AmountField(label=capfirst(_("amount (Rial)")))
 
     class Meta:
         model = Purchase
@@ -72,7 +73,7 @@ class PurchaseForm(forms.ModelForm):
 
 
 class InteractionForm(forms.ModelForm):
-    occurred_on = JalaliDateField(label=_("date"), initial=timezone.localdate)
+    occurred_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate)
 
     class Meta:
         model = Interaction
@@ -90,9 +91,9 @@ class CustomerFilterForm(forms.Form):
     """The search box, filters and sort of the customer list (GET)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    owner = forms.ModelChoiceField(label=_("owner"), queryset=sales_team(), required=False, empty_label=_("All owners"))
+    owner = forms.ModelChoiceField(label=capfirst(_("owner")), queryset=sales_team(), required=False, empty_label=_("All owners"))
     segment = forms.ModelChoiceField(
-        label=_("segment"), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
+        label=capfirst(_("segment")), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -118,8 +119,9 @@ class CustomerFilterForm(forms.Form):
             bound.widget.attrs.setdefault("class", "form-control" if name == "q" else "form-select")
 
     def filters(self) -> dict:
-        """Keyword arguments for ``customer_list``; invalid choices are ignored."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Keyword arguments for ``customer_list``; an invalid choice is ignored, the rest still applies."""
+        self.is_valid()  # cleaned_data keeps every field that passed, so a stale ?segment= keeps the search
+        data = getattr(self, "cleaned_data", {})
         owner, segment = data.get("owner"), data.get("segment")
         sort = data.get("sort") or "name"
         return {

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retention_crm import dates
 from retention_crm.phones import normalize_mobile
-from retention_crm.text import to_latin_digits
+from retention_crm.text import to_latin_digits, to_persian_digits
 
 
 class JalaliDateInput(forms.TextInput):
@@ -24,7 +24,8 @@ class JalaliDateInput(forms.TextInput):
         return super().get_context(name, value, attrs)
 
     def format_value(self, value):
-        return dates.input_value(value) or None
+        text = dates.input_value(value)
+        return (to_persian_digits(text) if dates.uses_jalali() else text) or None
 
 
 class JalaliDateField(forms.DateField):
@@ -69,7 +70,8 @@ def parse_amount(value: str) -> Decimal:
         amount = Decimal(parse_amount_text(value))
     except InvalidOperation:
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
-    if amount < 0 or amount != amount.to_integral_value() or not amount.is_finite():
+    # is_finite first: comparing NaN raises InvalidOperation, which is not a ValueError.
+    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
         raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
     return amount
 

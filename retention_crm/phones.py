@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from retention_crm.text import to_latin_digits
 
-_SEPARATORS = re.compile(r"[\s\-().\u200c\u200e\u200f]")
+# Besides spaces and dashes: the invisible bidi marks that messengers wrap around a copied number.
+_SEPARATORS = re.compile(r"[\s\-().\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NATIONAL = re.compile(r"9\d{9}")
 
 

@@ -52,3 +52,11 @@ def money(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def person(user):
+    """A user's full name, else username; "Unassigned" for nobody."""
+    if user is None:
+        return _("Unassigned")
+    return user.get_full_name() or user.get_username()

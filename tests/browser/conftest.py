@@ -1,0 +1,81 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against a live server.
+
+Screenshots land in artifacts/screenshots/ (fa and en, desktop and phone) so a
+person can look at every page after a run.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+# the test itself (factories, asserts) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("PEYGIR_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "artifacts" / "screenshots"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (./run test does).")
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page(user=None, lang="fa", device="desktop") -> a Page logged in as ``user``."""
+    contexts = []
+
+    def _open(user=None, lang="fa", device="desktop"):
+        context = browser.new_context(viewport=VIEWPORTS[device], base_url=live_server.url, accept_downloads=True)
+        context.set_default_timeout(10_000)
+        cookies = [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": lang, "url": live_server.url}]
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+            cookies.append({"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url})
+        context.add_cookies(cookies)
+        contexts.append(context)
+        page = context.new_page()
+        page.peygir_lang, page.peygir_device = lang, device
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot named after the page, language and device."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.peygir_lang}-{page.peygir_device}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def shoot():
+    return screenshot

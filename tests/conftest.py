@@ -1,0 +1,79 @@
+"""Shared test wiring: fast settings, role fixtures and logged-in clients.
+
+Role groups are fetched with get_or_create: transactional tests (browser, Celery)
+flush the tables that the data migration filled.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import translation
+
+from retention_crm.roles import MANAGER_GROUP, REP_GROUP
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def _empty_static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("static_root")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_predictable(settings, _empty_static_root):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = _empty_static_root  # whitenoise warns when STATIC_ROOT does not exist
+    settings.PEYGIR_CURRENCY = "toman"  # the default, pinned so a developer's .env cannot change results
+    with translation.override("fa"):
+        yield
+
+
+@pytest.fixture
+def manager(db):
+    user = UserFactory(username="manager", first_name="مریم", last_name="صدری")
+    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def rep(db):
+    user = UserFactory(username="rep1", first_name="علی", last_name="رستمی")
+    user.groups.add(Group.objects.get_or_create(name=REP_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def other_rep(db):
+    user = UserFactory(username="rep2", first_name="سارا", last_name="نیک‌نام")
+    user.groups.add(Group.objects.get_or_create(name=REP_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    client.force_login(rep)
+    return client
+
+
+@pytest.fixture
+def en():
+    """English active in the test's own code (requests choose by cookie)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def en_client(client):
+    """A client that picked English with the navbar switch."""
+    client.cookies["django_language"] = "en"
+    return client
