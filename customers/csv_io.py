@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
@@ -25,12 +26,13 @@ from customers.services import customers_refresh_purchase_figures
 from retention_crm import dates
 from retention_crm.forms import parse_amount
 from retention_crm.phones import normalize_mobile
+from retention_crm.text import normalize_search_text
 
 CUSTOMERS = "customers"
 PURCHASES = "purchases"
 
 # Column name in the file (English or Persian, any case) -> our field name.
-_HEADER_ALIASES = {
+_HEADER_ALIASES = {  # keys in normalize_search_text form
     "name": "name",
     "نام": "name",
     "mobile": "mobile",
@@ -66,6 +68,32 @@ COLUMNS = {
 REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"mobile", "date", "amount", "invoice"}}
 _LANGUAGES = {"": "fa", "fa": "fa", "فارسی": "fa", "persian": "fa", "en": "en", "english": "en", "انگلیسی": "en"}
 _LOOKUP_CHUNK = 900
+
+
+def _column_name(cell: str) -> str:
+    """Header cells as typed by people: any case, Arabic ي/ك, ZWNJ or a space in Persian names."""
+    name = normalize_search_text(cell)
+    return _HEADER_ALIASES.get(name, _HEADER_ALIASES.get(name.replace(" ", ""), name))
+
+
+# The longest value each column may hold, from the models (checked before anything is written).
+_MAX_LENGTHS = {
+    CUSTOMERS: {
+        column: Customer._meta.get_field(field).max_length
+        for column, field in (("name", "name"), ("email", "email"), ("company", "company"), ("city", "city"))
+    },
+    PURCHASES: {
+        "invoice": Purchase._meta.get_field("reference").max_length,
+        "note": Purchase._meta.get_field("note").max_length,
+    },
+}
+_MAX_AMOUNT = Decimal(10) ** Purchase._meta.get_field("amount").max_digits
+
+
+def _check_lengths(kind: str, row: "ImportRow") -> None:
+    for column, limit in _MAX_LENGTHS[kind].items():
+        if len(row.values.get(column, "")) > limit:
+            row.errors.append(_("%(column)s is longer than %(limit)s characters.") % {"column": column, "limit": limit})
 
 
 class CsvFileError(ValueError):
@@ -150,30 +178,30 @@ def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict
     # Only the delimiter is sniffed: from one header line the sniffer cannot see how quotes are
     # escaped and turns Excel's doubled "" off, which garbles any cell with a quote in it.
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    last_read_line = 0
     try:
-        return _read_rows(kind, reader)
+        header = [_column_name(cell) for cell in next(reader)]
+        last_read_line = reader.line_num
+        missing = REQUIRED_COLUMNS[kind] - set(header)
+        if missing:
+            raise CsvFileError(
+                _("Missing column(s): %(missing)s. The first row must name the columns: %(expected)s.")
+                % {"missing": ", ".join(sorted(missing)), "expected": ", ".join(COLUMNS[kind])}
+            )
+        known = [name for name in header if name in COLUMNS[kind]]
+        records = []
+        for cells in reader:
+            last_read_line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS[kind]}
+            records.append((reader.line_num, values))
     except csv.Error:
-        # e.g. a quote never closed swallows the rest of the file into one oversized cell.
+        # A quote never closed swallows the following lines into one cell until the reader gives up;
+        # the record it broke starts on the line after the last one read.
         raise CsvFileError(
-            _("Line %(line)s could not be read: check for a quote that is never closed.") % {"line": reader.line_num}
+            _("Line %(line)s could not be read: check for a quote that is never closed.") % {"line": last_read_line + 1}
         ) from None
-
-
-def _read_rows(kind: str, reader) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    header = [_HEADER_ALIASES.get(cell.strip().lower(), cell.strip().lower()) for cell in next(reader)]
-    missing = REQUIRED_COLUMNS[kind] - set(header)
-    if missing:
-        raise CsvFileError(
-            _("Missing column(s): %(missing)s. The first row must name the columns: %(expected)s.")
-            % {"missing": ", ".join(sorted(missing)), "expected": ", ".join(COLUMNS[kind])}
-        )
-    known = [name for name in header if name in COLUMNS[kind]]
-    records = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS[kind]}
-        records.append((reader.line_num, values))
     return known, records
 
 
@@ -222,6 +250,7 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
                 row.errors.append(_("Same mobile as line %(line)s.") % {"line": first_line_of[mobile]})
             else:
                 first_line_of[mobile] = row.line
+        _check_lengths(CUSTOMERS, row)
         row.cleaned = {"mobile": mobile, "owner": owners.get(owner_name), "language": language}
     existing = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
     for row in rows:
@@ -255,6 +284,9 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
                 row.errors.append(_("Same invoice as line %(line)s.") % {"line": first_line_of[key]})
             else:
                 first_line_of[key] = row.line
+        if amount is not None and amount >= _MAX_AMOUNT:
+            row.errors.append(_("The amount %(value)s is too large.") % {"value": values["amount"]})
+        _check_lengths(PURCHASES, row)
         row.cleaned = {"mobile": mobile, "purchased_on": purchased_on, "amount": amount, "invoice": invoice}
 
     customers = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})

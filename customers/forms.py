@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
 from retention_crm.forms import AmountField, JalaliDateField, MobileField
-from retention_crm.roles import is_manager
+from retention_crm.roles import display_name, is_manager
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    """Sales people by their full name, as colleagues know them."""
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
 
 def _helper(submit_label) -> FormHelper:
@@ -36,6 +43,7 @@ class CustomerForm(forms.ModelForm):
             "email_opt_out",
             "notes",
         ]
+        field_classes = {"owner": OwnerChoiceField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
 
     def __init__(self, *args, user, **kwargs):
@@ -56,7 +64,7 @@ class CustomerForm(forms.ModelForm):
 
 
 class PurchaseForm(forms.ModelForm):
-    purchased_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate)
+    purchased_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate, allow_future=False)
     amount = AmountField(label=capfirst(_("amount (Rial)")))
 
     class Meta:
@@ -73,7 +81,7 @@ class PurchaseForm(forms.ModelForm):
 
 
 class InteractionForm(forms.ModelForm):
-    occurred_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate)
+    occurred_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate, allow_future=False)
 
     class Meta:
         model = Interaction
@@ -91,7 +99,9 @@ class CustomerFilterForm(forms.Form):
     """The search box, filters and sort of the customer list (GET)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    owner = forms.ModelChoiceField(label=capfirst(_("owner")), queryset=sales_team(), required=False, empty_label=_("All owners"))
+    owner = OwnerChoiceField(
+        label=capfirst(_("owner")), queryset=sales_team(), required=False, empty_label=_("All owners")
+    )
     segment = forms.ModelChoiceField(
         label=capfirst(_("segment")), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.models import Customer, Interaction, Purchase
+from customers.signals import customer_reassigned
 
 
 def customer_save(*, customer: Customer) -> Customer:
@@ -30,8 +31,10 @@ def customer_save(*, customer: Customer) -> Customer:
 
 @transaction.atomic
 def customer_reassign(*, customer: Customer, owner: AbstractBaseUser | None) -> Customer:
+    """A new owner; apps that assign work by owner (follow-ups) move it along via the signal."""
     customer.owner = owner
     customer.save(update_fields=["owner"])
+    customer_reassigned.send(sender=Customer, customer=customer)
     return customer
 
 
@@ -87,8 +90,12 @@ def interaction_log(
     outcome: str = "",
     occurred_at: datetime.datetime | None = None,
     by: AbstractBaseUser | None = None,
+    reached: bool = True,
 ) -> Interaction:
-    """Add to the timeline; a call, visit, email or SMS also moves the last contact date."""
+    """Add to the timeline; a call, visit, email or SMS also moves the last contact date.
+
+    ``reached=False`` (no answer, wrong number) is on the timeline but is not a contact.
+    """
     interaction = Interaction(
         customer=customer,
         kind=kind,
@@ -99,7 +106,7 @@ def interaction_log(
     )
     interaction.full_clean()
     interaction.save()
-    if kind in Interaction.CONTACT_KINDS:
+    if reached and kind in Interaction.CONTACT_KINDS:
         contacted_on = timezone.localdate(interaction.occurred_at)
         Customer.objects.filter(
             Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=contacted_on), pk=customer.pk

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retention_crm import dates
@@ -32,6 +33,15 @@ class JalaliDateField(forms.DateField):
     """Accepts Jalali (1403/02/15, Persian or Latin digits) and Gregorian (2024-05-04)."""
 
     widget = JalaliDateInput
+
+    def __init__(self, *, allow_future: bool = True, **kwargs):
+        self.allow_future = allow_future
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.allow_future and value > timezone.localdate():
+            raise ValidationError(_("This date is in the future."), code="future")
 
     def to_python(self, value):
         if value in self.empty_values:

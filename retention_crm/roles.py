@@ -5,6 +5,7 @@ count as managers.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
 
 MANAGER_GROUP = "manager"
 REP_GROUP = "rep"
@@ -20,3 +21,10 @@ def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
         cached = user.groups.filter(name=MANAGER_GROUP).exists()
         user._peygir_is_manager = cached
     return cached
+
+
+def display_name(user: AbstractBaseUser | None) -> str:
+    """A colleague's full name, else username; "Unassigned" for nobody."""
+    if user is None:
+        return _("Unassigned")
+    return user.get_full_name() or user.get_username()

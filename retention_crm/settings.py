@@ -8,6 +8,7 @@ the PEYGIR_ prefix.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -129,6 +130,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# The periodic jobs, all in one place (times are Asia/Tehran). Each is also a command.
+CELERY_BEAT_SCHEDULE = {
+    # Hourly, so a plan created or a beat outage is caught up within the hour (idempotent).
+    "materialise-followups": {
+        "task": "followups.tasks.materialise_followups_task",
+        "schedule": crontab(minute=5),
+    },
+    # Reps start their day with the list in their inbox.
+    "morning-digest": {
+        "task": "followups.tasks.send_morning_digests_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
@@ -155,3 +170,17 @@ LOGGING = {
 PEYGIR_CURRENCY = env("PEYGIR_CURRENCY", default="toman")
 PEYGIR_IMPORT_MAX_ROWS = env.int("PEYGIR_IMPORT_MAX_ROWS", default=20_000)
 PEYGIR_CUSTOMERS_PER_PAGE = env.int("PEYGIR_CUSTOMERS_PER_PAGE", default=50)
+
+# Working days: Python weekday numbers off (Friday = 4), dated holidays (Jalali or
+# Gregorian, comma-separated) and Jalali month-day holidays that recur every year.
+PEYGIR_WEEKEND_DAYS = env.list("PEYGIR_WEEKEND_DAYS", cast=int, default=[4])
+PEYGIR_HOLIDAYS = env.list("PEYGIR_HOLIDAYS", default=[])
+PEYGIR_YEARLY_HOLIDAYS = env.list(
+    "PEYGIR_YEARLY_HOLIDAYS",
+    default=["01-01", "01-02", "01-03", "01-04", "01-12", "01-13", "03-14", "03-15", "11-22", "12-29"],
+)
+# Follow-ups are created this many days ahead; overdue by more working days escalates.
+PEYGIR_FOLLOWUP_HORIZON_DAYS = env.int("PEYGIR_FOLLOWUP_HORIZON_DAYS", default=7)
+PEYGIR_ESCALATE_AFTER_WORKING_DAYS = env.int("PEYGIR_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# Links in emails point here.
+PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")

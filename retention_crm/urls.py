@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from retention_crm.views import language_switch
+
 urlpatterns = [
-    # The calls-due page becomes home with the follow-up engine; until then, customers.
-    path("", RedirectView.as_view(pattern_name="customers:list"), name="home"),
+    # A rep's day starts at the calls-due list.
+    path("", RedirectView.as_view(pattern_name="followups:calls_due"), name="home"),
+    path("calls/", include("followups.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("customers/", include("customers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,13 +12,8 @@ from retention_crm.roles import MANAGER_GROUP, REP_GROUP
 from tests.factories import UserFactory
 
 
-@pytest.fixture(scope="session")
-def _empty_static_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("static_root")
-
-
 @pytest.fixture(autouse=True)
-def _fast_and_predictable(settings, _empty_static_root):
+def _fast_and_predictable(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -26,7 +21,6 @@ def _fast_and_predictable(settings, _empty_static_root):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.STATIC_ROOT = _empty_static_root  # whitenoise warns when STATIC_ROOT does not exist
     settings.PEYGIR_CURRENCY = "toman"  # the default, pinned so a developer's .env cannot change results
     with translation.override("fa"):
         yield
@@ -63,13 +57,6 @@ def manager_client(client, manager):
 def rep_client(client, rep):
     client.force_login(rep)
     return client
-
-
-@pytest.fixture
-def en():
-    """English active in the test's own code (requests choose by cookie)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 class RepFactory(UserFactory):
     """A user in the rep group: can own customers and appears in owner pickers."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:
@@ -30,6 +33,9 @@ class RepFactory(UserFactory):
 
 
 class ManagerFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):
         if create:

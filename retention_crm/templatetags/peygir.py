@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from retention_crm import dates
+from retention_crm.roles import display_name
 from retention_crm.text import to_persian_digits
 
 register = template.Library()
@@ -56,7 +57,4 @@ def get_item(mapping, key):
 
 @register.filter
 def person(user):
-    """A user's full name, else username; "Unassigned" for nobody."""
-    if user is None:
-        return _("Unassigned")
-    return user.get_full_name() or user.get_username()
+    return display_name(user)

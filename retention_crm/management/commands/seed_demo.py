@@ -1,20 +1,32 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
 
 from customers import demo
+from customers.models import Customer
+from followups.demo import seed_demo_plans
 
 
 class Command(BaseCommand):
-    help = "Load the demo: a manager, four reps and ~300 customers with two years of purchases. Safe to run again."
+    help = (
+        "Load the demo: a manager, four reps, ~300 customers with two years of purchases, "
+        "and their follow-up plans. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=300)
         parser.add_argument("--seed", type=int, default=1403)
 
+    @transaction.atomic
     def handle(self, *args, customers, seed, **options):
         summary = demo.seed_demo(customers=customers, seed=seed)
+        followups = seed_demo_plans(
+            customers=Customer.objects.filter(source="demo"), today=timezone.localdate(), seed=seed
+        )
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
-            f"{summary.purchases} purchases, {summary.interactions} new timeline entries."
+            f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
+            f"{followups} new follow-ups."
         )
         self.stdout.write("Demo logins (username / password):")
         self.stdout.write(f"  manager / {demo.DEMO_PASSWORD_MANAGER}")

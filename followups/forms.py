@@ -1,0 +1,136 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from customers.forms import OwnerChoiceField
+from customers.selectors import sales_team
+from followups.models import FollowUp, FollowUpPlan
+from retention_crm.forms import JalaliDateField
+from retention_crm.roles import is_manager
+
+TOMORROW, IN_3_DAYS, NEXT_WEEK, ON_DATE = "tomorrow", "in_3_days", "next_week", "on_date"
+_WHEN_OFFSETS = {TOMORROW: 1, IN_3_DAYS: 3, NEXT_WEEK: 7}
+
+
+def _chosen_day(when: str, on: datetime.date | None) -> datetime.date | None:
+    if when in _WHEN_OFFSETS:
+        return timezone.localdate() + datetime.timedelta(days=_WHEN_OFFSETS[when])
+    return on
+
+
+class OutcomeForm(forms.Form):
+    """What happened on the call; no answer / call back later may be tried again on another day."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    retry = forms.ChoiceField(
+        label=_("Try again"),
+        required=False,
+        choices=[("", _("No, close it")), (TOMORROW, _("Tomorrow")), (IN_3_DAYS, _("In 3 days")), (ON_DATE, _("On…"))],
+    )
+    retry_on = JalaliDateField(label=_("On"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        retry = data.get("retry")
+        if retry and data.get("outcome") not in FollowUp.RETRY_OUTCOMES:
+            raise ValidationError(_("Only “no answer” and “call back later” can be tried again."))
+        if retry == ON_DATE and not data.get("retry_on"):
+            self.add_error("retry_on", _("Pick the day to try again."))
+        data["retry_day"] = _chosen_day(retry, data.get("retry_on")) if retry else None
+        return data
+
+
+class SnoozeForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("Snooze until"),
+        choices=[(TOMORROW, _("Tomorrow")), (NEXT_WEEK, _("Next week")), (ON_DATE, _("On…"))],
+    )
+    on = JalaliDateField(label=_("On"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == ON_DATE and not data.get("on"):
+            self.add_error("on", _("Pick the day."))
+        data["day"] = _chosen_day(data.get("when"), data.get("on"))
+        return data
+
+
+class PlanForm(forms.ModelForm):
+    """A custom cadence from the customer page (the presets post the same fields)."""
+
+    starts_on = JalaliDateField(label=capfirst(_("first due date")), initial=timezone.localdate)
+
+    class Meta:
+        model = FollowUpPlan
+        fields = ["every", "unit", "calendar", "starts_on", "channel", "purpose", "count_from", "assignee"]
+        field_classes = {"assignee": OwnerChoiceField}
+
+    def __init__(self, *args, user, customer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customer is not None:
+            self.instance.customer = customer
+        if is_manager(user):
+            self.fields["assignee"].queryset = sales_team()
+            self.fields["assignee"].help_text = _("Empty: the customer's owner.")
+        else:
+            del self.fields["assignee"]
+        self.fields["every"].widget.attrs.update({"min": 1, "max": 365})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("every"), Column("unit"), Column("calendar")),
+            Row(Column("starts_on"), Column("channel")),
+            "purpose",
+            "count_from",
+            *(["assignee"] if "assignee" in self.fields else []),
+        )
+
+
+class DayForm(forms.Form):
+    """The calls-due page's date navigator (and, for managers, the rep filter)."""
+
+    day = JalaliDateField(label=_("Day"), required=False)
+    rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("Whole team"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_manager(user):
+            self.fields["rep"].queryset = sales_team()
+            self.fields["rep"].widget.attrs["class"] = "form-select"
+        else:
+            del self.fields["rep"]
+        self.fields["day"].widget.attrs["class"] = "form-control"
+
+
+class ReassignForm(forms.Form):
+    assignee = OwnerChoiceField(label=_("Assign to"), queryset=sales_team())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = sales_team()
+
+
+class BulkCadenceForm(forms.Form):
+    """Apply one cadence to every customer in the filtered list (manager)."""
+
+    every = forms.IntegerField(label=_("Every"), min_value=1, max_value=365, initial=1)
+    unit = forms.ChoiceField(label=_("Unit"), choices=FollowUpPlan.Unit.choices, initial=FollowUpPlan.Unit.MONTHS)
+    starts_on = JalaliDateField(label=capfirst(_("first due date")), initial=timezone.localdate)
+    channel = forms.ChoiceField(label=_("Channel"), choices=FollowUpPlan._meta.get_field("channel").choices)
+    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("every"), Column("unit")), Row(Column("starts_on"), Column("channel")), "purpose"
+        )
+        self.helper.add_input(Submit("apply", _("Apply to these customers")))

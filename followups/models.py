@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Interaction
+from followups import cadence
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class FollowUpPlan(models.Model):
+    """A recurring contact with one customer: every N days, weeks or months."""
+
+    class Unit(models.TextChoices):
+        DAYS = cadence.DAYS, _("days")
+        WEEKS = cadence.WEEKS, _("weeks")
+        MONTHS = cadence.MONTHS, _("months")
+
+    class Calendar(models.TextChoices):
+        JALALI = cadence.JALALI, _("Jalali")
+        GREGORIAN = cadence.GREGORIAN, _("Gregorian")
+
+    class CountFrom(models.TextChoices):
+        SCHEDULE = "schedule", _("the scheduled date (fixed rhythm)")
+        COMPLETION = "completion", _("the day the last one was done")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="followup_plans"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followup_plans",
+    )
+    every = models.PositiveSmallIntegerField(_("every"), default=1)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.MONTHS)
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.JALALI)
+    starts_on = models.DateField(_("first due date"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CALL)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    count_from = models.CharField(
+        _("count the next one from"), max_length=12, choices=CountFrom.choices, default=CountFrom.SCHEDULE
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    # The rhythm: occurrence n falls on anchor_on + n x interval. Kept by followups.services.
+    anchor_on = models.DateField(editable=False)
+    next_index = models.PositiveIntegerField(default=0, editable=False)
+    next_due_on = models.DateField(editable=False, db_index=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["customer", "id"]
+        verbose_name = _("follow-up plan")
+        verbose_name_plural = _("follow-up plans")
+        constraints = [
+            models.CheckConstraint(condition=Q(every__gte=1), name="followup_plan_every_positive"),
+            models.UniqueConstraint(
+                fields=["customer", "every", "unit", "channel"],
+                condition=Q(active=True),
+                name="followup_plan_one_active_per_cadence",
+                violation_error_message=_("This customer already has an active plan with this cadence and channel."),
+            ),
+        ]
+        indexes = [models.Index(fields=["active", "next_due_on"])]
+
+    def __str__(self):
+        return f"{self.customer} · {self.cadence_label}"
+
+    @property
+    def cadence_label(self) -> str:
+        return _("every %(every)s %(unit)s") % {"every": self.every, "unit": self.get_unit_display()}
+
+
+class FollowUp(models.Model):
+    """One call or task due on a day: from a plan, or one-off (win-back, detractor...)."""
+
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic")
+        ONE_OFF = "one_off", _("One-off")
+        WIN_BACK = "win_back", _("Win-back")
+        DETRACTOR = "detractor", _("Detractor")
+        ONBOARDING = "onboarding", _("Onboarding")
+        RENEWAL = "renewal", _("Renewal")
+
+    class Priority(models.IntegerChoices):
+        LOW = 0, _("Low")
+        NORMAL = 1, _("Normal")
+        HIGH = 2, _("High")
+        URGENT = 3, _("Urgent")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        DONE = "done", _("Done")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        CALL_BACK_LATER = "call_back_later", _("Call back later")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        NOT_INTERESTED = "not_interested", _("Not interested")
+
+    PENDING = (Status.OPEN, Status.RESCHEDULED)
+    RETRY_OUTCOMES = (Outcome.NO_ANSWER, Outcome.CALL_BACK_LATER)
+    # The customer was not actually spoken to: not a contact.
+    UNREACHED_OUTCOMES = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
+
+    plan = models.ForeignKey(
+        FollowUpPlan,
+        verbose_name=_("plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="followups"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIODIC)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CALL)
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    scheduled_on = models.DateField(_("scheduled for"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    snooze_count = models.PositiveSmallIntegerField(_("times snoozed"), default=0)
+    snooze_reason = models.CharField(_("snooze reason"), max_length=200, blank=True)
+    interaction = models.OneToOneField(
+        Interaction, on_delete=models.SET_NULL, null=True, blank=True, related_name="followup", editable=False
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "-priority", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            # Materialisation inserts with ON CONFLICT DO NOTHING against this: never a duplicate.
+            models.UniqueConstraint(fields=["plan", "scheduled_on"], name="followup_once_per_plan_occurrence"),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_on"]),
+            models.Index(fields=["customer", "status"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} · {self.due_on}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+
+class DigestDelivery(models.Model):
+    """One morning digest per person per day: the row is claimed before sending, so a
+    doubled beat run or a retried task never mails the same digest twice."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_per_day")]
+        verbose_name = _("morning digest")
+        verbose_name_plural = _("morning digests")
+
+    def __str__(self):
+        return f"{self.recipient} · {self.day}"

@@ -1,0 +1,388 @@
+"""Follow-up rules: plans, materialising due calls, completing, rescheduling, reassigning.
+
+Idempotency lives in the database: a follow-up is unique per (plan, scheduled_on) and
+every insert ignores conflicts, so repeated or concurrent runs never duplicate a call.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from customers.services import interaction_log
+from followups import cadence
+from followups.models import Channel, FollowUp, FollowUpPlan
+
+logger = logging.getLogger(__name__)
+
+_PLAN_FIELDS = ("id", "customer_id", "assignee_id", "every", "unit", "calendar", "anchor_on", "next_index")
+_PLAN_FIELDS += ("channel", "purpose")
+
+
+def working_days() -> cadence.WorkingDays:
+    return cadence.WorkingDays.from_settings()
+
+
+def horizon_for(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=settings.PEYGIR_FOLLOWUP_HORIZON_DAYS)
+
+
+def escalation_cutoff(today: datetime.date) -> datetime.date:
+    """Pending follow-ups due before this day are overdue by more than the allowed working days."""
+    return working_days().subtract(today, settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS)
+
+
+# --- plans -----------------------------------------------------------------
+
+
+def _plan_due(plan: FollowUpPlan, index: int, days: cadence.WorkingDays) -> datetime.date:
+    return cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    customer: Customer,
+    every: int,
+    unit: str = FollowUpPlan.Unit.MONTHS,
+    starts_on: datetime.date,
+    calendar: str = FollowUpPlan.Calendar.JALALI,
+    channel: str = Channel.CALL,
+    purpose: str = "",
+    count_from: str = FollowUpPlan.CountFrom.SCHEDULE,
+    assignee: AbstractBaseUser | None = None,
+    by: AbstractBaseUser | None = None,
+) -> FollowUpPlan:
+    """A new recurring plan; its follow-ups within the horizon appear at once."""
+    plan = _new_plan(
+        customer=customer,
+        every=every,
+        unit=unit,
+        starts_on=starts_on,
+        calendar=calendar,
+        channel=channel,
+        purpose=purpose,
+        count_from=count_from,
+        assignee=assignee or customer.owner,
+        by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(timezone.localdate()), plan.next_due_on))
+    plan.refresh_from_db(fields=["next_index", "next_due_on"])
+    return plan
+
+
+def _new_plan(*, customer, starts_on, by=None, **fields) -> FollowUpPlan:
+    plan = FollowUpPlan(
+        customer=customer, starts_on=starts_on, anchor_on=starts_on, next_index=0, created_by=by, **fields
+    )
+    plan.next_due_on = _plan_due(plan, 0, working_days())
+    return plan
+
+
+@transaction.atomic
+def plans_apply_cadence(
+    *,
+    customers: QuerySet[Customer],
+    every: int,
+    unit: str,
+    starts_on: datetime.date,
+    calendar: str = FollowUpPlan.Calendar.JALALI,
+    channel: str = "call",
+    purpose: str = "",
+    by: AbstractBaseUser | None = None,
+) -> int:
+    """Give each customer the same plan in one action; customers who have it already are left alone.
+
+    Returns how many customers got a new plan.
+    """
+    customers = list(customers.only("id", "owner_id"))
+    before = FollowUpPlan.objects.filter(
+        customer__in=customers, every=every, unit=unit, channel=channel, active=True
+    ).count()
+    plans = [
+        _new_plan(
+            customer=customer,
+            every=every,
+            unit=unit,
+            starts_on=starts_on,
+            calendar=calendar,
+            channel=channel,
+            purpose=purpose,
+            assignee_id=customer.owner_id,
+            by=by,
+        )
+        for customer in customers
+    ]
+    FollowUpPlan.objects.bulk_create(plans, batch_size=2000, ignore_conflicts=True)
+    created = (
+        FollowUpPlan.objects.filter(
+            customer__in=customers, every=every, unit=unit, channel=channel, active=True
+        ).count()
+        - before
+    )
+    materialise_due()
+    return created
+
+
+@transaction.atomic
+def plan_pause(*, plan: FollowUpPlan) -> FollowUpPlan:
+    """Stop the rhythm; pending follow-ups go, completed ones stay on record."""
+    plan.active = False
+    plan.save(update_fields=["active"])
+    _remove_pending(plan)
+    return plan
+
+
+@transaction.atomic
+def plan_resume(*, plan: FollowUpPlan, today: datetime.date | None = None) -> FollowUpPlan:
+    """Start again from the next occurrence on or after today (no burst of missed calls)."""
+    today = today or timezone.localdate()
+    days = working_days()
+    index = plan.next_index
+    while _plan_due(plan, index, days) < today:
+        index += 1
+    plan.active = True
+    plan.next_index, plan.next_due_on = index, _plan_due(plan, index, days)
+    plan.full_clean()
+    plan.save(update_fields=["active", "next_index", "next_due_on"])
+    materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(today), plan.next_due_on))
+    plan.refresh_from_db(fields=["next_index", "next_due_on"])
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: FollowUpPlan) -> None:
+    _remove_pending(plan)
+    plan.delete()  # completed follow-ups keep their history (plan set to NULL)
+
+
+def _remove_pending(plan: FollowUpPlan) -> int:
+    deleted, _detail = plan.followups.filter(status__in=FollowUp.PENDING).delete()
+    return deleted
+
+
+# --- materialisation ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PlanRow:
+    id: int
+    customer_id: int
+    assignee_id: int | None
+    every: int
+    unit: str
+    calendar: str
+    anchor_on: datetime.date
+    next_index: int
+    channel: str
+    purpose: str
+
+
+def materialise_due(*, today: datetime.date | None = None) -> int:
+    """Create every follow-up that falls due up to today + the horizon, for all active plans.
+
+    Missed runs are caught up (every occurrence since a plan's next index is created,
+    once). Returns how many follow-ups were written.
+    """
+    return materialise_plans(until=horizon_for(today or timezone.localdate()))
+
+
+@transaction.atomic
+def materialise_plans(*, until: datetime.date, plan_ids: Iterable[int] | None = None) -> int:
+    """Set-based: one SELECT of due plans, one bulk INSERT ... ON CONFLICT DO NOTHING, one bulk UPDATE.
+
+    Plans are locked with SKIP LOCKED, so two workers share the work instead of
+    repeating it; the unique (plan, scheduled_on) constraint is the last word either way.
+    """
+    plans = FollowUpPlan.objects.filter(active=True, next_due_on__lte=until)
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=list(plan_ids))
+    if connection.features.has_select_for_update_skip_locked:
+        plans = plans.select_for_update(skip_locked=True)
+    days = working_days()
+    followups, advanced = [], []
+    for row in plans.values_list(*_PLAN_FIELDS).iterator(chunk_size=5000):
+        plan = _PlanRow(*row)
+        index = plan.next_index
+        due = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
+        while due <= until:
+            followups.append(
+                FollowUp(
+                    plan_id=plan.id,
+                    customer_id=plan.customer_id,
+                    assignee_id=plan.assignee_id,
+                    kind=FollowUp.Kind.PERIODIC,
+                    channel=plan.channel,
+                    purpose=plan.purpose,
+                    scheduled_on=due,
+                    due_on=due,
+                )
+            )
+            index += 1
+            due = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
+        advanced.append((plan.id, index, due))
+    FollowUp.objects.bulk_create(followups, batch_size=5000, ignore_conflicts=True)
+    _advance_plans(advanced)
+    logger.info("Materialised %s follow-ups for %s plans (until %s).", len(followups), len(advanced), until)
+    return len(followups)
+
+
+def _advance_plans(rows: list[tuple[int, int, datetime.date]], batch_size: int = 5000) -> None:
+    """WITH v AS (VALUES ...) UPDATE ... FROM v: one statement per batch (PostgreSQL, SQLite >= 3.33)."""
+    table = connection.ops.quote_name(FollowUpPlan._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            values = ", ".join(["(%s, %s, %s)"] * len(batch))
+            cursor.execute(
+                f"WITH v(id, next_index, next_due_on) AS (VALUES {values}) "
+                f"UPDATE {table} SET next_index = v.next_index, next_due_on = v.next_due_on "
+                f"FROM v WHERE {table}.id = v.id",
+                [value for row in batch for value in (row[0], row[1], row[2])],
+            )
+
+
+# --- working a follow-up -------------------------------------------------------
+
+
+def _locked_pending(followup: FollowUp) -> FollowUp:
+    locked = FollowUp.objects.select_for_update().select_related("plan", "customer").get(pk=followup.pk)
+    if not locked.is_pending:
+        raise ValidationError(_("This follow-up was already closed."), code="closed")
+    return locked
+
+
+def _log_on_timeline(followup: FollowUp, *, outcome: str, note: str, by) -> None:
+    label = FollowUp.Outcome(outcome).label if outcome else ""
+    followup.interaction = interaction_log(
+        customer=followup.customer,
+        kind=followup.channel,
+        summary=note or str(label),
+        outcome=outcome,
+        by=by,
+        reached=outcome not in FollowUp.UNREACHED_OUTCOMES,
+    )
+
+
+@transaction.atomic
+def followup_complete(*, followup: FollowUp, outcome: str, note: str = "", by: AbstractBaseUser) -> FollowUp:
+    """Done: on the timeline, last contact moved, and the plan's next occurrence exists."""
+    followup = _locked_pending(followup)
+    if outcome not in FollowUp.Outcome.values:
+        raise ValidationError(_("Choose what happened."), code="outcome")
+    _log_on_timeline(followup, outcome=outcome, note=note, by=by)
+    followup.status = FollowUp.Status.DONE
+    followup.outcome, followup.note = outcome, note
+    followup.completed_at, followup.completed_by = timezone.now(), by
+    followup.save()
+    if followup.plan_id:
+        _schedule_after(followup, done_on=timezone.localdate(followup.completed_at))
+    return followup
+
+
+@transaction.atomic
+def followup_skip(*, followup: FollowUp, note: str = "", by: AbstractBaseUser) -> FollowUp:
+    """Not needed this time; the rhythm goes on."""
+    followup = _locked_pending(followup)
+    followup.status, followup.note = FollowUp.Status.SKIPPED, note
+    followup.completed_at, followup.completed_by = timezone.now(), by
+    followup.save()
+    if followup.plan_id:
+        _schedule_after(followup, done_on=timezone.localdate(followup.completed_at))
+    return followup
+
+
+def _schedule_after(followup: FollowUp, *, done_on: datetime.date) -> None:
+    plan = FollowUpPlan.objects.select_for_update().get(pk=followup.plan_id)
+    if not plan.active:
+        return
+    if plan.count_from == FollowUpPlan.CountFrom.COMPLETION:
+        _remove_pending(plan)
+        plan.anchor_on, plan.next_index = done_on, 1
+        plan.next_due_on = _plan_due(plan, 1, working_days())
+        plan.save(update_fields=["anchor_on", "next_index", "next_due_on"])
+    elif plan.followups.filter(status__in=FollowUp.PENDING, scheduled_on__gt=followup.scheduled_on).exists():
+        return
+    materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(done_on), plan.next_due_on))
+
+
+@transaction.atomic
+def followup_reschedule(
+    *,
+    followup: FollowUp,
+    to: datetime.date,
+    reason: str = "",
+    outcome: str = "",
+    note: str = "",
+    by: AbstractBaseUser,
+) -> FollowUp:
+    """Snooze, or try again after no answer: the due date moves, the plan's rhythm does not.
+
+    An attempt with an outcome (no answer, call back later) is kept on the timeline.
+    """
+    followup = _locked_pending(followup)
+    today = timezone.localdate()
+    if to <= today:
+        raise ValidationError(_("Pick a day after today."), code="past")
+    if outcome:
+        if outcome not in FollowUp.RETRY_OUTCOMES:
+            raise ValidationError(_("Only “no answer” and “call back later” can be tried again."), code="outcome")
+        _log_on_timeline(followup, outcome=outcome, note=note, by=by)
+    followup.due_on = working_days().on_or_after(to)
+    followup.status = FollowUp.Status.RESCHEDULED
+    followup.snooze_count += 1
+    followup.snooze_reason = reason or (str(FollowUp.Outcome(outcome).label) if outcome else "")
+    followup.save()
+    return followup
+
+
+@transaction.atomic
+def followup_reassign(*, followup: FollowUp, assignee: AbstractBaseUser) -> FollowUp:
+    followup.assignee = assignee
+    followup.save(update_fields=["assignee"])
+    return followup
+
+
+@transaction.atomic
+def followups_move_to_owner(*, customer: Customer) -> int:
+    """After a customer changes hands: their plans and pending follow-ups follow the owner."""
+    FollowUpPlan.objects.filter(customer=customer).update(assignee=customer.owner)
+    return FollowUp.objects.filter(customer=customer, status__in=FollowUp.PENDING).update(assignee=customer.owner)
+
+
+@transaction.atomic
+def followup_create_one_off(
+    *,
+    customer: Customer,
+    due_on: datetime.date,
+    kind: str = FollowUp.Kind.ONE_OFF,
+    purpose: str = "",
+    priority: int = FollowUp.Priority.NORMAL,
+    channel: str = "call",
+    assignee: AbstractBaseUser | None = None,
+) -> FollowUp:
+    due = working_days().on_or_after(due_on)
+    followup = FollowUp(
+        customer=customer,
+        assignee=assignee or customer.owner,
+        kind=kind,
+        purpose=purpose,
+        priority=priority,
+        channel=channel,
+        scheduled_on=due,
+        due_on=due,
+    )
+    followup.full_clean()
+    followup.save()
+    return followup

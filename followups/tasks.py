@@ -1,0 +1,24 @@
+"""Celery tasks: thin wrappers over the services, retried on database or mail errors."""
+
+import logging
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from followups import digest, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
+def materialise_followups_task() -> int:
+    created = services.materialise_due()
+    logger.info("materialise_followups_task created %s follow-ups", created)
+    return created
+
+
+@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=60, max_retries=6)
+def send_morning_digests_task() -> int:
+    sent = digest.send_morning_digests()
+    logger.info("send_morning_digests_task sent %s digests", sent)
+    return sent

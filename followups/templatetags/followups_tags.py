@@ -1,0 +1,45 @@
+import datetime
+
+from django import template
+
+from followups import selectors
+from followups.forms import PlanForm
+from followups.models import FollowUp
+
+register = template.Library()
+
+
+@register.filter
+def days_before(earlier, later) -> int:
+    """Whole days from ``earlier`` to ``later`` (how overdue a due date is)."""
+    return (later - earlier).days
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    return FollowUp.Outcome(value).label if value in FollowUp.Outcome.values else value
+
+
+@register.simple_tag
+def outcome_choices():
+    return FollowUp.Outcome.choices
+
+
+@register.inclusion_tag("followups/_customer_plans.html", takes_context=True)
+def customer_followups(context, customer):
+    """The follow-up block of the customer page: plans, what is due, and how to add a plan."""
+    request = context["request"]
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "customer": customer,
+        "plans": selectors.plans_for_customer(customer=customer),
+        "pending": selectors.pending_followups_for_customer(customer=customer),
+        "plan_form": PlanForm(user=request.user, customer=customer),
+        "presets": (1, 3, 6),
+    }
+
+
+@register.filter
+def add_days(day, count):
+    return day + datetime.timedelta(days=int(count))

@@ -1,0 +1,267 @@
+"""The calls-due page and its in-place actions (htmx), the team view, and plan actions."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers import selectors as customer_selectors
+from customers.forms import CustomerFilterForm
+from customers.views import manager_required
+from followups import cadence, selectors, services
+from followups.forms import BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
+from followups.models import FollowUp, FollowUpPlan
+from retention_crm import dates
+from retention_crm.roles import is_manager
+
+
+def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:
+    """The day and (for managers) the rep the page shows, from GET or a row form's hidden fields."""
+    form = DayForm(data or None, user=request.user)
+    day, rep = timezone.localdate(), request.user
+    if form.is_valid():
+        day = form.cleaned_data.get("day") or day
+        rep = form.cleaned_data.get("rep") if is_manager(request.user) else request.user
+    elif data and data.get("day"):
+        messages.error(request, "; ".join(form.errors.get("day", [])))
+    if is_manager(request.user) and not (data and data.get("rep")):
+        rep = None  # a manager sees the whole team unless a rep is picked
+    shown = DayForm(initial={"day": day, "rep": rep}, user=request.user)
+    return day, rep, shown
+
+
+@login_required
+def calls_due(request):
+    day, rep, form = _page_frame(request, request.GET)
+    calls = selectors.calls_due_for(day=day, rep=rep)
+    return render(
+        request,
+        "followups/calls_due.html",
+        {
+            "calls": calls,
+            "day_form": form,
+            "frame": _frame_query(day, rep),
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1),
+            "today": timezone.localdate(),
+            "shown_rep": rep,
+            "reassign_form": ReassignForm() if is_manager(request.user) else None,
+        },
+    )
+
+
+def _frame_query(day: datetime.date, rep) -> dict:
+    return {"day": dates.input_value(day), "rep": rep.pk if rep else ""}
+
+
+def _after_action(request, followup: FollowUp, *, appeared: FollowUp | None = None, error: str = ""):
+    """htmx: the updated row, new section counts and any new occurrence; otherwise back to the page."""
+    day, rep, _form = _page_frame(request, request.POST)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep).items() if value)
+        return redirect(f"{reverse('followups:calls_due')}?{query}")
+    calls = selectors.calls_due_for(day=day, rep=rep)
+    followup = selectors.followup_get_for(user=request.user, pk=followup.pk)
+    context = {
+        "calls": calls,
+        "followup": followup,
+        "frame": _frame_query(day, rep),
+        "error": error,
+        "appeared": appeared,
+        "appeared_section": calls.section_of(appeared) if appeared else "",
+        "reassign_form": ReassignForm() if is_manager(request.user) else None,
+    }
+    return render(request, "followups/_action_response.html", context)
+
+
+def _new_occurrence(followup: FollowUp, since: datetime.datetime) -> FollowUp | None:
+    if not followup.plan_id:
+        return None
+    return (
+        FollowUp.objects.filter(plan_id=followup.plan_id, status__in=FollowUp.PENDING, created_at__gte=since)
+        .order_by("scheduled_on")
+        .first()
+    )
+
+
+@login_required
+@require_POST
+def followup_complete(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, followup, error=" ".join(form.errors.get("__all__", [])) or _form_errors(form))
+    started = timezone.now()
+    data = form.cleaned_data
+    try:
+        if data["retry_day"]:
+            services.followup_reschedule(
+                followup=followup,
+                to=data["retry_day"],
+                outcome=data["outcome"],
+                note=data["note"],
+                by=request.user,
+            )
+        else:
+            services.followup_complete(followup=followup, outcome=data["outcome"], note=data["note"], by=request.user)
+    except ValidationError as error:
+        return _after_action(request, followup, error=" ".join(error.messages))
+    return _after_action(request, followup, appeared=_new_occurrence(followup, started))
+
+
+@login_required
+@require_POST
+def followup_snooze(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, followup, error=_form_errors(form))
+    try:
+        services.followup_reschedule(
+            followup=followup, to=form.cleaned_data["day"], reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        return _after_action(request, followup, error=" ".join(error.messages))
+    return _after_action(request, followup)
+
+
+@login_required
+@require_POST
+def followup_skip(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    started = timezone.now()
+    try:
+        services.followup_skip(followup=followup, note=request.POST.get("note", "")[:2000], by=request.user)
+    except ValidationError as error:
+        return _after_action(request, followup, error=" ".join(error.messages))
+    return _after_action(request, followup, appeared=_new_occurrence(followup, started))
+
+
+@manager_required
+@require_POST
+def followup_reassign(request, pk):
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        return _after_action(request, followup, error=_form_errors(form))
+    services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"])
+    return _after_action(request, followup)
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+
+
+@manager_required
+def team(request):
+    day, _rep, form = _page_frame(request, request.GET)
+    return render(
+        request,
+        "followups/team.html",
+        {
+            "day": day,
+            "day_form": form,
+            "workload": selectors.team_workload(day=day),
+            "escalated": selectors.escalated_followups(day=day)[:100],
+            "escalate_after": settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS,
+        },
+    )
+
+
+# --- plans ----------------------------------------------------------------------
+
+
+PRESET_MONTHS = (1, 3, 6)
+
+
+@login_required
+@require_POST
+def plan_create(request, customer_pk):
+    customer = customer_selectors.customer_get_for(user=request.user, pk=customer_pk)
+    preset = request.POST.get("preset")
+    try:
+        if preset:
+            months = int(preset)
+            if months not in PRESET_MONTHS:
+                raise ValidationError(_("Unknown cadence."))
+            services.plan_create(
+                customer=customer,
+                every=months,
+                unit=FollowUpPlan.Unit.MONTHS,
+                starts_on=_preset_start(customer, months),
+                purpose=_("Regular check-in call"),
+                by=request.user,
+            )
+        else:
+            form = PlanForm(request.POST, user=request.user, customer=customer)
+            if not form.is_valid():
+                raise ValidationError(_form_errors(form))
+            services.plan_create(customer=customer, by=request.user, **_plan_fields(form))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Follow-up plan added."))
+    return redirect(reverse("customers:detail", args=[customer.pk]) + "#followups")
+
+
+def _plan_fields(form: PlanForm) -> dict:
+    fields = ("every", "unit", "calendar", "starts_on", "channel", "purpose", "count_from", "assignee")
+    return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
+
+
+def _preset_start(customer, months: int) -> datetime.date:
+    """One interval after the last contact, or today if that has already passed."""
+    today = timezone.localdate()
+    if customer.last_contact_on is None:
+        return today
+    return max(today, cadence.add_months(customer.last_contact_on, months, cadence.JALALI))
+
+
+@login_required
+@require_POST
+def plan_change(request, pk, action):
+    plan = selectors.plan_get_for(user=request.user, pk=pk)
+    if action == "pause":
+        services.plan_pause(plan=plan)
+        messages.success(request, _("Plan paused; its open follow-ups were removed."))
+    elif action == "resume":
+        try:
+            services.plan_resume(plan=plan)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Plan resumed."))
+    else:  # "delete": the URL allows nothing else
+        services.plan_delete(plan=plan)
+        messages.success(request, _("Plan deleted; completed follow-ups stay on record."))
+    return redirect(reverse("customers:detail", args=[plan.customer_id]) + "#followups")
+
+
+@manager_required
+def bulk_cadence(request):
+    """Apply a cadence to the customers matching the list's filters (passed along in the query)."""
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = customer_selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    form = BulkCadenceForm(request.POST or None)
+    if form.is_valid():
+        created = services.plans_apply_cadence(customers=customers, by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(created)s customers got the new plan; %(skipped)s already had it.")
+            % {"created": created, "skipped": customers.count() - created},
+        )
+        return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
+    return render(
+        request,
+        "followups/bulk_cadence.html",
+        {"form": form, "filter_form": filter_form, "count": customers.count(), "query": request.GET.urlencode()},
+    )

@@ -1,0 +1,356 @@
+"""customers.csv_io import: every row checked first, per-row errors, valid rows imported, re-import is a no-op."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from customers import csv_io
+from customers.models import Customer, Purchase, Segment
+from retention_crm import dates
+from tests.factories import CustomerFactory, SegmentFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def preview(kind: str, text: str) -> csv_io.ImportPreview:
+    return csv_io.preview_import(kind=kind, text=text)
+
+
+def run_import(kind: str, text: str) -> tuple[csv_io.ImportPreview, int]:
+    checked = preview(kind, text)
+    return checked, csv_io.apply_import(checked)
+
+
+def errors_by_line(checked: csv_io.ImportPreview) -> dict[int, list[str]]:
+    return {row.line: row.errors for row in checked.rows if row.errors}
+
+
+def snapshot() -> tuple:
+    """Everything an import could change, to compare before and after a second run."""
+    return (
+        list(Customer.objects.order_by("mobile").values_list("mobile", "name", "owner_id", "segment_id")),
+        list(
+            Customer.objects.order_by("mobile").values_list(
+                "first_purchase_on", "last_purchase_on", "purchase_count", "total_spent"
+            )
+        ),
+        list(Purchase.objects.order_by("reference").values_list("customer_id", "purchased_on", "amount", "reference")),
+        Segment.objects.count(),
+    )
+
+
+# --- customers -------------------------------------------------------------------------------
+
+GOOD_CUSTOMERS = """name,mobile,email,company,city,segment,owner,language,notes
+علي كريمي,09121234567,ali@example.com,پخش البرز,تهران,عمده,rep1,fa,"گفت ""فردا"" زنگ بزن، حتماً"
+Sara Ahmadi,+98 935 111 2222,,,,,REP1,English,
+مینا,۰۹۰۱ ۲۲۲ ۳۳۳۳,,,,عمده,,,"دو
+خط"
+"""
+
+
+def test_a_good_customers_file_imports_every_row(rep):
+    checked, imported = run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
+    assert (imported, checked.error_count, checked.skipped_count) == (3, 0, 0)
+    ali = Customer.objects.get(mobile="09121234567")
+    assert (ali.name, ali.email, ali.company, ali.city, ali.owner) == (
+        "علي كريمي",
+        "ali@example.com",
+        "پخش البرز",
+        "تهران",
+        rep,
+    )
+    assert ali.notes == 'گفت "فردا" زنگ بزن، حتماً'  # Excel's doubled quotes read back as one
+    assert ali.segment.name == "عمده"
+    sara = Customer.objects.get(mobile="09351112222")
+    assert (sara.owner, sara.preferred_language) == (rep, "en")  # usernames and language names in any case
+    mina = Customer.objects.get(mobile="09012223333")
+    assert (mina.owner, mina.preferred_language, mina.notes) == (None, "fa", "دو\nخط")
+    assert Segment.objects.filter(name="عمده").count() == 1
+
+
+def test_imported_customers_are_searchable_however_the_name_is_typed(rep):
+    run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
+    assert Customer.objects.get(search_text__contains="علی کریمی").mobile == "09121234567"
+
+
+def test_imported_customers_are_marked_with_their_source(rep):
+    run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
+    assert set(Customer.objects.values_list("source", flat=True)) == {gettext("CSV import")}
+
+
+def test_an_existing_segment_is_reused_not_duplicated(rep):
+    wholesale = SegmentFactory(name="عمده")
+    run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
+    assert Customer.objects.get(mobile="09121234567").segment == wholesale
+    assert Segment.objects.count() == 1
+
+
+BAD_CUSTOMERS = """name,mobile,email,owner,language
+خوب,09120000001,,rep1,fa
+موبایل بد,02188887777,,,
+,09120000003,,,
+تکراری,0912-000-0001,,,
+صاحب ناشناس,09120000005,,nobody,
+زبان بد,09120000006,,,de
+ایمیل بد,09120000007,not-an-email,,
+"""
+
+
+def test_bad_customer_rows_get_their_own_errors_and_the_good_rows_still_import(rep):
+    checked, imported = run_import(csv_io.CUSTOMERS, BAD_CUSTOMERS)
+    assert imported == 1
+    assert list(Customer.objects.values_list("mobile", flat=True)) == ["09120000001"]
+    errors = errors_by_line(checked)
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8]
+    assert all(len(messages) == 1 for messages in errors.values())
+    assert "02188887777" in errors[3][0]
+    assert "2" in errors[5][0]  # the line the mobile first appeared on
+    assert "nobody" in errors[6][0]
+    assert "not-an-email" in errors[8][0]
+
+
+def test_customer_row_errors_are_in_english_on_an_english_page(rep):
+    with translation.override("en"):
+        errors = errors_by_line(preview(csv_io.CUSTOMERS, BAD_CUSTOMERS))
+    assert errors == {
+        3: ["“02188887777” is not a valid Iranian mobile number (e.g. 0912 123 4567)."],
+        4: ["The name is empty."],
+        5: ["Same mobile as line 2."],
+        6: ["No sales rep has the username “nobody”."],
+        7: ["Language must be fa or en."],
+        8: ["“not-an-email” is not an email address."],
+    }
+
+
+def test_customer_row_errors_are_in_persian_on_a_persian_page(rep):
+    persian = errors_by_line(preview(csv_io.CUSTOMERS, BAD_CUSTOMERS))
+    with translation.override("en"):
+        english = errors_by_line(preview(csv_io.CUSTOMERS, BAD_CUSTOMERS))
+    for line, messages in english.items():
+        assert persian[line] != messages, f"line {line} is not translated"
+    assert "nobody" in persian[6][0]
+    assert "کارشناس" in persian[6][0]
+
+
+def test_a_customer_already_in_peygir_is_skipped_not_an_error(rep):
+    CustomerFactory(mobile="09121234567", name="قبلی", owner=rep)
+    checked, imported = run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
+    assert (imported, checked.skipped_count, checked.error_count) == (2, 1, 0)
+    assert Customer.objects.get(mobile="09121234567").name == "قبلی"
+
+
+def test_importing_the_same_customers_file_twice_changes_nothing(rep):
+    first, first_count = run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS + BAD_CUSTOMERS.split("\n", 1)[1])
+    before = snapshot()
+    second, second_count = run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS + BAD_CUSTOMERS.split("\n", 1)[1])
+    assert snapshot() == before
+    assert second_count == 0
+    assert second.skipped_count == first_count
+    assert second.error_count == first.error_count
+
+
+# --- purchases -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def buyer(rep):
+    return CustomerFactory(mobile="09121234567", owner=rep)
+
+
+GOOD_PURCHASES = """mobile,date,amount,invoice,note
+09121234567,1403/02/15,1500000,F-1,اولی
+۰۹۱۲۱۲۳۴۵۶۷,2024-06-01,"2,000,000",F-2,
++98 912 123 4567,۱۴۰۳/۰۳/۱۵,۲٬۵۰۰٬۰۰۰,F-3,سومی
+"""
+
+
+def test_a_good_purchases_file_imports_and_sets_the_figures(buyer):
+    checked, imported = run_import(csv_io.PURCHASES, GOOD_PURCHASES)
+    assert (imported, checked.error_count) == (3, 0)
+    buyer.refresh_from_db()
+    assert (buyer.first_purchase_on, buyer.last_purchase_on, buyer.purchase_count, buyer.total_spent) == (
+        D(2024, 5, 4),
+        D(2024, 6, 4),
+        3,
+        Decimal(6_000_000),
+    )
+    assert Purchase.objects.get(reference="F-1").note == "اولی"
+
+
+def future_day() -> str:
+    return dates.input_value(timezone.localdate() + datetime.timedelta(days=10), language="fa")
+
+
+def bad_purchases() -> str:
+    return f"""mobile,date,amount,invoice
+09121234567,1403/02/15,1500000,F-1
+02122223333,1403/02/15,100,F-4
+09350000000,1403/02/15,100,F-5
+09121234567,yesterday,100,F-6
+09121234567,1402/12/30,100,F-7
+09121234567,1403/02/15,abc,F-8
+09121234567,1403/02/16,100,F-1
+09121234567,1403/02/15,100,
+09121234567,{future_day()},100,F-10
+09121234567,1403/02/15,NaN,F-11
+09121234567,1403/02/15,-5,F-12
+"""
+
+
+def test_bad_purchase_rows_get_their_own_errors_and_the_good_rows_still_import(buyer):
+    checked, imported = run_import(csv_io.PURCHASES, bad_purchases())
+    assert imported == 1
+    assert list(Purchase.objects.values_list("reference", flat=True)) == ["F-1"]
+    errors = errors_by_line(checked)
+    assert sorted(errors) == list(range(3, 13))
+    assert "02122223333" in errors[3][0]  # bad mobile
+    assert "09350000000" in errors[4][0]  # no such customer
+    assert "yesterday" in errors[5][0]  # not a date
+    assert "1402/12/30" in errors[6][0]  # not in the calendar: 1402 is not a leap year
+    assert "abc" in errors[7][0]
+    assert "2" in errors[8][0]  # same invoice as line 2
+    assert errors[9]  # no invoice number
+    assert future_day() in errors[10][0]
+    assert "NaN" in errors[11][0]
+    assert "-5" in errors[12][0]
+
+
+def test_purchase_row_errors_are_in_english_on_an_english_page(buyer):
+    with translation.override("en"):
+        errors = errors_by_line(preview(csv_io.PURCHASES, bad_purchases()))
+    assert errors[4] == ["No customer has the mobile 09350000000."]
+    assert errors[6] == ["1402/12/30 does not exist in the calendar."]
+    assert errors[7] == ["“abc” is not an amount."]
+    assert errors[8] == ["Same invoice as line 2."]
+    assert errors[9] == ["The invoice number is empty."]
+    assert errors[10] == [f"The date {future_day()} is in the future."]
+
+
+def test_purchase_row_errors_are_in_persian_on_a_persian_page(buyer):
+    persian = errors_by_line(preview(csv_io.PURCHASES, bad_purchases()))
+    with translation.override("en"):
+        english = errors_by_line(preview(csv_io.PURCHASES, bad_purchases()))
+    for line, messages in english.items():
+        assert persian[line] != messages, f"line {line} is not translated"
+    assert "09350000000" in persian[4][0]
+    assert "مشتری" in persian[4][0]
+
+
+def test_a_row_with_several_problems_lists_them_all(buyer):
+    checked = preview(csv_io.PURCHASES, "mobile,date,amount,invoice\n0212,1402/12/30,abc,\n")
+    assert len(checked.rows[0].errors) == 4
+
+
+def test_importing_the_same_purchases_file_twice_changes_nothing(buyer):
+    _first, first_count = run_import(csv_io.PURCHASES, GOOD_PURCHASES)
+    before = snapshot()
+    second, second_count = run_import(csv_io.PURCHASES, GOOD_PURCHASES)
+    assert snapshot() == before
+    assert (first_count, second_count) == (3, 0)
+    assert second.skipped_count == 3
+    assert all(row.skipped == gettext("Already imported: skipped.") for row in second.rows)
+
+
+def test_a_purchase_already_entered_by_hand_is_skipped_by_invoice_number(buyer):
+    Purchase.objects.create(customer=buyer, purchased_on=D(2024, 5, 4), amount=Decimal(1), reference="F-2")
+    checked, imported = run_import(csv_io.PURCHASES, GOOD_PURCHASES)
+    assert (imported, checked.skipped_count) == (2, 1)
+    assert Purchase.objects.get(reference="F-2").amount == Decimal(1)
+
+
+def test_the_same_invoice_number_for_two_customers_is_two_purchases(buyer, rep):
+    CustomerFactory(mobile="09350000000", owner=rep)
+    _checked, imported = run_import(
+        csv_io.PURCHASES, "mobile,date,amount,invoice\n09121234567,1403/02/15,1,X\n09350000000,1403/02/15,1,X\n"
+    )
+    assert imported == 2
+
+
+# --- the file as a whole -------------------------------------------------------------------
+
+
+def test_persian_column_names_are_understood(buyer, rep):
+    customers = "نام,موبایل,شهر,مسئول,زبان\nکاوه,09120000009,شیراز,rep1,فارسی\n"
+    purchases = "موبایل,تاریخ,مبلغ,شماره فاکتور,توضیح\n09121234567,۱۴۰۳/۰۲/۱۵,۱۰۰۰,ف-۱,نقدی\n"
+    assert run_import(csv_io.CUSTOMERS, customers)[1] == 1
+    assert run_import(csv_io.PURCHASES, purchases)[1] == 1
+    kaveh = Customer.objects.get(mobile="09120000009")
+    assert (kaveh.name, kaveh.city, kaveh.owner) == ("کاوه", "شیراز", rep)
+    assert Purchase.objects.get(reference="ف-۱").note == "نقدی"
+
+
+def test_column_names_ignore_case_spaces_and_unknown_columns(rep):
+    checked, imported = run_import(csv_io.CUSTOMERS, " Name , MOBILE ,Favourite colour\nالف,09120000001,آبی\n")
+    assert imported == 1
+    assert checked.columns == ["name", "mobile"]
+
+
+def test_semicolon_separated_files_are_read(buyer):
+    text = "mobile;date;amount;invoice\n09121234567;1403/02/15;1,500,000;S-1\n"
+    checked, imported = run_import(csv_io.PURCHASES, text)
+    assert (imported, checked.error_count) == (1, 0)
+    assert Purchase.objects.get().amount == Decimal(1_500_000)
+
+
+def test_tab_separated_files_are_read(rep):
+    assert run_import(csv_io.CUSTOMERS, "name\tmobile\nالف\t09120000001\n")[1] == 1
+
+
+def test_blank_lines_are_ignored_and_line_numbers_stay_true(rep):
+    checked = preview(csv_io.CUSTOMERS, "name,mobile\n\nالف,09120000001\n,,\nب,bad\n")
+    assert [row.line for row in checked.rows] == [3, 5]
+    assert list(errors_by_line(checked)) == [5]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["without BOM", "with BOM"])
+def test_utf8_files_are_read_with_or_without_excel_s_bom(rep, bom):
+    text = csv_io.decode_upload(bom + "نام,موبایل\nالف,09120000001\n".encode())
+    checked, imported = run_import(csv_io.CUSTOMERS, text)
+    assert checked.columns == ["name", "mobile"]
+    assert imported == 1
+
+
+def test_a_windows_arabic_cp1256_file_is_refused_as_a_whole():
+    raw = "نام,موبايل\nعلي,09121234567\n".encode("cp1256")  # cp1256 has no Persian yeh: Windows writes ي
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
+        csv_io.decode_upload(raw)
+    assert "UTF-8" in str(caught.value)
+
+
+def test_missing_required_columns_are_named():
+    with pytest.raises(csv_io.CsvFileError) as caught:
+        preview(csv_io.PURCHASES, "mobile,amount\n09121234567,100\n")
+    assert "date" in str(caught.value)
+    assert "invoice" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n"])
+def test_an_empty_file_is_refused(text):
+    with pytest.raises(csv_io.CsvFileError):
+        preview(csv_io.CUSTOMERS, text)
+
+
+def test_a_file_with_only_the_header_has_nothing_to_import():
+    checked, imported = run_import(csv_io.CUSTOMERS, "name,mobile\n")
+    assert (checked.rows, imported) == ([], 0)
+
+
+def test_a_quote_never_closed_is_a_file_error_naming_the_line_it_opened_on():
+    good = "09121234567,1403/02/15,100,F-1\n"
+    text = "mobile,date,amount,invoice\n" + good + '"09121234567,1403/02/15,100,F-2\n' + good * 5000
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
+        preview(csv_io.PURCHASES, text)
+    assert str(caught.value) == "Line 3 could not be read: check for a quote that is never closed."
+
+
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_checked(settings):
+    settings.PEYGIR_IMPORT_MAX_ROWS = 2
+    with pytest.raises(csv_io.CsvFileError) as caught:
+        preview(csv_io.CUSTOMERS, "name,mobile\na,09120000001\nb,09120000002\nc,09120000003\n")
+    assert "3" in str(caught.value)

@@ -1,0 +1,155 @@
+"""seed_demo: the same demo every time, safe to run again, with the manager and four reps."""
+
+import datetime
+import random
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from customers import demo
+from customers.models import Customer, Interaction, Purchase, Segment
+from retention_crm.phones import normalize_mobile
+from retention_crm.roles import MANAGER_GROUP, REP_GROUP, is_manager
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 3, 1)
+User = get_user_model()
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "customers": Customer.objects.count(),
+        "purchases": Purchase.objects.count(),
+        "interactions": Interaction.objects.count(),
+        "segments": Segment.objects.count(),
+    }
+
+
+CUSTOMER_FIELDS = (
+    "mobile", "name", "email", "company", "city", "segment__name", "owner__username", "preferred_language",
+    "email_opt_out", "first_purchase_on", "last_purchase_on", "purchase_count", "total_spent", "last_contact_on",
+)  # fmt: skip
+
+
+def contents() -> tuple:
+    """What the demo wrote, minus creation timestamps."""
+    customers = Customer.objects.order_by("mobile").values_list(*CUSTOMER_FIELDS)
+    purchases = Purchase.objects.order_by("reference").values_list(
+        "customer__mobile", "reference", "purchased_on", "amount"
+    )
+    interactions = Interaction.objects.order_by("customer__mobile", "occurred_at", "summary").values_list(
+        "customer__mobile", "kind", "occurred_at", "summary", "created_by__username"
+    )
+    return list(customers), list(purchases), list(interactions)
+
+
+def test_running_the_command_twice_adds_nothing_the_second_time():
+    call_command("seed_demo", customers=20, stdout=StringIO())
+    first = counts()
+    out = StringIO()
+    call_command("seed_demo", customers=20, stdout=out)
+    assert counts() == first
+    assert first["users"] == 5
+    assert first["customers"] == 20
+    assert first["purchases"] > 20
+    assert "0 new timeline entries" in out.getvalue()
+    assert "rep4 / " in out.getvalue()
+
+
+def test_the_second_run_changes_no_figures_either():
+    demo.seed_demo(customers=20, today=TODAY)
+    before = contents()
+    summary = demo.seed_demo(customers=20, today=TODAY)
+    assert contents() == before
+    assert summary.interactions == 0
+
+
+def test_the_same_seed_gives_the_same_demo():
+    with transaction.atomic():
+        demo.seed_demo(customers=20, today=TODAY)
+        first = contents()
+        transaction.set_rollback(True)
+    assert not Customer.objects.exists()
+    demo.seed_demo(customers=20, today=TODAY)
+    assert contents() == first
+
+
+def test_another_seed_gives_another_demo():
+    with transaction.atomic():
+        demo.seed_demo(customers=20, seed=1, today=TODAY)
+        first = contents()
+        transaction.set_rollback(True)
+    demo.seed_demo(customers=20, seed=2, today=TODAY)
+    assert contents()[0] != first[0]
+
+
+def test_the_demo_has_one_manager_and_four_reps_in_their_groups():
+    demo.seed_demo(customers=20, today=TODAY)
+    managers = User.objects.filter(groups__name=MANAGER_GROUP)
+    reps = User.objects.filter(groups__name=REP_GROUP)
+    assert [user.username for user in managers] == ["manager"]
+    assert sorted(user.username for user in reps) == ["rep1", "rep2", "rep3", "rep4"]
+    manager = managers.get()
+    assert is_manager(manager) and manager.is_staff
+    assert manager.check_password(demo.DEMO_PASSWORD_MANAGER)
+    assert all(rep.check_password(demo.DEMO_PASSWORD_REP) and not rep.is_staff for rep in reps)
+    assert not any(is_manager(rep) for rep in reps)
+
+
+def test_every_demo_customer_belongs_to_a_rep_round_robin():
+    demo.seed_demo(customers=20, today=TODAY)
+    owners = Customer.objects.values_list("owner__username", flat=True)
+    assert {owner: list(owners).count(owner) for owner in set(owners)} == {f"rep{n}": 5 for n in range(1, 5)}
+
+
+def test_running_again_keeps_a_password_someone_changed():
+    demo.seed_demo(customers=1, today=TODAY)
+    rep = User.objects.get(username="rep1")
+    rep.set_password("changed-by-rep")
+    rep.save()
+    demo.seed_demo(customers=1, today=TODAY)
+    rep.refresh_from_db()
+    assert rep.check_password("changed-by-rep")
+
+
+def test_demo_mobiles_are_valid_and_figures_match_the_purchases():
+    demo.seed_demo(customers=20, today=TODAY)
+    for customer in Customer.objects.all():
+        assert normalize_mobile(customer.mobile) == customer.mobile
+        purchases = customer.purchases.aggregate(total=Sum("amount"), last=Max("purchased_on"))
+        assert customer.purchase_count == customer.purchases.count()
+        assert customer.total_spent == purchases["total"]
+        assert customer.last_purchase_on == purchases["last"] <= TODAY
+        assert customer.search_text
+
+
+def test_the_last_contact_is_the_latest_demo_call_or_visit():
+    demo.seed_demo(customers=20, today=TODAY)
+    with_calls = Customer.objects.filter(interactions__isnull=False).distinct()
+    assert with_calls.exists()
+    for customer in with_calls:
+        latest = customer.interactions.latest("occurred_at").occurred_at
+        assert customer.last_contact_on == timezone.localdate(latest)
+    assert not Customer.objects.filter(interactions__isnull=True, last_contact_on__isnull=False).exists()
+
+
+def test_some_demo_customers_have_gone_silent_for_the_win_back_lists():
+    demo.seed_demo(customers=60, today=TODAY)
+    silent = Customer.objects.filter(last_purchase_on__lt=TODAY - datetime.timedelta(days=85))
+    assert silent.exists()
+
+
+@pytest.mark.parametrize("index", [0, 999, 1000, 1234, 99_999])
+def test_demo_mobiles_stay_valid_past_a_thousand_customers(index):
+    reps = [User(username="rep")]
+    segments = [Segment(name=name) for name in demo.SEGMENTS]
+    customer, _rhythm = demo._plan_customer(random.Random(1403), index, reps, segments)
+    assert normalize_mobile(customer.mobile) == customer.mobile
+    assert customer.mobile.endswith(f"{index:03d}")

@@ -1,0 +1,112 @@
+"""Every customer page renders in Persian (RTL, Jalali) and in English (LTR, Gregorian)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from customers import services
+from tests.factories import CustomerFactory, SegmentFactory
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = {"fa": ('lang="fa"', 'dir="rtl"'), "en": ('lang="en"', 'dir="ltr"')}
+
+
+@pytest.fixture
+def customer(rep):
+    customer = CustomerFactory(owner=rep, name="علی کریمی", segment=SegmentFactory(name="عمده"), notes="مشتری قدیمی")
+    services.purchase_add(
+        customer=customer, purchased_on=datetime.date(2024, 5, 4), amount=Decimal(1_500_000), reference="F-1"
+    )
+    services.interaction_log(customer=customer, kind="call", summary="تماس گرفته شد", by=rep)
+    return customer
+
+
+def pages(customer) -> dict[str, str]:
+    purchase = customer.purchases.get()
+    return {
+        "list": reverse("customers:list"),
+        "detail": reverse("customers:detail", args=[customer.pk]),
+        "create": reverse("customers:create"),
+        "edit": reverse("customers:edit", args=[customer.pk]),
+        "purchase_create": reverse("customers:purchase_create", args=[customer.pk]),
+        "purchase_edit": reverse("customers:purchase_edit", args=[customer.pk, purchase.pk]),
+        "import": reverse("customers:import"),
+    }
+
+
+PAGE_NAMES = ["list", "detail", "create", "edit", "purchase_create", "purchase_edit", "import"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", PAGE_NAMES)
+def test_every_customer_page_renders_in_both_languages(manager_client, customer, page, language):
+    manager_client.cookies["django_language"] = language
+    response = manager_client.get(pages(customer)[page])
+    assert response.status_code == 200
+    html = response.content.decode()
+    lang, direction = LANGUAGES[language]
+    assert f"<html {lang} {direction}>" in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("page", [name for name in PAGE_NAMES if name != "import"])
+def test_a_rep_s_pages_render_in_both_languages(rep_client, customer, page, language):
+    rep_client.cookies["django_language"] = language
+    response = rep_client.get(pages(customer)[page])
+    assert response.status_code == 200
+    assert " ".join(LANGUAGES[language]) in response.content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_login_page_renders_in_both_languages(client, language):
+    client.cookies["django_language"] = language
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert " ".join(LANGUAGES[language]) in response.content.decode()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_use_the_translated_labels(manager_client, customer, language):
+    manager_client.cookies["django_language"] = language
+    html = manager_client.get(reverse("customers:list")).content.decode()
+    with translation.override(language):
+        for label in ("Customers", "New customer", "Export CSV", "Total spent"):
+            assert gettext(label) in html
+    if language == "fa":
+        assert "Export CSV" not in html
+
+
+def test_the_detail_page_shows_jalali_dates_and_persian_digits_in_persian(manager_client, customer):
+    html = manager_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert "۱۴۰۳/۰۲/۱۵" in html
+    assert "۱۵۰٬۰۰۰" in html  # 1,500,000 Rial = 150,000 Toman
+    assert "۰۹۱۲" in html
+
+
+def test_the_detail_page_shows_gregorian_dates_and_latin_digits_in_english(manager_client, customer):
+    manager_client.cookies["django_language"] = "en"
+    html = manager_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert "2024-05-04" in html
+    assert "۱۴۰۳" not in html
+    assert "150,000 Toman" in html
+
+
+def test_the_purchase_form_uses_the_jalali_picker_in_persian_and_a_date_box_in_english(manager_client, customer):
+    url = reverse("customers:purchase_edit", args=[customer.pk, customer.purchases.get().pk])
+    persian = manager_client.get(url).content.decode()
+    assert "data-jdp" in persian
+    manager_client.cookies["django_language"] = "en"
+    english = manager_client.get(url).content.decode()
+    assert 'type="date"' in english
+    assert 'value="2024-05-04"' in english
+
+
+def test_the_list_shows_a_search_miss_message_with_the_query(rep_client, customer):
+    html = rep_client.get(reverse("customers:list"), {"q": "ناموجود"}).content.decode()
+    assert "ناموجود" in html
+    assert 'data-testid="customer-table"' not in html
