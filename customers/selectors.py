@@ -1,6 +1,7 @@
 """Reads of customers for pages, exports and (later) the API: one query each, no N+1."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -81,6 +82,7 @@ class TimelineEntry:
     by: str = ""
     amount: Decimal | None = None
     purchase: Purchase | None = None
+    score: int | None = None
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -88,8 +90,18 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
+# Other apps add what they know about a customer (survey answers, points...) with
+# ``register_timeline_source(fn)`` in their AppConfig.ready(); fn(customer, limit) -> entries.
+_TIMELINE_SOURCES: list[Callable[[Customer, int], list[TimelineEntry]]] = []
+
+
+def register_timeline_source(source: Callable[[Customer, int], list[TimelineEntry]]) -> None:
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
 def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEntry]:
-    """Interactions and purchases merged, newest first (two queries)."""
+    """Interactions, purchases and registered sources merged, newest first (a query each)."""
     entries = [
         TimelineEntry(
             kind=interaction.kind,
@@ -116,4 +128,6 @@ def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEn
         )
         for purchase in customer.purchases.all()[:limit]
     ]
+    for source in _TIMELINE_SOURCES:
+        entries += source(customer, limit)
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)[:limit]

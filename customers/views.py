@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,21 +16,9 @@ from django.views.decorators.http import require_POST
 
 from customers import csv_io, selectors, services
 from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, InteractionForm, PurchaseForm
-from retention_crm.roles import is_manager
+from retention_crm.roles import is_manager, manager_required
 
 _IMPORT_SESSION_KEY = "customer_import"
-
-
-def manager_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not is_manager(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @login_required

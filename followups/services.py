@@ -21,6 +21,7 @@ from customers.models import Customer
 from customers.services import interaction_log
 from followups import cadence
 from followups.models import Channel, FollowUp, FollowUpPlan
+from followups.signals import followup_completed
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,7 @@ def followup_complete(*, followup: FollowUp, outcome: str, note: str = "", by: A
     followup.save()
     if followup.plan_id:
         _schedule_after(followup, done_on=timezone.localdate(followup.completed_at))
+    followup_completed.send(sender=FollowUp, followup=followup, by=by)
     return followup
 
 

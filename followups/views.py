@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
-from customers.views import manager_required
 from followups import cadence, selectors, services
 from followups.forms import BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
 from followups.models import FollowUp, FollowUpPlan
 from retention_crm import dates
-from retention_crm.roles import is_manager
+from retention_crm.roles import is_manager, manager_required
 
 
 def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:

@@ -4,7 +4,11 @@ Roles are Django groups so an admin can grant them without code; superusers
 count as managers.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 MANAGER_GROUP = "manager"
@@ -28,3 +32,16 @@ def display_name(user: AbstractBaseUser | None) -> str:
     if user is None:
         return _("Unassigned")
     return user.get_full_name() or user.get_username()
+
+
+def manager_required(view):
+    """Managers only: others get 403 (these pages name no customer, so nothing leaks)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_manager(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

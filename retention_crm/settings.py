@@ -117,8 +117,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Email: console in the demo, SMTP when EMAIL_URL says so (e.g. smtp+tls://user:pw@host:587).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Email: kept only in the outbox (the "Sent emails" page) in the demo; SMTP when EMAIL_URL
+# says so (e.g. smtp+tls://user:pw@host:587). consolemail:// prints them instead.
+vars().update(env.email_url("EMAIL_URL", default="dummymail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Peygir <no-reply@localhost>")
 
 # Celery: Redis in production; the embedded default runs tasks in-process.
@@ -141,6 +142,16 @@ CELERY_BEAT_SCHEDULE = {
     "morning-digest": {
         "task": "followups.tasks.send_morning_digests_task",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # One survey reminder, on a working morning (the task skips non-working days).
+    "survey-reminders": {
+        "task": "surveys.tasks.send_survey_reminders_task",
+        "schedule": crontab(hour=9, minute=30),
+    },
+    # Emails whose task never reached a worker (broker outage) are sent late, not lost.
+    "sweep-outbox": {
+        "task": "retention_crm.tasks.sweep_outbox_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -184,3 +195,7 @@ PEYGIR_FOLLOWUP_HORIZON_DAYS = env.int("PEYGIR_FOLLOWUP_HORIZON_DAYS", default=7
 PEYGIR_ESCALATE_AFTER_WORKING_DAYS = env.int("PEYGIR_ESCALATE_AFTER_WORKING_DAYS", default=3)
 # Links in emails point here.
 PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")
+# Surveys: one invitation per customer per throttle window; links expire; one reminder.
+PEYGIR_SURVEY_THROTTLE_DAYS = env.int("PEYGIR_SURVEY_THROTTLE_DAYS", default=90)
+PEYGIR_SURVEY_LINK_DAYS = env.int("PEYGIR_SURVEY_LINK_DAYS", default=30)
+PEYGIR_SURVEY_REMINDER_DAYS = env.int("PEYGIR_SURVEY_REMINDER_DAYS", default=5)

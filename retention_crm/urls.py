@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from retention_crm.views import language_switch
+from surveys.urls import public_urlpatterns
 
 urlpatterns = [
     # A rep's day starts at the calls-due list.
@@ -13,5 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("customers/", include("customers.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("s/", include((public_urlpatterns, "survey_links"))),
+    path("emails/", include("retention_crm.email_urls")),
     path("admin/", admin.site.urls),
 ]

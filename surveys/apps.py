@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from customers.selectors import register_timeline_source
+        from surveys import receivers
+
+        register_timeline_source(receivers.survey_timeline)

@@ -6,8 +6,10 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from customers.models import Customer, Interaction, Purchase, Segment
+from followups import cadence
 from retention_crm.roles import MANAGER_GROUP, REP_GROUP
 
 
@@ -79,3 +81,45 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     kind = Interaction.Kind.CALL
     summary = "تماس گرفته شد"
+
+
+class FollowUpPlanFactory(factory.django.DjangoModelFactory):
+    """A plan exactly as followups.services leaves it before materialisation.
+
+    ``anchor_on`` is the first due date, ``next_index`` 0 and ``next_due_on`` occurrence 0
+    moved to a working day (with the working days of the current settings). Nothing is
+    materialised: call ``followups.services.materialise_due`` (or use ``plan_create``).
+    """
+
+    class Meta:
+        model = "followups.FollowUpPlan"
+
+    customer = factory.SubFactory(CustomerFactory)
+    assignee = factory.LazyAttribute(lambda plan: plan.customer.owner)
+    every = 1
+    unit = "months"
+    calendar = "jalali"
+    channel = "call"
+    purpose = "تماس دوره‌ای"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate())
+    anchor_on = factory.LazyAttribute(lambda plan: plan.starts_on)
+    next_index = 0
+    next_due_on = factory.LazyAttribute(
+        lambda plan: cadence.due_on(
+            plan.anchor_on, plan.next_index, plan.every, plan.unit, plan.calendar, cadence.WorkingDays.from_settings()
+        )
+    )
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """A one-off follow-up due today; pass ``plan=`` (and ``kind="periodic"``) for a plan's occurrence."""
+
+    class Meta:
+        model = "followups.FollowUp"
+
+    customer = factory.SubFactory(CustomerFactory)
+    assignee = factory.LazyAttribute(lambda followup: followup.customer.owner)
+    kind = "one_off"
+    purpose = "پیگیری سفارش"
+    scheduled_on = factory.LazyFunction(lambda: timezone.localdate())
+    due_on = factory.LazyAttribute(lambda followup: followup.scheduled_on)

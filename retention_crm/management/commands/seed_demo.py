@@ -5,12 +5,13 @@ from django.utils import timezone
 from customers import demo
 from customers.models import Customer
 from followups.demo import seed_demo_plans
+from surveys.demo import seed_demo_surveys
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo: a manager, four reps, ~300 customers with two years of purchases, "
-        "and their follow-up plans. Safe to run again."
+        "their follow-up plans and survey answers. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -23,10 +24,11 @@ class Command(BaseCommand):
         followups = seed_demo_plans(
             customers=Customer.objects.filter(source="demo"), today=timezone.localdate(), seed=seed
         )
+        answers = seed_demo_surveys(seed=seed)
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
-            f"{followups} new follow-ups."
+            f"{followups} new follow-ups, {answers} new survey answers."
         )
         self.stdout.write("Demo logins (username / password):")
         self.stdout.write(f"  manager / {demo.DEMO_PASSWORD_MANAGER}")

@@ -1,0 +1,184 @@
+"""Shared plumbing for the benchmark scripts: their own PostgreSQL database, Django setup, seed markers.
+
+Nothing here times anything; the scripts print figures and never assert on them.
+"""
+
+import math
+import os
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/peygir_bench"
+MARKER_TABLE = "bench_seed"  # not a Django model: migrate never touches it
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def ensure_database(url: str) -> str:
+    """Create the benchmark database when it is missing (connects to the ``postgres`` maintenance DB)."""
+    dbname = psycopg.conninfo.conninfo_to_dict(url).get("dbname")
+    if not dbname:
+        raise SystemExit(f"BENCH_DATABASE_URL has no database name: {url}")
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
+            print(f"created database {dbname}")
+    return dbname
+
+
+def setup_django(url: str) -> None:
+    """Point Django at the benchmark database, set it up and migrate (DEBUG stays the settings' default)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"  # django.test.Client sends Host: testserver
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retention_crm.settings")
+    os.chdir(ROOT)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"migrate: done in {time.perf_counter() - started:.1f} s")
+
+
+def start(description: str):
+    """Create the database if needed, set Django up on it, and print where we are."""
+    url = database_url()
+    dbname = ensure_database(url)
+    setup_django(url)
+
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    print(f"{description}: database {dbname} (PostgreSQL {version}), DEBUG={settings.DEBUG}")
+
+
+# --- seed markers -------------------------------------------------------------------
+
+
+def _ensure_marker_table(cursor) -> None:
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} "
+        "(name text PRIMARY KEY, seeded_on date NOT NULL, seconds double precision, seeded_at timestamptz)"
+    )
+
+
+def marker_get(name: str):
+    """The day the ``name`` data set was seeded for, or None."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _ensure_marker_table(cursor)
+        cursor.execute(f"SELECT seeded_on FROM {MARKER_TABLE} WHERE name = %s", [name])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def marker_set(name: str, seeded_on, seconds: float) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _ensure_marker_table(cursor)
+        cursor.execute(
+            f"INSERT INTO {MARKER_TABLE} (name, seeded_on, seconds, seeded_at) VALUES (%s, %s, %s, now()) "
+            "ON CONFLICT (name) DO UPDATE SET seeded_on = EXCLUDED.seeded_on, seconds = EXCLUDED.seconds, "
+            "seeded_at = EXCLUDED.seeded_at",
+            [name, seeded_on, seconds],
+        )
+
+
+def marker_clear(name: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _ensure_marker_table(cursor)
+        cursor.execute(f"DELETE FROM {MARKER_TABLE} WHERE name = %s", [name])
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def execute(statement: str, params=None) -> int:
+    """Run one SQL statement on Django's connection; returns the row count."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.rowcount
+
+
+def scalar(statement: str, params=None):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
+
+
+def vacuum_analyze(*tables: str) -> None:
+    """VACUUM cannot run in a transaction: Django's connection is in autocommit outside atomic blocks."""
+    for table in tables:
+        execute(f"VACUUM (ANALYZE) {table}")
+
+
+@contextmanager
+def step(label: str):
+    """Print how long a preparation step took (not a benchmark figure)."""
+    print(f"  {label} ...", end="", flush=True)
+    started = time.perf_counter()
+    yield
+    print(f" {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def ensure_reps(prefix: str, count: int) -> list:
+    """``count`` active users named ``<prefix>01``... in the "rep" group (created once, then reused)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from retention_crm.roles import REP_GROUP
+
+    user_model = get_user_model()
+    group, _created = Group.objects.get_or_create(name=REP_GROUP)
+    reps = []
+    for number in range(1, count + 1):
+        username = f"{prefix}{number:02d}"
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model(username=username, first_name="Bench", last_name=f"Rep {number:02d}")
+            user.set_unusable_password()
+            user.save()
+        user.groups.add(group)
+        reps.append(user)
+    return reps
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (p95 of 30 samples is the 29th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(round(fraction * len(ordered), 9))))
+    return ordered[rank - 1]
+
+
+def summary_ms(seconds: list[float]) -> str:
+    ms = [value * 1000 for value in seconds]
+    return (
+        f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+        f"min {min(ms):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})"
+    )

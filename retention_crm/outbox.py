@@ -1,0 +1,90 @@
+"""Email through the database outbox: queue in the caller's transaction, send once from Celery."""
+
+import datetime
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from retention_crm.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# A row stuck in "sending" this long was interrupted mid-send: we cannot know whether the
+# SMTP server took it, so it is marked failed (a manager can send it again) rather than
+# retried and possibly delivered twice.
+INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
+
+
+def email_queue(
+    *, key: str, to: str, subject: str, text: str, html: str = "", headers: dict | None = None
+) -> OutgoingEmail:
+    """Write the email; it is sent after the surrounding transaction commits. Same key, same email."""
+    with transaction.atomic():
+        try:
+            email = OutgoingEmail.objects.create(
+                key=key, to=to, subject=subject, text_body=text, html_body=html, headers=headers or {}
+            )
+        except IntegrityError:
+            return OutgoingEmail.objects.get(key=key)
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int) -> None:
+    from retention_crm.tasks import send_email_task
+
+    try:
+        send_email_task.delay(email_id)
+    except Exception:  # broker down: the sweeper sends it later
+        logger.warning("Could not enqueue email %s; the outbox sweeper will pick it up.", email_id, exc_info=True)
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send one outbox row if it is still waiting. Returns True when this call sent it.
+
+    Raises the SMTP error after putting the row back to waiting, so the task retries.
+    """
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
+        if email.status != OutgoingEmail.Status.PENDING:
+            return False
+        email.status = OutgoingEmail.Status.SENDING
+        email.attempts += 1
+        email.save(update_fields=["status", "attempts"])
+    message = EmailMultiAlternatives(email.subject, email.text_body, to=[email.to], headers=email.headers)
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.PENDING, last_error=str(error)[:2000]
+        )
+        raise
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def emails_waiting(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> list[int]:
+    """Waiting emails whose task never ran (broker outage), and interrupted ones marked failed."""
+    now = timezone.now()
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, created_at__lt=now - INTERRUPTED_AFTER).update(
+        status=OutgoingEmail.Status.FAILED, last_error="Interrupted while sending; not retried to avoid a duplicate."
+    )
+    return list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=now - older_than).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def email_resend(*, email: OutgoingEmail) -> None:
+    """A manager's decision to try a failed email again."""
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
+        status=OutgoingEmail.Status.PENDING
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))

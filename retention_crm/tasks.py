@@ -1,0 +1,27 @@
+"""Outbox tasks: send one email (retried with backoff) and sweep what was never enqueued."""
+
+import logging
+
+from celery import shared_task
+
+from retention_crm import outbox
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, max_retries=8)
+def send_email_task(self, email_id: int) -> bool:
+    try:
+        return outbox.email_send(email_id=email_id)
+    except Exception as error:
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task
+def sweep_outbox_task() -> int:
+    waiting = outbox.emails_waiting()
+    for email_id in waiting:
+        send_email_task.delay(email_id)
+    if waiting:
+        logger.info("Outbox sweep re-enqueued %s emails", len(waiting))
+    return len(waiting)

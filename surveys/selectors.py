@@ -1,0 +1,98 @@
+"""Reads for the survey page, the CSV export and the timeline."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from customers.models import Customer, Segment
+from surveys.models import SurveyInvitation, SurveyResponse
+
+
+@dataclass(frozen=True)
+class NpsSummary:
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    invitations: int
+    answered: int
+
+    def _percent(self, part: int, whole: int) -> float:
+        return round(100 * part / whole, 1) if whole else 0.0
+
+    @property
+    def score(self) -> int | None:
+        """NPS = % promoters - % detractors, from -100 to 100; None without responses."""
+        if not self.responses:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.responses)
+
+    @property
+    def promoter_percent(self) -> float:
+        return self._percent(self.promoters, self.responses)
+
+    @property
+    def passive_percent(self) -> float:
+        return self._percent(self.passives, self.responses)
+
+    @property
+    def detractor_percent(self) -> float:
+        return self._percent(self.detractors, self.responses)
+
+    @property
+    def response_rate(self) -> float:
+        return self._percent(self.answered, self.invitations)
+
+
+def _scoped(queryset: QuerySet, customer_path: str, *, segment, rep) -> QuerySet:
+    if segment:
+        queryset = queryset.filter(**{f"{customer_path}__segment": segment})
+    if rep:
+        queryset = queryset.filter(**{f"{customer_path}__owner": rep})
+    return queryset
+
+
+def responses_filtered(
+    *,
+    segment: Segment | None = None,
+    rep=None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[SurveyResponse]:
+    """Confirmed responses answered in [start, end), newest first."""
+    responses = _scoped(SurveyResponse.objects.all(), "customer", segment=segment, rep=rep)
+    if start:
+        responses = responses.filter(answered_at__date__gte=start)
+    if end:
+        responses = responses.filter(answered_at__date__lt=end)
+    return responses.select_related("customer", "customer__owner", "survey").order_by("-answered_at")
+
+
+def nps_summary(*, segment=None, rep=None, start=None, end=None) -> NpsSummary:
+    """Two aggregate queries: responses by category, and invitations sent vs answered."""
+    responses = responses_filtered(segment=segment, rep=rep, start=start, end=end).order_by()
+    counts = responses.aggregate(
+        total=Count("pk"),
+        promoters=Count("pk", filter=Q(category=SurveyResponse.Category.PROMOTER)),
+        passives=Count("pk", filter=Q(category=SurveyResponse.Category.PASSIVE)),
+        detractors=Count("pk", filter=Q(category=SurveyResponse.Category.DETRACTOR)),
+    )
+    invitations = _scoped(SurveyInvitation.objects.filter(sent_at__isnull=False), "customer", segment=segment, rep=rep)
+    if start:
+        invitations = invitations.filter(sent_at__date__gte=start)
+    if end:
+        invitations = invitations.filter(sent_at__date__lt=end)
+    sent = invitations.aggregate(total=Count("pk"), answered=Count("pk", filter=Q(response__isnull=False)))
+    return NpsSummary(
+        responses=counts["total"],
+        promoters=counts["promoters"],
+        passives=counts["passives"],
+        detractors=counts["detractors"],
+        invitations=sent["total"],
+        answered=sent["answered"],
+    )
+
+
+def latest_response_for(customer: Customer) -> SurveyResponse | None:
+    return customer.survey_responses.order_by("-answered_at").first()

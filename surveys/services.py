@@ -1,0 +1,301 @@
+"""Survey rules: who may be asked, sending through the outbox, answers, and the closed loop.
+
+A link's token is derived (HMAC with SECRET_KEY) from 128 random bits from ``secrets``;
+only the salt and the token's SHA-256 are stored. A GET
+of a link records at most a provisional score (mail scanners fetch every link); an
+answer counts only when the answer page POSTs it.
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from customers.services import customer_save
+from followups import services as followup_services
+from followups.models import FollowUp
+from retention_crm.outbox import email_queue
+from retention_crm.phones import normalize_mobile
+from surveys.defaults import defaults_for
+from surveys.models import Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
+
+SALT_BYTES = 16  # 128 bits
+
+
+class InvalidLink(Exception):
+    """No invitation has this token (random, tampered or forged)."""
+
+
+class ExpiredLink(Exception):
+    """The invitation exists but its answer window has closed."""
+
+
+@dataclass
+class SendReport:
+    sent: list[Customer] = field(default_factory=list)
+    skipped: list[tuple[Customer, str]] = field(default_factory=list)
+
+
+def survey_for(kind: str) -> Survey:
+    """A built-in survey (re-created with its default wording if someone deleted it)."""
+    return Survey.objects.get_or_create(kind=kind, defaults=defaults_for(kind))[0]
+
+
+def _throttle_start() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=settings.PEYGIR_SURVEY_THROTTLE_DAYS)
+
+
+def skip_reason(customer: Customer, *, recently_invited: bool) -> str:
+    """Why ``customer`` cannot be asked now, or "" when they can."""
+    if customer.email_opt_out:
+        return _("opted out of email")
+    if not customer.email:
+        return _("no email address")
+    if recently_invited:
+        return _("already asked in the last %(days)s days") % {"days": settings.PEYGIR_SURVEY_THROTTLE_DAYS}
+    return ""
+
+
+def recently_invited_ids(customers: QuerySet[Customer]) -> set[int]:
+    return set(
+        SurveyInvitation.objects.filter(customer__in=customers, created_at__gte=_throttle_start()).values_list(
+            "customer_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def invitations_send(
+    *,
+    survey: Survey,
+    customers: QuerySet[Customer],
+    by: AbstractBaseUser | None = None,
+    followup: FollowUp | None = None,
+) -> SendReport:
+    """Invite every eligible customer; say who was skipped and why.
+
+    Customer rows are locked so two managers sending at once cannot both invite someone.
+    """
+    customers = customers.select_for_update().order_by("pk")
+    recent = recently_invited_ids(customers)
+    report = SendReport()
+    for customer in customers:
+        reason = skip_reason(customer, recently_invited=customer.pk in recent)
+        if reason:
+            report.skipped.append((customer, reason))
+            continue
+        _invite(survey=survey, customer=customer, by=by, followup=followup)
+        report.sent.append(customer)
+    return report
+
+
+def _invite(*, survey: Survey, customer: Customer, by, followup) -> tuple[SurveyInvitation, str]:
+    salt = secrets.token_hex(SALT_BYTES)
+    token = token_for(salt)
+    invitation = SurveyInvitation.objects.create(
+        survey=survey,
+        customer=customer,
+        token_salt=salt,
+        token_hash=hash_token(token),
+        language=customer.preferred_language,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.PEYGIR_SURVEY_LINK_DAYS),
+        followup=followup,
+        sent_by=by if by and by.is_authenticated else None,
+        sent_at=timezone.now(),
+    )
+    _queue_email(invitation, token, reminder=False)
+    return invitation, token
+
+
+def survey_links(token: str) -> dict:
+    base = settings.PEYGIR_SITE_URL.rstrip("/")
+    answer = base + reverse("survey_links:answer", args=[token])
+    return {
+        "answer_url": answer,
+        "score_urls": [(score, f"{answer}?score={score}") for score in range(11)],
+        "unsubscribe_url": base + reverse("survey_links:unsubscribe", args=[token]),
+    }
+
+
+def _queue_email(invitation: SurveyInvitation, token: str, *, reminder: bool) -> None:
+    survey, customer = invitation.survey, invitation.customer
+    links = survey_links(token)
+    with translation.override(invitation.language):
+        context = {
+            "survey": survey,
+            "customer": customer,
+            "question": survey.text("nps_question", invitation.language),
+            "intro": survey.text("intro", invitation.language),
+            "reminder": reminder,
+            **links,
+        }
+        subject = survey.text("email_subject", invitation.language)
+        if reminder:
+            subject = _("Reminder: %(subject)s") % {"subject": subject}
+        text = render_to_string("surveys/email/invitation.txt", context)
+        html = render_to_string("surveys/email/invitation.html", context)
+    email_queue(
+        key=f"survey-{'reminder' if reminder else 'invitation'}-{invitation.pk}",
+        to=customer.email,
+        subject=subject,
+        text=text,
+        html=html,
+        headers={
+            "List-Unsubscribe": f"<{links['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def invitation_for_token(token: str) -> SurveyInvitation:
+    """The invitation a link opens; raises InvalidLink or ExpiredLink. Reveals nothing else."""
+    if not token or len(token) > 100:
+        raise InvalidLink
+    try:
+        invitation = SurveyInvitation.objects.select_related("survey", "customer").get(token_hash=hash_token(token))
+    except SurveyInvitation.DoesNotExist:
+        raise InvalidLink from None
+    if invitation.is_expired:
+        raise ExpiredLink
+    return invitation
+
+
+def invitation_opened(*, invitation: SurveyInvitation, score: int | None) -> None:
+    """A GET of the link: note that it was opened and a provisional score; nothing counts yet."""
+    updates = {}
+    if invitation.opened_at is None:
+        updates["opened_at"] = timezone.now()
+    if score is not None and not hasattr(invitation, "response"):
+        updates["provisional_score"] = score
+    if updates:
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(**updates)
+        for name, value in updates.items():
+            setattr(invitation, name, value)
+
+
+ANSWER_FIELDS = (
+    "score",
+    "reason",
+    "intent",
+    "improvement_1",
+    "improvement_2",
+    "improvement_3",
+    "would_refer",
+    "referral_name",
+    "referral_mobile",
+)
+
+
+@transaction.atomic
+def response_submit(*, invitation: SurveyInvitation, answers: dict) -> SurveyResponse:
+    """Create or update the invitation's one response, then close the loop (once per response).
+
+    ``answers`` holds cleaned values; keys left out keep what the customer said before,
+    so the page's automatic score POST never wipes a fuller answer.
+    """
+    invitation = SurveyInvitation.objects.select_for_update().select_related("survey", "customer").get(pk=invitation.pk)
+    if invitation.is_expired:
+        raise ExpiredLink
+    response = SurveyResponse.objects.filter(invitation=invitation).first() or SurveyResponse(
+        invitation=invitation, survey=invitation.survey, customer=invitation.customer
+    )
+    for name in ANSWER_FIELDS:
+        if name in answers:
+            setattr(response, name, answers[name])
+    if response.referral_mobile:
+        response.referral_mobile = normalize_mobile(response.referral_mobile)
+    response.category = SurveyResponse.category_for(response.score)
+    response.full_clean(exclude=["invitation", "detractor_followup", "referral_customer"])
+    response.save()
+    now = timezone.now()
+    SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=now)
+    Customer.objects.filter(pk=invitation.customer_id).update(last_nps_score=response.score, last_nps_at=now)
+    _close_the_loop(response)
+    return response
+
+
+def _close_the_loop(response: SurveyResponse) -> None:
+    customer = response.customer
+    if response.category == SurveyResponse.Category.DETRACTOR and response.detractor_followup_id is None:
+        purpose = _("Detractor: scored %(score)s. %(reason)s") % {"score": response.score, "reason": response.reason}
+        response.detractor_followup = followup_services.followup_create_one_off(
+            customer=customer,
+            due_on=followup_services.working_days().next_after(timezone.localdate()),
+            kind=FollowUp.Kind.DETRACTOR,
+            priority=FollowUp.Priority.URGENT,
+            purpose=purpose[:300],
+        )
+        response.save(update_fields=["detractor_followup"])
+    if response.referral_name and response.referral_mobile and response.referral_customer_id is None:
+        response.referral_customer = _referred_customer(response)
+        response.save(update_fields=["referral_customer"])
+
+
+def _referred_customer(response: SurveyResponse) -> Customer:
+    """The referred person as a new customer of the referrer's owner, with a call to make."""
+    existing = Customer.objects.filter(mobile=response.referral_mobile).first()
+    if existing:
+        return existing
+    referrer = response.customer
+    customer = customer_save(
+        customer=Customer(
+            name=response.referral_name,
+            mobile=response.referral_mobile,
+            owner=referrer.owner,
+            city=referrer.city,
+            preferred_language=referrer.preferred_language,
+            source=_("Referral from %(name)s") % {"name": referrer.name},
+        )
+    )
+    followup_services.followup_create_one_off(
+        customer=customer,
+        due_on=timezone.localdate(),
+        kind=FollowUp.Kind.ONBOARDING,
+        priority=FollowUp.Priority.HIGH,
+        purpose=_("Referred by %(name)s: introduce us") % {"name": referrer.name},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_unsubscribe(*, invitation: SurveyInvitation) -> None:
+    Customer.objects.filter(pk=invitation.customer_id).update(email_opt_out=True)
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """Once, N days after the invitation, on a working morning, to those who have not answered."""
+    today = today or timezone.localdate()
+    if not followup_services.working_days().is_working_day(today):
+        return 0
+    due_before = timezone.now() - datetime.timedelta(days=settings.PEYGIR_SURVEY_REMINDER_DAYS)
+    invitations = (
+        SurveyInvitation.objects.filter(
+            sent_at__lte=due_before,
+            answered_at__isnull=True,
+            reminded_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            customer__email_opt_out=False,
+        )
+        .exclude(Q(customer__email=""))
+        .select_related("survey", "customer")
+    )
+    sent = 0
+    for invitation in invitations:
+        with transaction.atomic():
+            claimed = SurveyInvitation.objects.filter(pk=invitation.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            _queue_email(invitation, token_for(invitation.token_salt), reminder=True)
+            sent += 1
+    return sent

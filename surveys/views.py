@@ -1,0 +1,249 @@
+"""Survey pages: the public answer and unsubscribe pages (token only, no login) and the staff side."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from customers import selectors as customer_selectors
+from customers.forms import CustomerFilterForm
+from followups.selectors import followup_get_for
+from retention_crm import dates
+from retention_crm.roles import manager_required
+from surveys import selectors, services
+from surveys.forms import AnswerForm, ResponseFilterForm, SurveySettingsForm
+from surveys.models import Survey
+
+# --- public: the customer's side --------------------------------------------------
+
+
+def _link_problem(request, error: Exception):
+    """A friendly page that says nothing about any customer: 404 (unknown) or 410 (expired)."""
+    expired = isinstance(error, services.ExpiredLink)
+    return render(
+        request,
+        "surveys/public/link_problem.html",
+        {"expired": expired},
+        status=410 if expired else 404,
+    )
+
+
+def _score_from(value) -> int | None:
+    try:
+        score = int(value)
+    except (TypeError, ValueError):
+        return None
+    return score if 0 <= score <= 10 else None
+
+
+def answer(request, token):
+    """GET (what a mail scanner also does) records at most a provisional score; POST answers."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except (services.InvalidLink, services.ExpiredLink) as error:
+        return _link_problem(request, error)
+    translation.activate(invitation.language)
+    request.LANGUAGE_CODE = invitation.language
+    survey = invitation.survey
+    response = getattr(invitation, "response", None)
+    status = 200
+    if request.method == "POST":
+        form = AnswerForm(request.POST, survey=survey, language=invitation.language)
+        if form.is_valid():
+            try:
+                response = services.response_submit(invitation=invitation, answers=form.answers(request.POST))
+            except services.ExpiredLink as error:
+                return _link_problem(request, error)
+            if request.headers.get("X-Peygir-Auto") == "1":
+                return JsonResponse({"ok": True, "score": response.score})
+            return render(
+                request, "surveys/public/answer.html", _answer_context(invitation, survey, response, saved=True)
+            )
+        if request.headers.get("X-Peygir-Auto") == "1":
+            return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+        status = 400
+    else:
+        score = _score_from(request.GET.get("score"))
+        services.invitation_opened(invitation=invitation, score=score)
+        form = None
+    context = _answer_context(invitation, survey, response, form=form)
+    return render(request, "surveys/public/answer.html", context, status=status)
+
+
+def _answer_context(invitation, survey, response, *, form=None, saved=False) -> dict:
+    language = invitation.language
+    if form is None:
+        initial = {}
+        if response:
+            initial = {name: getattr(response, name) for name in services.ANSWER_FIELDS}
+        elif invitation.provisional_score is not None:
+            initial = {"score": invitation.provisional_score}
+        form = AnswerForm(initial=initial, survey=survey, language=language)
+    chosen = form["score"].value()
+    return {
+        "invitation": invitation,
+        "survey": survey,
+        "form": form,
+        "response": response,
+        "saved": saved,
+        "chosen_score": _score_from(chosen),
+        "auto_confirm": response is None and _score_from(chosen) is not None and not form.is_bound,
+        "question": survey.text("nps_question", language),
+        "intro": survey.text("intro", language),
+        "improvements_question": survey.text("improvements_question", language),
+        "thanks": survey.text("thanks", language),
+        "scores": range(11),
+    }
+
+
+@csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no CSRF token; the link's token is the key
+def unsubscribe(request, token):
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.ExpiredLink:
+        invitation = None
+    except services.InvalidLink as error:
+        return _link_problem(request, error)
+    if invitation is None:
+        return _link_problem(request, services.ExpiredLink())
+    translation.activate(invitation.language)
+    request.LANGUAGE_CODE = invitation.language
+    done = False
+    if request.method == "POST":
+        services.customer_unsubscribe(invitation=invitation)
+        done = True
+    return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": done})
+
+
+# --- staff: sending ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def send_to_customer(request, customer_pk):
+    """A rep asks one of their customers, from the customer page or right after a call."""
+    customer = customer_selectors.customer_get_for(user=request.user, pk=customer_pk)
+    kind = request.POST.get("kind", Survey.Kind.RELATIONSHIP)
+    if kind not in Survey.Kind.values:
+        kind = Survey.Kind.RELATIONSHIP
+    followup = None
+    if request.POST.get("followup"):
+        followup = followup_get_for(user=request.user, pk=request.POST["followup"])
+    report = services.invitations_send(
+        survey=services.survey_for(kind),
+        customers=customer_selectors.customer_list(user=request.user).filter(pk=customer.pk),
+        by=request.user,
+        followup=followup,
+    )
+    text = _send_result_text(report)
+    if request.htmx:
+        return render(request, "surveys/_send_result.html", {"text": text, "ok": bool(report.sent)})
+    (messages.success if report.sent else messages.warning)(request, text)
+    return redirect("customers:detail", pk=customer.pk)
+
+
+def _send_result_text(report: services.SendReport) -> str:
+    if report.sent:
+        return _("Survey sent to %(name)s.") % {"name": report.sent[0].name}
+    customer, reason = report.skipped[0]
+    return _("Not sent to %(name)s: %(reason)s.") % {"name": customer.name, "reason": reason}
+
+
+@manager_required
+def send_bulk(request):
+    """Managers send to the filtered customer list: preview who is skipped and why, then send."""
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = customer_selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    kind = request.POST.get("kind") or request.GET.get("kind") or Survey.Kind.RELATIONSHIP
+    if kind not in Survey.Kind.values:
+        kind = Survey.Kind.RELATIONSHIP
+    if request.method == "POST":
+        report = services.invitations_send(survey=services.survey_for(kind), customers=customers, by=request.user)
+        return render(
+            request,
+            "surveys/send_bulk.html",
+            {"report": report, "kind": kind, "query": request.GET.urlencode(), "done": True},
+        )
+    recent = services.recently_invited_ids(customers)
+    preview = [
+        (customer, services.skip_reason(customer, recently_invited=customer.pk in recent))
+        for customer in customers.only("id", "name", "email", "email_opt_out", "mobile")[:2000]
+    ]
+    return render(
+        request,
+        "surveys/send_bulk.html",
+        {
+            "kind": kind,
+            "kinds": Survey.Kind.choices,
+            "query": request.GET.urlencode(),
+            "eligible": sum(1 for _customer, reason in preview if not reason),
+            "skipped": [(customer, reason) for customer, reason in preview if reason],
+            "total": len(preview),
+        },
+    )
+
+
+# --- staff: results and settings -----------------------------------------------------------
+
+
+@manager_required
+def results(request):
+    form = ResponseFilterForm(request.GET or None)
+    filters = form.filters()
+    responses = selectors.responses_filtered(**filters)
+    if request.GET.get("format") == "csv":
+        return _responses_csv(responses)
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "form": form,
+            "summary": selectors.nps_summary(**filters),
+            "responses": responses[:50],
+            "query": request.GET.urlencode(),
+            "surveys": Survey.objects.order_by("kind"),
+        },
+    )
+
+
+def _responses_csv(responses) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-responses-{timezone.localdate()}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["answered", "customer", "mobile", "owner", "survey", "score", "category", "reason", "buy_again"])
+    for answer_ in responses.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                dates.input_value(answer_.answered_at),
+                answer_.customer.name,
+                answer_.customer.mobile,
+                answer_.customer.owner.get_username() if answer_.customer.owner else "",
+                answer_.survey.kind,
+                answer_.score,
+                answer_.category,
+                answer_.reason,
+                answer_.intent,
+            ]
+        )
+    return response
+
+
+@manager_required
+def survey_settings(request, kind):
+    if kind not in Survey.Kind.values:
+        raise Http404
+    survey = services.survey_for(kind)
+    form = SurveySettingsForm(request.POST or None, instance=survey)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Survey wording saved."))
+        return redirect(reverse("surveys:settings", args=[kind]))
+    return render(request, "surveys/settings.html", {"form": form, "survey": survey})
