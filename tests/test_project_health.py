@@ -45,3 +45,14 @@ def test_persian_catalogue_uses_persian_letters_not_arabic():
     po = polib.pofile(str(LOCALE / "fa" / "LC_MESSAGES" / "django.po"))
     offending = [e.msgid for e in po if any(ch in (e.msgstr + "".join(e.msgstr_plural.values())) for ch in "يك")]
     assert offending == []
+
+
+def test_production_static_files_collect_with_the_manifest_storage(tmp_path, settings):
+    """Production serves hashed files through whitenoise's manifest: every reference must resolve."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
