@@ -10,6 +10,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -26,17 +27,35 @@ def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def ensure_database(url: str) -> str:
-    """Create the benchmark database when it is missing (connects to the ``postgres`` maintenance DB)."""
+def ensure_database(url: str, schema: str | None = None, *, drop_schema: bool = False) -> str:
+    """Create the benchmark database when it is missing, and ``schema`` in it when given.
+
+    A benchmark that passes a schema keeps its tables there (Django's connection gets
+    ``search_path=<schema>``), so one data set never sways another benchmark's figures and
+    ``--reseed`` is a DROP SCHEMA instead of deleting millions of rows.
+    """
     dbname = psycopg.conninfo.conninfo_to_dict(url).get("dbname")
     if not dbname:
         raise SystemExit(f"BENCH_DATABASE_URL has no database name: {url}")
     with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
-        if not exists:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
             print(f"created database {dbname}")
+    if schema:
+        with psycopg.connect(url, autocommit=True) as conn:
+            if drop_schema:
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+                print(f"dropped schema {schema}")
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
     return dbname
+
+
+def url_with_schema(url: str, schema: str) -> str:
+    """``url`` whose connections use only ``schema`` (libpq ``options``, passed on by django-environ)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["options"] = f"{query.get('options', '')} -c search_path={schema}".strip()
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 def setup_django(url: str) -> None:
@@ -55,19 +74,22 @@ def setup_django(url: str) -> None:
     print(f"migrate: done in {time.perf_counter() - started:.1f} s")
 
 
-def start(description: str):
-    """Create the database if needed, set Django up on it, and print where we are."""
+def start(description: str, schema: str | None = None, *, reseed: bool = False) -> None:
+    """Create the database (and ``schema``, dropped first on --reseed) if needed; set Django up on it.
+
+    Without a schema the tables are the database's default ones (``public``).
+    """
     url = database_url()
-    dbname = ensure_database(url)
-    setup_django(url)
+    dbname = ensure_database(url, schema, drop_schema=reseed)
+    setup_django(url_with_schema(url, schema) if schema else url)
 
     from django.conf import settings
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        version = cursor.fetchone()[0]
-    print(f"{description}: database {dbname} (PostgreSQL {version}), DEBUG={settings.DEBUG}")
+        cursor.execute("SELECT current_setting('server_version'), current_schema()")
+        version, current = cursor.fetchone()
+    print(f"{description}: database {dbname}, schema {current} (PostgreSQL {version}), DEBUG={settings.DEBUG}")
 
 
 # --- seed markers -------------------------------------------------------------------
@@ -102,14 +124,6 @@ def marker_set(name: str, seeded_on, seconds: float) -> None:
             "seeded_at = EXCLUDED.seeded_at",
             [name, seeded_on, seconds],
         )
-
-
-def marker_clear(name: str) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        _ensure_marker_table(cursor)
-        cursor.execute(f"DELETE FROM {MARKER_TABLE} WHERE name = %s", [name])
 
 
 # --- helpers ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ Then, as that rep (django.test.Client + force_login), GETs /calls/ a few times t
 times measured, and prints median/p95/min milliseconds, the rows rendered, the SQL queries of one
 request, the selector alone, and EXPLAIN ANALYZE of the selector's two queries.
 
-Prints figures only; it never asserts on timings.
+Tables live in schema "bench_calls" of the benchmark database (BENCH_DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432/peygir_bench). Prints figures; never asserts on timings.
 """
 
 import argparse
@@ -24,7 +25,6 @@ import time
 from _common import (
     ensure_reps,
     execute,
-    marker_clear,
     marker_get,
     marker_set,
     scalar,
@@ -34,7 +34,8 @@ from _common import (
     vacuum_analyze,
 )
 
-SOURCE = "bench-calls"  # customers.source of this benchmark's customers
+SCHEMA = "bench_calls"
+SOURCE = "bench"  # customers.source
 MARKER = "calls_due_page"
 REP_PREFIX = "bench_rep"
 REPS = 20
@@ -59,12 +60,10 @@ SUMMARIES = [
     "از تأخیر ارسال گله داشت، با انبار هماهنگ شد.",
 ]
 
-BENCH_CUSTOMERS = f"SELECT id FROM customers_customer WHERE source = '{SOURCE}'"
-
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reseed", action="store_true", help="drop this benchmark's data and seed it again")
+    parser.add_argument("--reseed", action="store_true", help="drop this benchmark's schema and seed again")
     parser.add_argument("--requests", type=int, default=30, help="measured requests (default 30)")
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests first (default 3)")
     parser.add_argument("--show-plans", action="store_true", help="print the full EXPLAIN ANALYZE plans")
@@ -72,15 +71,6 @@ def parse_args():
 
 
 # --- seeding ------------------------------------------------------------------------------
-
-
-def drop_seed() -> None:
-    with step("deleting this benchmark's follow-ups, interactions, purchases and customers"):
-        execute(f"DELETE FROM followups_followup WHERE customer_id IN ({BENCH_CUSTOMERS})")
-        execute(f"DELETE FROM customers_interaction WHERE customer_id IN ({BENCH_CUSTOMERS})")
-        execute(f"DELETE FROM customers_purchase WHERE customer_id IN ({BENCH_CUSTOMERS})")
-        execute("DELETE FROM customers_customer WHERE source = %s", [SOURCE])
-    marker_clear(MARKER)
 
 
 def _local(day: datetime.date, hour: int) -> datetime.datetime:
@@ -93,8 +83,6 @@ def seed(day: datetime.date) -> None:
     from django.conf import settings
 
     started = time.perf_counter()
-    if scalar("SELECT EXISTS (SELECT 1 FROM customers_customer WHERE source = %s)", [SOURCE]):
-        drop_seed()
     reps = ensure_reps(REP_PREFIX, REPS)
     rep_ids = [rep.pk for rep in reps]
     target = reps[0]
@@ -128,10 +116,7 @@ def seed(day: datetime.date) -> None:
                 len(COMPANIES),
             ],
         )
-    ranked = (
-        "(SELECT id, owner_id, row_number() OVER (ORDER BY id) AS r "
-        f"FROM customers_customer WHERE source = '{SOURCE}') AS c"
-    )
+    ranked = "(SELECT id, owner_id, row_number() OVER (ORDER BY id) AS r FROM customers_customer) AS c"
 
     with step(f"inserting {PURCHASES:,} purchases (3 in 4 customers buy)"):
         execute(
@@ -146,8 +131,7 @@ def seed(day: datetime.date) -> None:
             "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
             "  purchase_count = p.n, total_spent = p.total "
             "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
-            "      sum(amount) AS total FROM customers_purchase "
-            f"      WHERE customer_id IN ({BENCH_CUSTOMERS}) GROUP BY customer_id) AS p "
+            "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
             "WHERE cu.id = p.customer_id"
         )
 
@@ -166,8 +150,7 @@ def seed(day: datetime.date) -> None:
         execute(
             "UPDATE customers_customer AS cu SET last_contact_on = i.last_on "
             f"FROM (SELECT customer_id, max((occurred_at AT TIME ZONE '{tz}')::date) AS last_on "
-            "      FROM customers_interaction WHERE kind <> 'note' "
-            f"      AND customer_id IN ({BENCH_CUSTOMERS}) GROUP BY customer_id) AS i "
+            "      FROM customers_interaction WHERE kind <> 'note' GROUP BY customer_id) AS i "
             "WHERE cu.id = i.customer_id"
         )
 
@@ -270,12 +253,20 @@ def _seed_target(target, day: datetime.date) -> None:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def _explain(queryset, show: bool, label: str) -> None:
-    plan = queryset.explain(analyze=True, buffers=True)
-    execution = re.search(r"Execution Time: ([\d.]+) ms", plan)
+def _explain(statement: str, show: bool, label: str, runs: int = 5) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) the SQL exactly as the selector sent it; median of ``runs`` executions."""
+    from django.db import connection
+
+    executions, plan = [], ""
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            executions.append(float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1)))
     planning = re.search(r"Planning Time: ([\d.]+) ms", plan)
     print(
-        f"  {label}: execution {execution.group(1) if execution else '?'} ms, "
+        f"  {label}: execution median {statistics.median(executions):.2f} ms "
+        f"(min {min(executions):.2f}, max {max(executions):.2f}, n={runs}), "
         f"planning {planning.group(1) if planning else '?'} ms"
     )
     if show:
@@ -348,26 +339,26 @@ def measure(day: datetime.date, args) -> None:
         f"{len(calls.done)} closed on the day"
     )
 
+    with CaptureQueriesContext(connection) as selector_queries:
+        selectors.calls_due_for(day=day, rep=rep)
     print()
-    print("EXPLAIN ANALYZE (PostgreSQL):")
-    _explain(selectors.followups_due_for(day=day, rep=rep), args.show_plans, "main query (followups_due_for)")
-    done = selectors._with_call_context(
-        FollowUp.objects.filter(
-            status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__date=day, assignee=rep
-        )
-    ).order_by("-completed_at")
-    _explain(done, args.show_plans, "closed-on-the-day query")
+    print(f"EXPLAIN ANALYZE of the {len(selector_queries)} queries calls_due_for sends (PostgreSQL):")
+    labels = ["main query (followups_due_for: pending up to day + 7)", "closed-on-the-day query"]
+    for number, query in enumerate(selector_queries.captured_queries):
+        label = labels[number] if number < len(labels) else f"query {number + 1}"
+        _explain(query["sql"], args.show_plans, label)
 
 
 def main() -> None:
     args = parse_args()
-    start("calls_due_page")
+    start("calls_due_page", SCHEMA, reseed=args.reseed)
     from django.utils import timezone
 
     seeded_on = marker_get(MARKER)
-    followups = scalar(f"SELECT count(*) FROM followups_followup WHERE customer_id IN ({BENCH_CUSTOMERS})")
-    expected = FOLLOWUPS + TARGET_PENDING + TARGET_CLOSED_TODAY
-    if args.reseed or seeded_on is None or followups != expected:
+    followups = scalar("SELECT count(*) FROM followups_followup")
+    if seeded_on is None:
+        if followups:
+            raise SystemExit(f"schema {SCHEMA} holds a partial seed: run again with --reseed")
         day = timezone.localdate()
         print(f"seeding for day {day} ...")
         seed(day)

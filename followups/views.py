@@ -1,6 +1,7 @@
 """The calls-due page and its in-place actions (htmx), the team view, and plan actions."""
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -92,29 +93,41 @@ def _new_occurrence(followup: FollowUp, since: datetime.datetime) -> FollowUp | 
     )
 
 
+def _act(request, followup: FollowUp, action: Callable[[], object], *, may_bring_next: bool = False):
+    """Run a service on the row; a rule it refuses shows in the row, nothing changed."""
+    started = timezone.now()
+    try:
+        action()
+    except ValidationError as error:
+        return _after_action(request, followup, error=" ".join(error.messages))
+    return _after_action(request, followup, appeared=_new_occurrence(followup, started) if may_bring_next else None)
+
+
 @login_required
 @require_POST
 def followup_complete(request, pk):
+    """Log what happened; "no answer" / "call back later" may instead be tried again later."""
     followup = selectors.followup_get_for(user=request.user, pk=pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return _after_action(request, followup, error=" ".join(form.errors.get("__all__", [])) or _form_errors(form))
-    started = timezone.now()
+        return _after_action(request, followup, error=_form_errors(form))
     data = form.cleaned_data
-    try:
-        if data["retry_day"]:
-            services.followup_reschedule(
-                followup=followup,
-                to=data["retry_day"],
-                outcome=data["outcome"],
-                note=data["note"],
-                by=request.user,
-            )
-        else:
-            services.followup_complete(followup=followup, outcome=data["outcome"], note=data["note"], by=request.user)
-    except ValidationError as error:
-        return _after_action(request, followup, error=" ".join(error.messages))
-    return _after_action(request, followup, appeared=_new_occurrence(followup, started))
+    if data["retry_day"]:
+        return _act(
+            request,
+            followup,
+            lambda: services.followup_reschedule(
+                followup=followup, to=data["retry_day"], outcome=data["outcome"], note=data["note"], by=request.user
+            ),
+        )
+    return _act(
+        request,
+        followup,
+        lambda: services.followup_complete(
+            followup=followup, outcome=data["outcome"], note=data["note"], by=request.user
+        ),
+        may_bring_next=True,
+    )
 
 
 @login_required
@@ -124,25 +137,25 @@ def followup_snooze(request, pk):
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         return _after_action(request, followup, error=_form_errors(form))
-    try:
-        services.followup_reschedule(
-            followup=followup, to=form.cleaned_data["day"], reason=form.cleaned_data["reason"], by=request.user
-        )
-    except ValidationError as error:
-        return _after_action(request, followup, error=" ".join(error.messages))
-    return _after_action(request, followup)
+    data = form.cleaned_data
+    return _act(
+        request,
+        followup,
+        lambda: services.followup_reschedule(followup=followup, to=data["day"], reason=data["reason"], by=request.user),
+    )
 
 
 @login_required
 @require_POST
 def followup_skip(request, pk):
     followup = selectors.followup_get_for(user=request.user, pk=pk)
-    started = timezone.now()
-    try:
-        services.followup_skip(followup=followup, note=request.POST.get("note", "")[:2000], by=request.user)
-    except ValidationError as error:
-        return _after_action(request, followup, error=" ".join(error.messages))
-    return _after_action(request, followup, appeared=_new_occurrence(followup, started))
+    note = request.POST.get("note", "")[:2000]
+    return _act(
+        request,
+        followup,
+        lambda: services.followup_skip(followup=followup, note=note, by=request.user),
+        may_bring_next=True,
+    )
 
 
 @manager_required
@@ -152,12 +165,13 @@ def followup_reassign(request, pk):
     form = ReassignForm(request.POST)
     if not form.is_valid():
         return _after_action(request, followup, error=_form_errors(form))
-    services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"])
-    return _after_action(request, followup)
+    return _act(
+        request, followup, lambda: services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"])
+    )
 
 
 def _form_errors(form) -> str:
-    return " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    return " ".join(str(message) for field_errors in form.errors.values() for message in field_errors)
 
 
 @manager_required

@@ -21,13 +21,13 @@ def email_queue(
     *, key: str, to: str, subject: str, text: str, html: str = "", headers: dict | None = None
 ) -> OutgoingEmail:
     """Write the email; it is sent after the surrounding transaction commits. Same key, same email."""
-    with transaction.atomic():
-        try:
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key must not break the caller's transaction
             email = OutgoingEmail.objects.create(
                 key=key, to=to, subject=subject, text_body=text, html_body=html, headers=headers or {}
             )
-        except IntegrityError:
-            return OutgoingEmail.objects.get(key=key)
+    except IntegrityError:
+        return OutgoingEmail.objects.get(key=key)
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 

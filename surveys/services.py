@@ -85,7 +85,7 @@ def invitations_send(
 
     Customer rows are locked so two managers sending at once cannot both invite someone.
     """
-    customers = customers.select_for_update().order_by("pk")
+    customers = customers.select_for_update(of=("self",)).order_by("pk")
     recent = recently_invited_ids(customers)
     report = SendReport()
     for customer in customers:
@@ -225,16 +225,22 @@ def response_submit(*, invitation: SurveyInvitation, answers: dict) -> SurveyRes
 
 def _close_the_loop(response: SurveyResponse) -> None:
     customer = response.customer
-    if response.category == SurveyResponse.Category.DETRACTOR and response.detractor_followup_id is None:
+    if response.category == SurveyResponse.Category.DETRACTOR:
         purpose = _("Detractor: scored %(score)s. %(reason)s") % {"score": response.score, "reason": response.reason}
-        response.detractor_followup = followup_services.followup_create_one_off(
-            customer=customer,
-            due_on=followup_services.working_days().next_after(timezone.localdate()),
-            kind=FollowUp.Kind.DETRACTOR,
-            priority=FollowUp.Priority.URGENT,
-            purpose=purpose[:300],
-        )
-        response.save(update_fields=["detractor_followup"])
+        if response.detractor_followup_id is None:
+            response.detractor_followup = followup_services.followup_create_one_off(
+                customer=customer,
+                due_on=followup_services.working_days().next_after(timezone.localdate()),
+                kind=FollowUp.Kind.DETRACTOR,
+                priority=FollowUp.Priority.URGENT,
+                purpose=purpose[:300],
+            )
+            response.save(update_fields=["detractor_followup"])
+        else:
+            # The one-tap score is saved before the reason is typed: the rep's call shows the latest.
+            FollowUp.objects.filter(pk=response.detractor_followup_id, status__in=FollowUp.PENDING).update(
+                purpose=purpose[:300]
+            )
     if response.referral_name and response.referral_mobile and response.referral_customer_id is None:
         response.referral_customer = _referred_customer(response)
         response.save(update_fields=["referral_customer"])

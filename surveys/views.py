@@ -174,7 +174,7 @@ def send_bulk(request):
     recent = services.recently_invited_ids(customers)
     preview = [
         (customer, services.skip_reason(customer, recently_invited=customer.pk in recent))
-        for customer in customers.only("id", "name", "email", "email_opt_out", "mobile")[:2000]
+        for customer in customers.select_related(None).only("id", "name", "email", "email_opt_out", "mobile")[:2000]
     ]
     return render(
         request,
