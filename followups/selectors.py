@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from customers.models import Interaction
 from customers.selectors import sales_team
@@ -62,6 +63,12 @@ def followups_due_for(
     return _with_call_context(followups).order_by("-priority", F("customer__total_spent").desc(), "due_on", "id")
 
 
+def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[midnight, next midnight) of ``day`` in Tehran: a range an index can serve (``__date`` cannot)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
 @dataclass
 class CallsDue:
     """The calls-due page's sections for one day."""
@@ -85,7 +92,10 @@ def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) ->
     for followup in followups_due_for(day=day, rep=rep):
         getattr(calls, calls.section_of(followup)).append(followup)
     calls.upcoming.sort(key=lambda followup: followup.due_on)  # stable: priority and value order kept per day
-    done = FollowUp.objects.filter(status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__date=day)
+    start, end = _local_day_bounds(day)
+    done = FollowUp.objects.filter(
+        status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__gte=start, completed_at__lt=end
+    )
     if rep is not None:
         done = done.filter(assignee=rep)
     calls.done = list(_with_call_context(done).order_by("-completed_at"))
@@ -104,6 +114,7 @@ class RepWorkload:
 def team_workload(*, day: datetime.date) -> list[RepWorkload]:
     """Each rep's open, overdue, escalated and done-today counts in one query."""
     pending = Q(followups__status__in=FollowUp.PENDING)
+    day_start, day_end = _local_day_bounds(day)
     # Filter by pk subquery: joining the groups here would multiply the counts.
     reps = get_user_model().objects.filter(pk__in=sales_team().values("pk")).order_by("first_name", "username")
     reps = reps.annotate(
@@ -112,7 +123,11 @@ def team_workload(*, day: datetime.date) -> list[RepWorkload]:
         escalated_count=Count("followups", filter=pending & Q(followups__due_on__lt=escalation_cutoff(day))),
         done_count=Count(
             "followups",
-            filter=Q(followups__status=FollowUp.Status.DONE, followups__completed_at__date=day),
+            filter=Q(
+                followups__status=FollowUp.Status.DONE,
+                followups__completed_at__gte=day_start,
+                followups__completed_at__lt=day_end,
+            ),
         ),
     )
     return [RepWorkload(rep, rep.open_count, rep.overdue_count, rep.escalated_count, rep.done_count) for rep in reps]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +38,13 @@ def horizon_for(today: datetime.date) -> datetime.date:
 
 
 def escalation_cutoff(today: datetime.date) -> datetime.date:
-    """Pending follow-ups due before this day are overdue by more than the allowed working days."""
-    return working_days().subtract(today, settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS)
+    """Pending follow-ups due before this day are overdue by more than the allowed working days.
+
+    Counted back from the last working day on or before ``today`` (the first step of the
+    subtraction from tomorrow): on a Friday, the Friday itself is not an overdue working day.
+    """
+    tomorrow = today + datetime.timedelta(days=1)
+    return working_days().subtract(tomorrow, settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS + 1)
 
 
 # --- plans -----------------------------------------------------------------
@@ -138,10 +143,20 @@ def plans_apply_cadence(
 
 @transaction.atomic
 def plan_pause(*, plan: FollowUpPlan) -> FollowUpPlan:
-    """Stop the rhythm; pending follow-ups go, completed ones stay on record."""
-    plan.active = False
-    plan.save(update_fields=["active"])
+    """Stop the rhythm; pending follow-ups go, completed ones stay on record.
+
+    The removed occurrences count as not materialised again, so resuming before their
+    day brings them back instead of skipping to the occurrence after them.
+    """
+    first_removed = plan.followups.filter(status__in=FollowUp.PENDING).aggregate(day=Min("scheduled_on"))["day"]
     _remove_pending(plan)
+    if first_removed is not None:
+        days = working_days()
+        while plan.next_index > 0 and _plan_due(plan, plan.next_index - 1, days) >= first_removed:
+            plan.next_index -= 1
+        plan.next_due_on = _plan_due(plan, plan.next_index, days)
+    plan.active = False
+    plan.save(update_fields=["active", "next_index", "next_due_on"])
     return plan
 
 
@@ -199,66 +214,119 @@ def materialise_due(*, today: datetime.date | None = None) -> int:
     return materialise_plans(until=horizon_for(today or timezone.localdate()))
 
 
-@transaction.atomic
+PLANS_PER_TRANSACTION = 5000
+
+
 def materialise_plans(*, until: datetime.date, plan_ids: Iterable[int] | None = None) -> int:
-    """Set-based: one SELECT of due plans, one bulk INSERT ... ON CONFLICT DO NOTHING, one bulk UPDATE.
+    """Set-based, in chunks: per chunk one SELECT ... FOR UPDATE SKIP LOCKED, one INSERT ...
+    ON CONFLICT DO NOTHING and one UPDATE, each chunk its own short transaction.
 
-    Plans are locked with SKIP LOCKED, so two workers share the work instead of
-    repeating it; the unique (plan, scheduled_on) constraint is the last word either way.
+    Two workers therefore share the work instead of repeating it, a rep saving a call
+    never waits long for a plan's lock, and the unique (plan, scheduled_on) constraint
+    is the last word either way.
     """
-    plans = FollowUpPlan.objects.filter(active=True, next_due_on__lte=until)
-    if plan_ids is not None:
-        plans = plans.filter(pk__in=list(plan_ids))
-    if connection.features.has_select_for_update_skip_locked:
-        plans = plans.select_for_update(skip_locked=True)
-    days = working_days()
-    followups, advanced = [], []
-    for row in plans.values_list(*_PLAN_FIELDS).iterator(chunk_size=5000):
-        plan = _PlanRow(*row)
-        index = plan.next_index
-        due = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
-        while due <= until:
-            followups.append(
-                FollowUp(
-                    plan_id=plan.id,
-                    customer_id=plan.customer_id,
-                    assignee_id=plan.assignee_id,
-                    kind=FollowUp.Kind.PERIODIC,
-                    channel=plan.channel,
-                    purpose=plan.purpose,
-                    scheduled_on=due,
-                    due_on=due,
-                )
-            )
-            index += 1
-            due = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
-        advanced.append((plan.id, index, due))
-    FollowUp.objects.bulk_create(followups, batch_size=5000, ignore_conflicts=True)
-    _advance_plans(advanced)
-    logger.info("Materialised %s follow-ups for %s plans (until %s).", len(followups), len(advanced), until)
-    return len(followups)
+    plan_ids = list(plan_ids) if plan_ids is not None else None
+    days, due_dates = working_days(), {}
+
+    def due(plan: _PlanRow, index: int) -> datetime.date:
+        key = (plan.anchor_on, index, plan.every, plan.unit, plan.calendar)
+        if key not in due_dates:  # a run sees few distinct (anchor, index) pairs: compute each once
+            due_dates[key] = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
+        return due_dates[key]
+
+    created = 0
+    while True:
+        with transaction.atomic():
+            plans = FollowUpPlan.objects.filter(active=True, next_due_on__lte=until).order_by()
+            if plan_ids is not None:
+                plans = plans.filter(pk__in=plan_ids)
+            if connection.features.has_select_for_update_skip_locked:
+                plans = plans.select_for_update(skip_locked=True)
+            rows = [_PlanRow(*row) for row in plans.values_list(*_PLAN_FIELDS)[:PLANS_PER_TRANSACTION]]
+            followups, advanced = [], []
+            for plan in rows:
+                index = plan.next_index
+                while (day := due(plan, index)) <= until:
+                    followups.append(
+                        (plan.id, plan.customer_id, plan.assignee_id, plan.channel, plan.purpose, day, day)
+                    )
+                    index += 1
+                advanced.append((plan.id, index, day))
+            _insert_periodic_followups(followups)
+            _advance_plans(advanced)
+        created += len(followups)
+        if len(rows) < PLANS_PER_TRANSACTION:
+            break
+    logger.info("Materialised %s follow-ups (until %s).", created, until)
+    return created
 
 
-def _advance_plans(rows: list[tuple[int, int, datetime.date]], batch_size: int = 5000) -> None:
-    """WITH v AS (VALUES ...) UPDATE ... FROM v: one statement per batch (PostgreSQL, SQLite >= 3.33)."""
-    table = connection.ops.quote_name(FollowUpPlan._meta.db_table)
+# The columns that differ from one new periodic follow-up to the next, in row-tuple order.
+_VARYING_COLUMNS = ("plan_id", "customer_id", "assignee_id", "channel", "purpose", "scheduled_on", "due_on")
+
+
+def _insert_periodic_followups(rows: list[tuple]) -> None:
+    """Insert, skipping any (plan, scheduled_on) that already exists.
+
+    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per chunk (building 10^5 model
+    objects for bulk_create costs more than the insert itself); elsewhere bulk_create.
+    Columns not in ``_VARYING_COLUMNS`` take the model's defaults, so new fields need no change here.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        FollowUp.objects.bulk_create(
+            [FollowUp(kind=FollowUp.Kind.PERIODIC, **dict(zip(_VARYING_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        return
+    prototype = FollowUp(kind=FollowUp.Kind.PERIODIC)
+    fields = [field for field in FollowUp._meta.concrete_fields if not field.primary_key]
+    columns, select, constants = [], [], []
+    for field in fields:
+        columns.append(connection.ops.quote_name(field.column))
+        if field.attname in _VARYING_COLUMNS:
+            select.append(f"v.{field.attname}")
+        else:
+            select.append("%s")
+            constants.append(field.get_db_prep_save(getattr(prototype, field.attname), connection))
+    by_name = {field.attname: field for field in fields}
+    arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in _VARYING_COLUMNS)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            values = ", ".join(["(%s, %s, %s)"] * len(batch))
-            cursor.execute(
-                f"WITH v(id, next_index, next_due_on) AS (VALUES {values}) "
-                f"UPDATE {table} SET next_index = v.next_index, next_due_on = v.next_due_on "
-                f"FROM v WHERE {table}.id = v.id",
-                [value for row in batch for value in (row[0], row[1], row[2])],
-            )
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(FollowUp._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(select)} FROM unnest({arrays}) AS v({', '.join(_VARYING_COLUMNS)}) "
+            "ON CONFLICT DO NOTHING",
+            [*constants, *(list(column) for column in zip(*rows, strict=True))],
+        )
+
+
+def _advance_plans(rows: list[tuple[int, int, datetime.date]]) -> None:
+    """Set each plan's next index and due date in one UPDATE ... FROM (rows of id, index, date)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(FollowUpPlan._meta.db_table)
+    if connection.vendor == "postgresql":
+        source, params = "unnest(%s::bigint[], %s::integer[], %s::date[])", [list(c) for c in zip(*rows, strict=True)]
+    else:  # SQLite >= 3.33 has UPDATE ... FROM, and VALUES for the rows
+        source = f"(VALUES {', '.join(['(%s, %s, %s)'] * len(rows))})"
+        params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(id, next_index, next_due_on) AS (SELECT * FROM {source}) "
+            f"UPDATE {table} SET next_index = v.next_index, next_due_on = v.next_due_on "
+            f"FROM v WHERE {table}.id = v.id",
+            params,
+        )
 
 
 # --- working a follow-up -------------------------------------------------------
 
 
 def _locked_pending(followup: FollowUp) -> FollowUp:
-    locked = FollowUp.objects.select_for_update().select_related("plan", "customer").get(pk=followup.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side (plan) of the outer join.
+    locked = FollowUp.objects.select_for_update(of=("self",)).select_related("plan", "customer").get(pk=followup.pk)
     if not locked.is_pending:
         raise ValidationError(_("This follow-up was already closed."), code="closed")
     return locked

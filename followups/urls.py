@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.calls_due, name="calls_due"),
     path("team/", views.team, name="team"),
     path("bulk-cadence/", views.bulk_cadence, name="bulk_cadence"),
+    path("<int:pk>/actions/", views.followup_actions, name="actions"),
     path("<int:pk>/complete/", views.followup_complete, name="complete"),
     path("<int:pk>/snooze/", views.followup_snooze, name="snooze"),
     path("<int:pk>/skip/", views.followup_skip, name="skip"),

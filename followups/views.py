@@ -1,6 +1,7 @@
 """The calls-due page and its in-place actions (htmx), the team view, and plan actions."""
 
 import datetime
+import json
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,14 +50,55 @@ def calls_due(request):
         {
             "calls": calls,
             "day_form": form,
-            "frame": _frame_query(day, rep),
+            "frame_json": json.dumps(_frame_query(day, rep)),
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(),
             "shown_rep": rep,
-            "reassign_form": ReassignForm() if is_manager(request.user) else None,
+            **_row_context(request),
         },
     )
+
+
+def _row_context(request) -> dict:
+    """What every row needs, translated once per page instead of once per row."""
+    options = '<option value="{}">{}</option>'
+    return {
+        "outcome_options": format_html_join("", options, FollowUp.Outcome.choices),
+        "retry_options": format_html_join("", options, OutcomeForm.base_fields["retry"].choices),
+        "date_input_attrs": _date_input_attrs(),
+        "show_assignee": is_manager(request.user),
+        "labels": {
+            "outcome": _("Outcome"),
+            "try_again": _("Try again"),
+            "try_again_on": _("Try again on"),
+            "note": _("Note"),
+            "note_placeholder": _("Note (optional)"),
+            "save": _("Save"),
+            "due": _("Due"),
+            "purpose": _("Purpose"),
+            "last_contact": _("Last contact"),
+            "never": _("never"),
+            "last_purchase": _("Last purchase"),
+            "purchases": _("Purchases"),
+            "more": _("Snooze, skip or reassign"),
+        },
+    }
+
+
+def _date_input_attrs() -> str:
+    """A row's date box: the Jalali picker in Persian, the browser's date input in English."""
+    if dates.uses_jalali():
+        return mark_safe('type="text" data-jdp inputmode="numeric" dir="ltr" placeholder="۱۴۰۵/۰۹/۰۲"')
+    return mark_safe('type="date"')
+
+
+@login_required
+def followup_actions(request, pk):
+    """The row's less frequent actions, loaded when the rep opens them (keeps the page light)."""
+    followup = selectors.followup_get_for(user=request.user, pk=pk)
+    assignees = ReassignForm().fields["assignee"].choices if is_manager(request.user) else None
+    return render(request, "followups/_row_actions.html", {"followup": followup, "assignees": assignees})
 
 
 def _frame_query(day: datetime.date, rep) -> dict:
@@ -74,11 +118,10 @@ def _after_action(request, followup: FollowUp, *, appeared: FollowUp | None = No
     context = {
         "calls": calls,
         "followup": followup,
-        "frame": _frame_query(day, rep),
         "error": error,
         "appeared": appeared,
         "appeared_section": calls.section_of(appeared) if appeared else "",
-        "reassign_form": ReassignForm() if is_manager(request.user) else None,
+        **_row_context(request),
     }
     return render(request, "followups/_action_response.html", context)
 

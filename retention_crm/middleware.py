@@ -22,5 +22,6 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", language)
+        # A view may switch language (a survey page speaks the customer's): report what was used.
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response

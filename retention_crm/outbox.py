@@ -52,7 +52,8 @@ def email_send(*, email_id: int) -> bool:
             return False
         email.status = OutgoingEmail.Status.SENDING
         email.attempts += 1
-        email.save(update_fields=["status", "attempts"])
+        email.sending_since = timezone.now()
+        email.save(update_fields=["status", "attempts", "sending_since"])
     message = EmailMultiAlternatives(email.subject, email.text_body, to=[email.to], headers=email.headers)
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
@@ -72,13 +73,20 @@ def email_send(*, email_id: int) -> bool:
 def emails_waiting(*, older_than: datetime.timedelta = datetime.timedelta(minutes=1)) -> list[int]:
     """Waiting emails whose task never ran (broker outage), and interrupted ones marked failed."""
     now = timezone.now()
-    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, created_at__lt=now - INTERRUPTED_AFTER).update(
+    OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, sending_since__lt=now - INTERRUPTED_AFTER).update(
         status=OutgoingEmail.Status.FAILED, last_error="Interrupted while sending; not retried to avoid a duplicate."
     )
     return list(
         OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__lt=now - older_than).values_list(
             "pk", flat=True
         )
+    )
+
+
+def email_give_up(*, email_id: int, error: str) -> None:
+    """After the last retry: failed, so the sweeper stops and a manager sees it (and can resend)."""
+    OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING).update(
+        status=OutgoingEmail.Status.FAILED, last_error=error[:2000]
     )
 
 

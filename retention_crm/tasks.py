@@ -14,6 +14,10 @@ def send_email_task(self, email_id: int) -> bool:
     try:
         return outbox.email_send(email_id=email_id)
     except Exception as error:
+        if self.request.retries >= self.max_retries:
+            outbox.email_give_up(email_id=email_id, error=str(error))
+            logger.error("Email %s failed %s times; marked failed.", email_id, self.request.retries + 1)
+            return False
         raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
 
 

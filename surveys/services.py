@@ -85,10 +85,10 @@ def invitations_send(
 
     Customer rows are locked so two managers sending at once cannot both invite someone.
     """
-    customers = customers.select_for_update(of=("self",)).order_by("pk")
-    recent = recently_invited_ids(customers)
+    locked = list(customers.select_for_update(of=("self",)).order_by("pk"))  # lock first, then check
+    recent = recently_invited_ids(Customer.objects.filter(pk__in=[customer.pk for customer in locked]))
     report = SendReport()
-    for customer in customers:
+    for customer in locked:
         reason = skip_reason(customer, recently_invited=customer.pk in recent)
         if reason:
             report.skipped.append((customer, reason))
@@ -156,15 +156,18 @@ def _queue_email(invitation: SurveyInvitation, token: str, *, reminder: bool) ->
     )
 
 
-def invitation_for_token(token: str) -> SurveyInvitation:
-    """The invitation a link opens; raises InvalidLink or ExpiredLink. Reveals nothing else."""
+def invitation_for_token(token: str, *, allow_expired: bool = False) -> SurveyInvitation:
+    """The invitation a link opens; raises InvalidLink or ExpiredLink. Reveals nothing else.
+
+    ``allow_expired``: unsubscribing keeps working after the answer window has closed.
+    """
     if not token or len(token) > 100:
         raise InvalidLink
     try:
         invitation = SurveyInvitation.objects.select_related("survey", "customer").get(token_hash=hash_token(token))
     except SurveyInvitation.DoesNotExist:
         raise InvalidLink from None
-    if invitation.is_expired:
+    if invitation.is_expired and not allow_expired:
         raise ExpiredLink
     return invitation
 

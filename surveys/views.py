@@ -106,13 +106,9 @@ def _answer_context(invitation, survey, response, *, form=None, saved=False) -> 
 @csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no CSRF token; the link's token is the key
 def unsubscribe(request, token):
     try:
-        invitation = services.invitation_for_token(token)
-    except services.ExpiredLink:
-        invitation = None
+        invitation = services.invitation_for_token(token, allow_expired=True)
     except services.InvalidLink as error:
         return _link_problem(request, error)
-    if invitation is None:
-        return _link_problem(request, services.ExpiredLink())
     translation.activate(invitation.language)
     request.LANGUAGE_CODE = invitation.language
     done = False

@@ -143,7 +143,7 @@ def test_manager_team_view_and_reassignment(open_page, manager, rep, other_rep, 
     row.locator("summary").click()
     row.locator("select[name=assignee]").select_option(str(other_rep.pk))
     row.locator("form[action$='reassign/'] button").click()
-    expect(page.locator(f"#followup-{overdue.pk}")).to_contain_text("سارا نیک‌نام")
+    expect(page.locator(f"#followup-{overdue.pk}").get_by_test_id("assignee")).to_have_text("سارا نیک‌نام")
     overdue.refresh_from_db()
     assert overdue.assignee == other_rep
 

@@ -6,7 +6,6 @@ outbox (the test transaction never commits), so tests read links out of the queu
 
 import pytest
 
-from tests.factories import RepFactory
 from tests.surveys.factories import SurveyCustomerFactory, send_survey
 
 
@@ -40,8 +39,3 @@ def sent(customer):
 @pytest.fixture
 def en_sent(en_customer):
     return send_survey(en_customer)
-
-
-@pytest.fixture
-def third_rep(db):
-    return RepFactory(username="rep3", first_name="Reza")

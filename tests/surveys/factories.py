@@ -55,6 +55,7 @@ class SurveyResponseFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = SurveyResponse
+        skip_postgeneration_save = True
 
     invitation = factory.SubFactory(InvitationFactory)
     survey = factory.LazyAttribute(lambda response: response.invitation.survey)

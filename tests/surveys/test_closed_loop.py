@@ -119,8 +119,10 @@ def test_the_detractor_call_is_first_on_the_reps_calls_due_page(client, rep_clie
 
 
 def test_a_referral_becomes_a_customer_of_the_referrers_owner_with_an_onboarding_call(client, sent, customer, rep):
-    client.post(sent.path, {"score": "10", "would_refer": "yes", "referral_name": "رضا کامرانی",
-                            "referral_mobile": "+98 912 555 1234"})
+    client.post(
+        sent.path,
+        {"score": "10", "would_refer": "yes", "referral_name": "رضا کامرانی", "referral_mobile": "+98 912 555 1234"},
+    )
     referred = Customer.objects.get(mobile="09125551234")
     assert (referred.name, referred.owner, referred.preferred_language) == ("رضا کامرانی", rep, "fa")
     assert customer.name in referred.source

@@ -111,7 +111,7 @@ def test_the_email_language_does_not_depend_on_the_senders_language(en_customer)
     with translation.override("fa"):
         sent = send_survey(en_customer)
     assert "Unsubscribe" in sent.email.text_body
-    assert "dir=\"ltr\"" in sent.email.html_body
+    assert 'dir="ltr"' in sent.email.html_body
 
 
 # --- a rep sends to one customer ---------------------------------------------------------------------
@@ -218,9 +218,7 @@ def test_the_bulk_send_sends_to_the_rest_and_reports_the_skipped(manager_client,
     response = manager_client.post(reverse("surveys:send_bulk"), {"kind": "relationship"})
     assert response.status_code == 200
     report = response.context["report"]
-    assert {customer.pk for customer in report.sent} == {
-        mixed_list[key].pk for key in ("ok", "ok2", "recent")
-    }
+    assert {customer.pk for customer in report.sent} == {mixed_list[key].pk for key in ("ok", "ok2", "recent")}
     assert {customer.pk for customer, _reason_ in report.skipped} == {
         mixed_list["opted_out"].pk,
         mixed_list["no_email"].pk,

@@ -1,0 +1,212 @@
+"""followups/selectors.py: who sees what, the calls-due sections and order, escalation, workload."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from followups import selectors, services
+from followups.models import FollowUp
+from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory, RepFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+# Sun 22 ... Sun 29 Sep 2024 (Friday = 27).
+SUN, MON, TUE, WED, THU, FRI, SAT, NEXT_SUN = (datetime.date(2024, 9, d) for d in range(22, 30))
+
+
+@pytest.fixture
+def fridays_off(settings):
+    settings.PEYGIR_WEEKEND_DAYS = [4]
+    settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS = 3
+
+
+def _due(rep, day, **fields) -> FollowUp:
+    return FollowUpFactory(customer=CustomerFactory(owner=rep), scheduled_on=day, due_on=day, **fields)
+
+
+# --- visibility ------------------------------------------------------------------------
+
+
+def test_a_rep_sees_only_their_follow_ups_and_a_manager_sees_all(rep, other_rep, manager):
+    mine, theirs = _due(rep, timezone.localdate()), _due(other_rep, timezone.localdate())
+
+    assert list(selectors.followups_visible_to(rep)) == [mine]
+    assert set(selectors.followups_visible_to(manager)) == {mine, theirs}
+
+
+def test_a_rep_cannot_get_another_reps_follow_up_or_plan(rep, other_rep, manager):
+    theirs = _due(other_rep, timezone.localdate())
+    plan = FollowUpPlanFactory(customer=CustomerFactory(owner=other_rep))
+
+    with pytest.raises(Http404):
+        selectors.followup_get_for(user=rep, pk=theirs.pk)
+    with pytest.raises(Http404):
+        selectors.plan_get_for(user=rep, pk=plan.pk)
+    assert selectors.followup_get_for(user=manager, pk=theirs.pk) == theirs
+    assert selectors.plan_get_for(user=manager, pk=plan.pk) == plan
+    assert selectors.plan_get_for(user=other_rep, pk=plan.pk) == plan
+
+
+# --- calls due ---------------------------------------------------------------------------
+
+
+def test_calls_due_splits_overdue_today_and_the_next_seven_days(rep):
+    day = WED
+    overdue, today = _due(rep, day - 10 * DAY), _due(rep, day)
+    soon, last = _due(rep, day + DAY), _due(rep, day + 7 * DAY)
+    _due(rep, day + 8 * DAY)  # beyond the week
+    _due(rep, day - DAY, status=FollowUp.Status.DONE)
+
+    calls = selectors.calls_due_for(day=day, rep=rep)
+
+    assert (calls.overdue, calls.today, calls.upcoming) == ([overdue], [today], [soon, last])
+    assert calls.section_of(overdue) == "overdue"
+    assert calls.section_of(last) == "upcoming"
+
+
+def test_calls_due_for_a_rep_leaves_out_other_reps_and_none_means_the_whole_team(rep, other_rep):
+    mine, theirs = _due(rep, WED), _due(other_rep, WED)
+
+    assert selectors.calls_due_for(day=WED, rep=rep).today == [mine]
+    assert set(selectors.calls_due_for(day=WED).today) == {mine, theirs}
+
+
+def test_within_a_section_the_order_is_priority_then_customer_value(rep):
+    def due(spent, priority=FollowUp.Priority.NORMAL, day=WED):
+        customer = CustomerFactory(owner=rep, total_spent=Decimal(spent))
+        return FollowUpFactory(customer=customer, scheduled_on=day, due_on=day, priority=priority)
+
+    small, big = due(1_000), due(90_000_000)
+    urgent_small = due(10, priority=FollowUp.Priority.URGENT)
+    medium_overdue, big_overdue = due(5_000, day=MON), due(80_000, day=TUE)
+    later_big, tomorrow_small = due(99_000_000, day=WED + 2 * DAY), due(1, day=WED + DAY)
+    tomorrow_high = due(2, priority=FollowUp.Priority.HIGH, day=WED + DAY)
+
+    calls = selectors.calls_due_for(day=WED, rep=rep)
+
+    assert calls.today == [urgent_small, big, small]
+    assert calls.overdue == [big_overdue, medium_overdue]
+    assert calls.upcoming == [tomorrow_high, tomorrow_small, later_big]  # by day, then priority and value
+
+
+def test_calls_due_lists_what_was_closed_that_day(rep, other_rep):
+    today = timezone.localdate()
+    done = _due(rep, today)
+    services.followup_complete(followup=done, outcome=FollowUp.Outcome.REACHED, by=rep)
+    skipped = _due(rep, today - DAY)
+    services.followup_skip(followup=skipped, by=rep)
+    services.followup_complete(followup=_due(other_rep, today), outcome=FollowUp.Outcome.REACHED, by=other_rep)
+
+    calls = selectors.calls_due_for(day=today, rep=rep)
+
+    assert set(calls.done) == {done, skipped}
+    assert calls.today == calls.overdue == []
+    assert selectors.calls_due_for(day=today - DAY, rep=rep).done == []
+
+
+def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_assert_num_queries):
+    customer = CustomerFactory(owner=rep)
+    services.followup_complete(followup=_due(rep, WED - DAY), outcome=FollowUp.Outcome.NO_ANSWER, by=rep)
+    FollowUpFactory(customer=customer, scheduled_on=WED, due_on=WED)
+    first = FollowUp.objects.get(status="done").customer
+    FollowUpFactory(customer=first, scheduled_on=WED, due_on=WED)
+
+    with django_assert_num_queries(2):
+        calls = selectors.calls_due_for(day=WED, rep=rep)
+        rows = [(f.customer.name, f.plan, f.assignee, f.last_contact_outcome) for f in calls.today]
+
+    assert (first.name, None, rep, "no_answer") in rows
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "cutoff"),
+    [
+        (WED, SUN),  # Tue, Mon, Sun
+        (SAT, TUE),  # Thu, Wed, Tue: Friday is not a working day
+        (NEXT_SUN, WED),  # Sat, Thu, Wed
+        (FRI, MON),  # today is Friday: Thu, Wed, Tue are the 3 allowed days, so Mon is still fine
+    ],
+)
+def test_the_escalation_cutoff_counts_working_days_only(fridays_off, day, cutoff):
+    assert [d.weekday() for d in (SUN, FRI, SAT)] == [6, 4, 5]
+    assert services.escalation_cutoff(day) == cutoff
+
+
+def test_a_follow_up_overdue_by_more_than_the_allowed_working_days_is_escalated(fridays_off, rep):
+    """On Saturday, a call due on Tuesday is 4 calendar days late but only 3 working days."""
+    due_monday, due_tuesday = _due(rep, MON), _due(rep, TUE)
+    _due(rep, MON, status=FollowUp.Status.DONE)
+
+    assert list(selectors.escalated_followups(day=SAT)) == [due_monday]
+    assert due_tuesday not in selectors.escalated_followups(day=SAT)
+    assert set(selectors.escalated_followups(day=NEXT_SUN)) == {due_monday, due_tuesday}
+
+
+def test_on_a_friday_the_friday_itself_does_not_count_as_an_overdue_working_day(fridays_off, rep):
+    due_sunday, due_monday = _due(rep, SUN), _due(rep, MON)
+
+    assert list(selectors.escalated_followups(day=FRI)) == [due_sunday]
+    assert due_monday not in selectors.escalated_followups(day=FRI)
+
+
+def test_the_escalation_threshold_comes_from_settings(fridays_off, settings, rep):
+    settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS = 1
+    due_tuesday = _due(rep, TUE)
+
+    assert list(selectors.escalated_followups(day=THU)) == [due_tuesday]
+
+
+def test_team_workload_counts_open_overdue_escalated_and_done_per_rep(fridays_off, rep, other_rep, manager):
+    day = timezone.localdate()
+    escalation_day = services.escalation_cutoff(day) - DAY
+    _due(rep, escalation_day)
+    _due(rep, day - DAY)
+    _due(rep, day)
+    _due(rep, day + DAY)  # not open yet on this day
+    services.followup_complete(followup=_due(rep, day), outcome=FollowUp.Outcome.REACHED, by=rep)
+    _due(other_rep, day)
+    idle = RepFactory(first_name="zz")
+    UserFactory(first_name="not on the team")
+
+    workload = {row.rep: row for row in selectors.team_workload(day=day)}
+
+    assert set(workload) == {rep, other_rep, manager, idle}
+    assert (workload[rep].open, workload[rep].overdue, workload[rep].escalated, workload[rep].done_today) == (
+        3,
+        2,
+        1,
+        1,
+    )
+    assert (workload[other_rep].open, workload[other_rep].overdue, workload[other_rep].escalated) == (1, 0, 0)
+    assert (workload[idle].open, workload[idle].done_today) == (0, 0)
+
+
+def test_team_workload_is_one_query_whatever_the_team_size(rep, django_assert_num_queries):
+    for _ in range(5):
+        _due(RepFactory(), timezone.localdate())
+
+    with django_assert_num_queries(1):
+        selectors.team_workload(day=timezone.localdate())
+
+
+# --- who gets a digest --------------------------------------------------------------------------
+
+
+def test_reps_with_calls_are_the_active_people_with_something_due_by_the_day(rep, other_rep):
+    day = timezone.localdate()
+    _due(rep, day)
+    _due(rep, day - 3 * DAY)
+    _due(other_rep, day + DAY)  # nothing due yet
+    gone = RepFactory(is_active=False)
+    _due(gone, day)
+    done_only = RepFactory()
+    _due(done_only, day, status=FollowUp.Status.DONE)
+
+    assert list(selectors.reps_with_calls(day=day)) == [rep]
