@@ -112,7 +112,7 @@ def plans_apply_cadence(
 
     Returns how many customers got a new plan.
     """
-    customers = list(customers.only("id", "owner_id"))
+    customers = list(customers.select_related(None).only("id", "owner_id"))  # lists come with select_related
     before = FollowUpPlan.objects.filter(
         customer__in=customers, every=every, unit=unit, channel=channel, active=True
     ).count()

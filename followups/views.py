@@ -29,11 +29,13 @@ def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:
     """The day and (for managers) the rep the page shows, from GET or a row form's hidden fields."""
     form = DayForm(data or None, user=request.user)
     day, rep = timezone.localdate(), request.user
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # a bad day must not drop a good rep filter (nor a bad rep a good day)
         day = form.cleaned_data.get("day") or day
-        rep = form.cleaned_data.get("rep") if is_manager(request.user) else request.user
-    elif data and data.get("day"):
-        messages.error(request, "; ".join(form.errors.get("day", [])))
+        if is_manager(request.user):
+            rep = form.cleaned_data.get("rep")
+        if "day" in form.errors:
+            messages.error(request, "; ".join(form.errors["day"]))
     if is_manager(request.user) and not (data and data.get("rep")):
         rep = None  # a manager sees the whole team unless a rep is picked
     shown = DayForm(initial={"day": day, "rep": rep}, user=request.user)
@@ -98,7 +100,11 @@ def followup_actions(request, pk):
     """The row's less frequent actions, loaded when the rep opens them (keeps the page light)."""
     followup = selectors.followup_get_for(user=request.user, pk=pk)
     assignees = ReassignForm().fields["assignee"].choices if is_manager(request.user) else None
-    return render(request, "followups/_row_actions.html", {"followup": followup, "assignees": assignees})
+    return render(
+        request,
+        "followups/_row_actions.html",
+        {"followup": followup, "assignees": assignees, "date_input_attrs": _date_input_attrs()},
+    )
 
 
 def _frame_query(day: datetime.date, rep) -> dict:

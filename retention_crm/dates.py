@@ -43,6 +43,9 @@ GREGORIAN_MONTHS = (
     "Dec",
 )
 
+# The hint in an empty Jalali date box (shown only on Persian pages; it cannot pass for a date).
+JALALI_INPUT_HINT = "سال/ماه/روز"
+
 # Years below this are Jalali (1403), above it Gregorian (2024): the two never overlap.
 _GREGORIAN_FROM_YEAR = 1700
 _DATE_PATTERN = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")

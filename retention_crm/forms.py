@@ -18,7 +18,7 @@ class JalaliDateInput(forms.TextInput):
     def get_context(self, name, value, attrs):
         attrs = dict(attrs or {})
         if dates.uses_jalali():
-            attrs.update({"data-jdp": "", "placeholder": "۱۴۰۳/۰۲/۱۵", "inputmode": "numeric", "dir": "ltr"})
+            attrs.update({"data-jdp": "", "placeholder": dates.JALALI_INPUT_HINT, "inputmode": "numeric", "dir": "ltr"})
             self.input_type = "text"
         else:
             self.input_type = "date"

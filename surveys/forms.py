@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.forms import OwnerChoiceField
 from customers.models import Segment
@@ -132,8 +133,8 @@ class ResponseFilterForm(forms.Form):
         label=_("Segment"), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )
     rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("All reps"))
-    start = JalaliDateField(label=_("From"), required=False)
-    end = JalaliDateField(label=_("To"), required=False)
+    start = JalaliDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = JalaliDateField(label=pgettext_lazy("date range", "To"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

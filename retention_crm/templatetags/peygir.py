@@ -58,3 +58,14 @@ def get_item(mapping, key):
 @register.filter
 def person(user):
     return display_name(user)
+
+
+@register.filter
+def percent(value):
+    """50.0 -> "50%" / "۵۰٪", 12.5 -> "12.5%" / "۱۲٫۵٪"."""
+    if value is None or value == "":
+        return ""
+    text = f"{float(value):.1f}".removesuffix(".0")
+    if dates.uses_jalali():
+        return to_persian_digits(text.replace(".", "٫")) + "٪"
+    return text + "%"

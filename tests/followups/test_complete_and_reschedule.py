@@ -252,9 +252,7 @@ def test_a_no_answer_retry_logs_the_attempt_and_moves_the_call(rep):
     customer = CustomerFactory(owner=rep)
     followup = FollowUpFactory(customer=customer)
 
-    services.followup_reschedule(
-        followup=followup, to=today + DAY, outcome=Outcome.NO_ANSWER, note="خاموش بود", by=rep
-    )
+    services.followup_reschedule(followup=followup, to=today + DAY, outcome=Outcome.NO_ANSWER, note="خاموش بود", by=rep)
 
     followup.refresh_from_db()
     interaction = Interaction.objects.get(customer=customer)

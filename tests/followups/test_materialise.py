@@ -171,9 +171,33 @@ def test_materialise_issues_the_same_number_of_queries_for_5_or_50_plans(setting
     assert FollowUp.objects.count() == 55
 
 
+def _materialise_in_threads(today: datetime.date, count: int = 4) -> list[int]:
+    """Start ``count`` materialisations at the same instant; each thread closes its own connection."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.materialise_due(today=today))
+        except Exception as error:  # reported on the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(results) == count
+    return results
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_materialisations_never_duplicate_a_follow_up():
-    """Two beat runs (or workers) at once: SKIP LOCKED shares the plans, the constraint has the last word."""
+    """Beat runs (or workers) at once: SKIP LOCKED shares the plans, the constraint has the last word."""
     if connection.vendor == "sqlite":
         pytest.skip(
             "SQLite has one writer and no SELECT ... FOR UPDATE: writer threads on the in-memory test "
@@ -183,34 +207,24 @@ def test_concurrent_materialisations_never_duplicate_a_follow_up():
     owner = RepFactory()
     plans = [
         FollowUpPlanFactory(customer=CustomerFactory(owner=owner), unit=FollowUpPlan.Unit.WEEKS, starts_on=start)
-        for start in [today - 3 * WEEK + n * DAY for n in range(7)] * 4
+        for start in [today - 3 * WEEK + n * DAY for n in range(7)] * 30
     ]
-    threads_count = 4
-    barrier = threading.Barrier(threads_count)
-    results, errors = [], []
 
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.materialise_due(today=today))
-        except Exception as error:  # reported below, on the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
+    results = _materialise_in_threads(today)
 
-    threads = [threading.Thread(target=run) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert errors == []
-    assert len(results) == threads_count
     rows = _rows()
-    assert len(rows) == len(set(rows))
+    assert len(rows) == len(set(rows)) == 30 * (5 + 6 * 4)  # from 3 weeks ago to next week: 5 or 4 weeks
     for plan in plans:
         plan.refresh_from_db()
         expected = [plan.anchor_on + n * WEEK for n in range(plan.next_index)]
         assert [due for _plan, due in _rows(plan)] == expected
         assert expected[-1] <= today + WEEK < plan.next_due_on
     assert sum(results) == len(rows)  # SKIP LOCKED: no plan was worked twice
+
+    # Every plan forgets what it made (a restored backup, a bad migration): the racing
+    # inserts now all collide, and ON CONFLICT DO NOTHING keeps exactly one of each.
+    for plan in plans:
+        FollowUpPlan.objects.filter(pk=plan.pk).update(next_index=0, next_due_on=plan.anchor_on)
+    _materialise_in_threads(today)
+
+    assert _rows() == rows

@@ -211,9 +211,7 @@ def test_follow_ups_materialised_after_a_reassignment_go_to_the_new_owner(rep, o
 
     services.materialise_due(today=timezone.localdate() + 4 * WEEK)
 
-    assert set(plan.followups.filter(status=FollowUp.Status.OPEN).values_list("assignee", flat=True)) == {
-        other_rep.pk
-    }
+    assert set(plan.followups.filter(status=FollowUp.Status.OPEN).values_list("assignee", flat=True)) == {other_rep.pk}
 
 
 def test_the_manager_changing_the_owner_on_the_customer_form_moves_the_follow_ups(manager_client, rep, other_rep):
@@ -290,6 +288,17 @@ def test_applying_another_cadence_adds_a_second_plan(rep):
     assert sorted(customer.followup_plans.values_list("every", flat=True)) == [1, 3]
 
 
-def test_the_demo_plan_factory_is_consistent_with_the_services():
-    plan = FollowUpPlanFactory.build(every=1, unit=FollowUpPlan.Unit.WEEKS, starts_on=datetime.date(2024, 9, 20))
-    assert (plan.anchor_on, plan.next_index, plan.next_due_on) == (plan.starts_on, 0, plan.starts_on)
+def test_the_plan_factory_sets_the_rhythm_as_the_services_do(settings):
+    settings.PEYGIR_WEEKEND_DAYS = [4]
+    friday = datetime.date(2024, 9, 20)
+    customer = CustomerFactory.build()
+
+    built = FollowUpPlanFactory.build(customer=customer, unit=FollowUpPlan.Unit.WEEKS, starts_on=friday)
+    expected = services._new_plan(customer=customer, every=1, unit=FollowUpPlan.Unit.WEEKS, starts_on=friday)
+
+    assert (built.anchor_on, built.next_index, built.next_due_on) == (friday, 0, friday + DAY)
+    assert (built.anchor_on, built.next_index, built.next_due_on) == (
+        expected.anchor_on,
+        expected.next_index,
+        expected.next_due_on,
+    )

@@ -8,6 +8,7 @@ import jdatetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from surveys import selectors
 from surveys.models import SurveyInvitation
@@ -93,13 +94,15 @@ def test_the_page_shows_the_figures_and_the_latest_reasons(manager_client, en_cl
     for reason in ("ارسال سریع", "کیفیت خوب", "قیمت بالا", "پاسخگو نبودند"):
         assert reason in html
     figures = html[html.index('data-testid="nps-summary"') : html.index('data-testid="responses"')]
-    assert "2 · 50.0%" in figures and "1 · 25.0%" in figures
-    assert "80.0% (4/5)" in figures
+    assert '<div class="value">50%</div>' in figures and '<div class="value">25%</div>' in figures
+    assert '<div class="value">80%</div>' in figures and "4 of 5 answered" in figures
 
 
 def test_the_page_speaks_persian_digits_in_persian(manager_client, answers):
     html = manager_client.get(URL).content.decode()
-    assert "۸۰.۰% (۴/۵)" in html
+    assert '<div class="value">۸۰٪</div>' in html
+    with translation.override("fa"):
+        assert _("%(answered)s of %(sent)s answered") % {"answered": "۴", "sent": "۵"} in html
 
 
 def test_filtering_by_segment(manager_client, answers, vip):
@@ -195,7 +198,7 @@ def test_reps_cannot_see_survey_results_or_export_them(rep_client, answers):
 def test_the_results_page_query_count_does_not_grow_with_responses(
     manager_client, answers, rep, django_assert_max_num_queries
 ):
-    for _ in range(10):
+    for _number in range(10):
         _answer(SurveyCustomerFactory(owner=rep), 6, reason="دیر")
     with django_assert_max_num_queries(15):
         assert manager_client.get(URL).status_code == 200
