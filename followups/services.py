@@ -68,7 +68,11 @@ def plan_create(
     assignee: AbstractBaseUser | None = None,
     by: AbstractBaseUser | None = None,
 ) -> FollowUpPlan:
-    """A new recurring plan; its follow-ups within the horizon appear at once."""
+    """A new recurring plan; its follow-ups within the horizon appear at once.
+
+    Started in the past, it begins with the latest missed occurrence (overdue), the
+    rhythm still counted from ``starts_on``.
+    """
     plan = _new_plan(
         customer=customer,
         every=every,
@@ -81,11 +85,20 @@ def plan_create(
         assignee=assignee or customer.owner,
         by=by,
     )
+    _skip_to_latest_missed(plan, today=timezone.localdate())
     plan.full_clean()
     plan.save()
     materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(timezone.localdate()), plan.next_due_on))
     plan.refresh_from_db(fields=["next_index", "next_due_on"])
     return plan
+
+
+def _skip_to_latest_missed(plan: FollowUpPlan, *, today: datetime.date) -> None:
+    """A new plan dated in the past owes one overdue call (the latest missed), not one per missed interval."""
+    days = working_days()
+    while _plan_due(plan, plan.next_index + 1, days) < today:
+        plan.next_index += 1
+    plan.next_due_on = _plan_due(plan, plan.next_index, days)
 
 
 def _new_plan(*, customer, starts_on, by=None, **fields) -> FollowUpPlan:
@@ -252,9 +265,8 @@ def materialise_plans(*, until: datetime.date, plan_ids: Iterable[int] | None = 
                     )
                     index += 1
                 advanced.append((plan.id, index, day))
-            _insert_periodic_followups(followups)
+            created += _insert_periodic_followups(followups)
             _advance_plans(advanced)
-        created += len(followups)
         if len(rows) < PLANS_PER_TRANSACTION:
             break
     logger.info("Materialised %s follow-ups (until %s).", created, until)
@@ -265,22 +277,25 @@ def materialise_plans(*, until: datetime.date, plan_ids: Iterable[int] | None = 
 _VARYING_COLUMNS = ("plan_id", "customer_id", "assignee_id", "channel", "purpose", "scheduled_on", "due_on")
 
 
-def _insert_periodic_followups(rows: list[tuple]) -> None:
+def _insert_periodic_followups(rows: list[tuple]) -> int:
     """Insert, skipping any (plan, scheduled_on) that already exists.
 
     On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per chunk (building 10^5 model
     objects for bulk_create costs more than the insert itself); elsewhere bulk_create.
     Columns not in ``_VARYING_COLUMNS`` take the model's defaults, so new fields need no change here.
+    Returns how many rows were really written (conflicts are not counted).
     """
     if not rows:
-        return
+        return 0
     if connection.vendor != "postgresql":
+        plan_ids = {row[0] for row in rows}
+        before = FollowUp.objects.filter(plan_id__in=plan_ids).count()
         FollowUp.objects.bulk_create(
             [FollowUp(kind=FollowUp.Kind.PERIODIC, **dict(zip(_VARYING_COLUMNS, row, strict=True))) for row in rows],
             batch_size=2000,
             ignore_conflicts=True,
         )
-        return
+        return FollowUp.objects.filter(plan_id__in=plan_ids).count() - before
     prototype = FollowUp(kind=FollowUp.Kind.PERIODIC)
     fields = [field for field in FollowUp._meta.concrete_fields if not field.primary_key]
     columns, select, constants = [], [], []
@@ -300,6 +315,7 @@ def _insert_periodic_followups(rows: list[tuple]) -> None:
             "ON CONFLICT DO NOTHING",
             [*constants, *(list(column) for column in zip(*rows, strict=True))],
         )
+        return cursor.rowcount
 
 
 def _advance_plans(rows: list[tuple[int, int, datetime.date]]) -> None:

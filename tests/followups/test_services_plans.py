@@ -91,8 +91,8 @@ def test_plan_create_rejects_a_cadence_of_zero(rep):
 
 def test_pausing_a_plan_removes_its_pending_follow_ups_but_keeps_completed_ones(rep):
     today = timezone.localdate()
-    plan = _weekly_plan(CustomerFactory(owner=rep), today - 2 * WEEK)
-    done = _complete(plan.followups.get(due_on=today - 2 * WEEK), rep)
+    plan = _weekly_plan(CustomerFactory(owner=rep), today - WEEK)
+    done = _complete(plan.followups.get(due_on=today - WEEK), rep)
     other = FollowUpFactory(customer=plan.customer)  # one-off: not the plan's
 
     services.plan_pause(plan=plan)
@@ -101,6 +101,16 @@ def test_pausing_a_plan_removes_its_pending_follow_ups_but_keeps_completed_ones(
     assert not plan.active
     assert list(plan.followups.all()) == [done]
     assert FollowUp.objects.filter(pk=other.pk).exists()
+
+
+def test_a_new_plan_dated_in_the_past_owes_only_its_latest_missed_call(rep):
+    today = timezone.localdate()
+    plan = _weekly_plan(CustomerFactory(owner=rep), today - 3 * WEEK - datetime.timedelta(days=2))
+
+    assert sorted(plan.followups.values_list("due_on", flat=True)) == [
+        today - datetime.timedelta(days=2),  # the latest missed one, overdue
+        today + WEEK - datetime.timedelta(days=2),  # then the rhythm from the start date, within the horizon
+    ]
 
 
 def test_a_paused_plan_is_not_materialised(rep):

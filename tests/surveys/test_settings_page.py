@@ -1,7 +1,6 @@
 """Survey settings: managers edit the wording per language and switch questions; calls can send the short survey."""
 
 import pytest
-from django.db import NotSupportedError, connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -134,17 +133,6 @@ def test_the_settings_page_is_in_the_managers_language(manager_client, en_client
 
 # --- automatic short survey after a call -----------------------------------------------------------
 
-# followups.services._locked_pending locks the follow-up with select_related("plan") (a nullable FK), and
-# PostgreSQL refuses FOR UPDATE on the nullable side of an outer join: followup_complete fails there.
-# followups/ is not ours to change; these stay visible (XPASS once it is fixed) instead of being dropped.
-completing_calls = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="followup_complete: FOR UPDATE with select_related('plan') on PostgreSQL",
-    raises=NotSupportedError,
-    strict=False,
-)
-
-
 @pytest.fixture
 def after_reached_calls(manager_client):
     survey = services.survey_for(Survey.Kind.POST_CONTACT)
@@ -154,7 +142,6 @@ def after_reached_calls(manager_client):
     return survey
 
 
-@completing_calls
 def test_completing_a_call_with_a_chosen_outcome_sends_the_short_survey(after_reached_calls, customer, rep):
     followup = FollowUpFactory(customer=customer)
     followup_services.followup_complete(followup=followup, outcome="reached", by=rep)
@@ -164,7 +151,6 @@ def test_completing_a_call_with_a_chosen_outcome_sends_the_short_survey(after_re
     assert OutgoingEmail.objects.get().to == customer.email
 
 
-@completing_calls
 @pytest.mark.parametrize("outcome", ["no_answer", "call_back_later", "wrong_number"])
 def test_other_outcomes_send_nothing(after_reached_calls, customer, rep, outcome):
     followup_services.followup_complete(followup=FollowUpFactory(customer=customer), outcome=outcome, by=rep)
@@ -172,14 +158,12 @@ def test_other_outcomes_send_nothing(after_reached_calls, customer, rep, outcome
     assert not OutgoingEmail.objects.exists()
 
 
-@completing_calls
 def test_nothing_is_sent_after_calls_until_a_manager_chooses_outcomes(customer, rep):
     assert services.survey_for(Survey.Kind.POST_CONTACT).auto_send_outcomes == []
     followup_services.followup_complete(followup=FollowUpFactory(customer=customer), outcome="reached", by=rep)
     assert not SurveyInvitation.objects.exists()
 
 
-@completing_calls
 def test_the_automatic_survey_respects_the_throttle_and_opt_outs(after_reached_calls, customer, rep):
     followup_services.followup_complete(followup=FollowUpFactory(customer=customer), outcome="reached", by=rep)
     followup_services.followup_complete(followup=FollowUpFactory(customer=customer), outcome="reached", by=rep)
@@ -192,7 +176,6 @@ def test_the_automatic_survey_respects_the_throttle_and_opt_outs(after_reached_c
     assert Customer.objects.filter(pk=opted_out.pk, email_opt_out=True).exists()
 
 
-@completing_calls
 def test_completing_a_call_on_the_calls_due_page_sends_the_short_survey(after_reached_calls, client, rep, customer):
     client.force_login(rep)
     followup = FollowUpFactory(customer=customer)
