@@ -277,3 +277,27 @@ def test_the_html_of_an_english_email_is_left_to_right():
     english = SurveyCustomerFactory(owner=RepFactory(), preferred_language="en")
     html = send_survey(english).email.html_body
     assert '<html lang="en" dir="ltr">' in html
+
+
+def test_an_email_that_keeps_failing_is_marked_failed_after_the_last_retry(monkeypatch):
+    def always_down(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("still gone")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", always_down)
+    email = OutgoingEmailFactory()
+    # The last allowed try: the task gives up instead of retrying, and the sweeper stops picking it up.
+    result = tasks.send_email_task.apply(args=[email.pk], retries=tasks.send_email_task.max_retries)
+    assert result.get() is False
+    email.refresh_from_db()
+    assert (email.status, email.last_error) == (OutgoingEmail.Status.FAILED, "still gone")
+    assert outbox.emails_waiting(older_than=datetime.timedelta(0)) == []
+
+
+def test_a_long_wait_in_the_queue_does_not_count_as_an_interrupted_send():
+    email = OutgoingEmailFactory(status=OutgoingEmail.Status.SENDING, attempts=1)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=5), sending_since=timezone.now()
+    )
+    outbox.emails_waiting()
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENDING

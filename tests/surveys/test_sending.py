@@ -298,3 +298,17 @@ def test_a_wrong_unsubscribe_token_is_404_and_changes_nothing(client, sent, cust
     assert response.status_code == 404
     customer.refresh_from_db()
     assert customer.email_opt_out is False
+
+
+def test_unsubscribing_still_works_after_the_answer_window_has_closed(client, sent, customer):
+    SurveyInvitation.objects.update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    response = client.post(sent.unsubscribe_path)
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.email_opt_out is True
+
+
+def test_the_answer_page_says_it_is_in_the_customers_language(client, en_sent):
+    client.cookies["django_language"] = "fa"
+    response = client.get(en_sent.path)
+    assert response["Content-Language"] == "en"
