@@ -71,7 +71,8 @@ def open_page(browser, live_server):
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot named after the page, language and device."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{page.peygir_lang}-{page.peygir_device}.png"
+    language = page.evaluate("document.documentElement.lang") or page.peygir_lang  # the page's, not the cookie's
+    path = SCREENSHOTS / f"{name}-{language}-{page.peygir_device}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
