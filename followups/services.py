@@ -116,42 +116,36 @@ def plans_apply_cadence(
     every: int,
     unit: str,
     starts_on: datetime.date,
-    calendar: str = FollowUpPlan.Calendar.JALALI,
-    channel: str = "call",
-    purpose: str = "",
     by: AbstractBaseUser | None = None,
+    **details,
 ) -> int:
     """Give each customer the same plan in one action; customers who have it already are left alone.
 
-    Returns how many customers got a new plan.
+    ``details`` are the plan's other fields (calendar, channel, purpose). Returns how many
+    customers got a new plan; their follow-ups within the horizon are created at once.
     """
     customers = list(customers.select_related(None).only("id", "owner_id"))  # lists come with select_related
-    before = FollowUpPlan.objects.filter(
-        customer__in=customers, every=every, unit=unit, channel=channel, active=True
-    ).count()
-    plans = [
-        _new_plan(
+    same_cadence = FollowUpPlan.objects.filter(
+        customer__in=customers, every=every, unit=unit, channel=details.get("channel", Channel.CALL), active=True
+    )
+    before = same_cadence.count()
+    today = timezone.localdate()
+    plans = []
+    for customer in customers:
+        plan = _new_plan(
             customer=customer,
             every=every,
             unit=unit,
             starts_on=starts_on,
-            calendar=calendar,
-            channel=channel,
-            purpose=purpose,
             assignee_id=customer.owner_id,
             by=by,
+            **details,
         )
-        for customer in customers
-    ]
+        _skip_to_latest_missed(plan, today=today)
+        plans.append(plan)
     FollowUpPlan.objects.bulk_create(plans, batch_size=2000, ignore_conflicts=True)
-    created = (
-        FollowUpPlan.objects.filter(
-            customer__in=customers, every=every, unit=unit, channel=channel, active=True
-        ).count()
-        - before
-    )
-    materialise_due()
-    return created
+    materialise_plans(plan_ids=same_cadence.values_list("pk", flat=True), until=horizon_for(today))
+    return same_cadence.count() - before
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ places.
 """
 
 import datetime
+import functools
 import re
 
 import jdatetime
@@ -92,8 +93,13 @@ def format_date(value, style: str = "short", language: str | None = None) -> str
     """``short``: 1403/02/15 or 2024-05-04; ``long``: ۱۵ اردیبهشت ۱۴۰۳ or 4 May 2024."""
     if value in (None, ""):
         return ""
-    day = _as_date(value)
-    if uses_jalali(language):
+    return _format_day(_as_date(value), style, uses_jalali(language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: datetime.date, style: str, jalali: bool) -> str:
+    """Cached: a page shows the same few dates many times, and Jalali conversion is not free."""
+    if jalali:
         jday = jdatetime.date.fromgregorian(date=day)
         if style == "long":
             text = f"{jday.day} {JALALI_MONTHS[jday.month - 1]} {jday.year}"

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from retention_crm import dates
+from retention_crm.formats.fa import formats as fa_formats
 from retention_crm.roles import display_name
 from retention_crm.text import to_persian_digits
 
@@ -30,11 +30,17 @@ def jdatetime(value):
 
 @register.filter
 def digits(value):
-    """Persian digits in Persian pages; grouped thousands for numbers."""
+    """Persian digits in Persian pages; grouped thousands for numbers (٬ in Persian, , in English)."""
     if value is None:
         return ""
-    text = number_format(value, force_grouping=True) if isinstance(value, (int, Decimal)) else str(value)
-    return to_persian_digits(text) if dates.uses_jalali() else text
+    persian = dates.uses_jalali()
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        text = f"{value:,}"  # the separators of our format modules, without a lookup per number
+        if persian:
+            text = text.replace(",", fa_formats.THOUSAND_SEPARATOR).replace(".", fa_formats.DECIMAL_SEPARATOR)
+    else:
+        text = str(value)
+    return to_persian_digits(text) if persian else text
 
 
 @register.filter
