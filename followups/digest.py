@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from followups import selectors
-from followups.models import DigestDelivery
 from retention_crm.models import language_of
+from retention_crm.outbox import email_queue
 from retention_crm.roles import MANAGER_GROUP, display_name
 
 logger = logging.getLogger(__name__)
@@ -54,9 +52,9 @@ def digest_for(*, person, day: datetime.date, is_manager: bool) -> Digest | None
 
 
 def send_morning_digests(*, day: datetime.date | None = None) -> int:
-    """Send each person with calls (and each manager with escalations) their digest, once a day.
+    """Queue each person's digest (reps with calls; managers when something is escalated), once a day.
 
-    Returns how many were sent. A failed send leaves its claim unsent, so a retry sends it.
+    The outbox sends them, with its retries; returns how many were queued by this call.
     """
     day = day or timezone.localdate()
     people = get_user_model().objects.filter(is_active=True).exclude(email="")
@@ -64,31 +62,18 @@ def send_morning_digests(*, day: datetime.date | None = None) -> int:
     recipients = set(selectors.reps_with_calls(day=day).values_list("pk", flat=True))
     if selectors.escalated_followups(day=day).exists():
         recipients |= managers
-    sent, failures = 0, 0
+    queued = 0
     for person in people.filter(pk__in=recipients).order_by("pk"):
         digest = digest_for(person=person, day=day, is_manager=person.pk in managers)
         if digest is None:
             continue
-        try:
-            sent += _deliver_once(person, day, digest)
-        except OSError:
-            failures += 1
-            logger.exception("Morning digest to %s failed; it will be retried.", person.pk)
-    logger.info("Morning digests for %s: %s sent, %s failed.", day, sent, failures)
-    if failures:
-        raise OSError(f"{failures} morning digests could not be sent")
-    return sent
-
-
-def _deliver_once(person, day: datetime.date, digest: Digest) -> int:
-    with transaction.atomic():
-        delivery, _created = DigestDelivery.objects.select_for_update().get_or_create(recipient=person, day=day)
-        if delivery.sent_at:
-            return 0
-        message = EmailMultiAlternatives(digest.subject, digest.text, to=[person.email])
-        message.attach_alternative(digest.html, "text/html")
-        message.send()
-        delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["sent_at"])
-    return 1
-
+        email = email_queue(
+            key=f"digest:{person.pk}:{day.isoformat()}",
+            to=person.email,
+            subject=digest.subject,
+            text=digest.text,
+            html=digest.html,
+        )
+        queued += email.created
+    logger.info("Morning digests for %s: %s queued.", day, queued)
+    return queued

@@ -191,19 +191,3 @@ class FollowUp(models.Model):
     def is_pending(self) -> bool:
         return self.status in self.PENDING
 
-
-class DigestDelivery(models.Model):
-    """One morning digest per person per day: the row is claimed before sending, so a
-    doubled beat run or a retried task never mails the same digest twice."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="one_digest_per_person_per_day")]
-        verbose_name = _("morning digest")
-        verbose_name_plural = _("morning digests")
-
-    def __str__(self):
-        return f"{self.recipient} · {self.day}"

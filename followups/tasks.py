@@ -17,8 +17,8 @@ def materialise_followups_task() -> int:
     return created
 
 
-@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=60, max_retries=6)
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=60, max_retries=6)
 def send_morning_digests_task() -> int:
-    sent = digest.send_morning_digests()
-    logger.info("send_morning_digests_task sent %s digests", sent)
-    return sent
+    queued = digest.send_morning_digests()
+    logger.info("send_morning_digests_task queued %s digests", queued)
+    return queued

@@ -20,14 +20,18 @@ INTERRUPTED_AFTER = datetime.timedelta(minutes=30)
 def email_queue(
     *, key: str, to: str, subject: str, text: str, html: str = "", headers: dict | None = None
 ) -> OutgoingEmail:
-    """Write the email; it is sent after the surrounding transaction commits. Same key, same email."""
+    """Write the email; it is sent after the surrounding transaction commits. Same key, same email:
+    ``email.created`` says whether this call wrote it."""
     try:
         with transaction.atomic():  # a savepoint: a duplicate key must not break the caller's transaction
             email = OutgoingEmail.objects.create(
                 key=key, to=to, subject=subject, text_body=text, html_body=html, headers=headers or {}
             )
     except IntegrityError:
-        return OutgoingEmail.objects.get(key=key)
+        email = OutgoingEmail.objects.get(key=key)
+        email.created = False
+        return email
+    email.created = True
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
 
@@ -81,6 +85,10 @@ def emails_waiting(*, older_than: datetime.timedelta = datetime.timedelta(minute
             "pk", flat=True
         )
     )
+
+
+def attempts_of(*, email_id: int) -> int:
+    return OutgoingEmail.objects.values_list("attempts", flat=True).get(pk=email_id)
 
 
 def email_give_up(*, email_id: int, error: str) -> None:

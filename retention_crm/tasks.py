@@ -14,9 +14,11 @@ def send_email_task(self, email_id: int) -> bool:
     try:
         return outbox.email_send(email_id=email_id)
     except Exception as error:
-        if self.request.retries >= self.max_retries:
+        # Tries are counted on the row, so the sweeper's re-sends count too (and eager mode, where
+        # a retry is not scheduled but left to the sweeper, also ends).
+        if outbox.attempts_of(email_id=email_id) > self.max_retries:
             outbox.email_give_up(email_id=email_id, error=str(error))
-            logger.error("Email %s failed %s times; marked failed.", email_id, self.request.retries + 1)
+            logger.error("Email %s failed %s times; marked failed.", email_id, self.max_retries + 1)
             return False
         raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
 

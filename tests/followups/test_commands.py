@@ -36,12 +36,14 @@ def test_materialise_followups_calls_the_service():
     service.assert_called_once_with()
 
 
-def test_send_digests_sends_todays_digests_once():
+def test_send_digests_queues_todays_digests_once(django_capture_on_commit_callbacks):
     rep = RepFactory(email="rep@example.com")
     FollowUpFactory(customer=CustomerFactory(owner=rep))
 
-    assert _run("send_digests").strip() == "1 digests sent."
-    assert _run("send_digests").strip() == "0 digests sent."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run("send_digests").strip() == "1 digests queued for sending."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _run("send_digests").strip() == "0 digests queued for sending."
     assert [m.to for m in mail.outbox] == [["rep@example.com"]]
 
 

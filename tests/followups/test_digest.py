@@ -1,4 +1,7 @@
-"""followups/digest.py: the 08:00 email, once per person per day, in the person's language."""
+"""followups/digest.py: the 08:00 email, once per person per day, in the person's language.
+
+Digests go through the outbox; these tests commit (transaction=True) so it really sends them.
+"""
 
 import datetime
 from unittest import mock
@@ -9,13 +12,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 
 from followups import digest, services
-from followups.models import DigestDelivery
-from retention_crm import dates
-from retention_crm.models import UserPreference
+from retention_crm import dates, outbox
+from retention_crm.models import OutgoingEmail, UserPreference
 from retention_crm.text import to_persian_digits
 from tests.factories import CustomerFactory, FollowUpFactory, ManagerFactory, RepFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DAY = datetime.timedelta(days=1)
 
@@ -171,9 +173,8 @@ def test_running_the_digest_twice_the_same_day_sends_nothing_more(today):
     assert digest.send_morning_digests(day=today) == 0
 
     assert len(mail.outbox) == 1
-    delivery = DigestDelivery.objects.get()
-    assert (delivery.recipient, delivery.day) == (rep, today)
-    assert delivery.sent_at is not None
+    email = OutgoingEmail.objects.get()
+    assert (email.to, email.key, email.status) == (rep.email, f"digest:{rep.pk}:{today}", OutgoingEmail.Status.SENT)
 
 
 def test_the_next_day_gets_its_own_digest(today):
@@ -184,10 +185,10 @@ def test_the_next_day_gets_its_own_digest(today):
     digest.send_morning_digests(day=today + DAY)
 
     assert len(mail.outbox) == 2
-    assert set(DigestDelivery.objects.values_list("day", flat=True)) == {today, today + DAY}
+    assert OutgoingEmail.objects.count() == 2
 
 
-def test_a_failed_send_is_retried_on_the_next_run_and_sent_once(today):
+def test_a_failed_send_waits_in_the_outbox_and_the_sweep_sends_it_once(today):
     unlucky, lucky = _rep("unlucky"), _rep("lucky")
     _due(unlucky, today, "مشتری اول")
     _due(lucky, today)
@@ -201,13 +202,15 @@ def test_a_failed_send_is_retried_on_the_next_run_and_sent_once(today):
         return real_send(message, *args, **kwargs)
 
     with mock.patch.object(EmailMultiAlternatives, "send", flaky_send):
-        with pytest.raises(OSError):
-            digest.send_morning_digests(day=today)
+        assert digest.send_morning_digests(day=today) == 2
         assert [m.to for m in mail.outbox] == [[lucky.email]]
-        assert not DigestDelivery.objects.filter(recipient=unlucky, sent_at__isnull=False).exists()
+        waiting = OutgoingEmail.objects.get(to=unlucky.email)
+        assert (waiting.status, waiting.last_error) == (OutgoingEmail.Status.PENDING, "SMTP server unreachable")
 
-        assert digest.send_morning_digests(day=today) == 1
-        assert digest.send_morning_digests(day=today) == 0
+        assert digest.send_morning_digests(day=today) == 0  # a second run does not queue it again
+        OutgoingEmail.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+        for email_id in outbox.emails_waiting():
+            outbox.email_send(email_id=email_id)
 
     assert attempts == [unlucky.email, lucky.email, unlucky.email]
     assert [m.to for m in mail.outbox] == [[lucky.email], [unlucky.email]]

@@ -284,9 +284,10 @@ def test_an_email_that_keeps_failing_is_marked_failed_after_the_last_retry(monke
         raise smtplib.SMTPServerDisconnected("still gone")
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", always_down)
-    email = OutgoingEmailFactory()
-    # The last allowed try: the task gives up instead of retrying, and the sweeper stops picking it up.
-    result = tasks.send_email_task.apply(args=[email.pk], retries=tasks.send_email_task.max_retries)
+    email = OutgoingEmailFactory(attempts=tasks.send_email_task.max_retries)
+    # The last allowed try (tries are counted on the row): the task gives up instead of retrying,
+    # and the sweeper stops picking it up.
+    result = tasks.send_email_task.apply(args=[email.pk])
     assert result.get() is False
     email.refresh_from_db()
     assert (email.status, email.last_error) == (OutgoingEmail.Status.FAILED, "still gone")

@@ -7,4 +7,4 @@ class Command(BaseCommand):
     help = "Send today's morning digests (what Celery beat runs at 08:00 Asia/Tehran); each person gets one a day."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{digest.send_morning_digests()} digests sent.")
+        self.stdout.write(f"{digest.send_morning_digests()} digests queued for sending.")
