@@ -8,11 +8,9 @@ from customers.models import Customer, Interaction
 from followups import cadence
 
 
-class Channel(models.TextChoices):
-    CALL = "call", _("Call")
-    VISIT = "visit", _("Visit")
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("SMS")
+# A follow-up happens over one of the timeline's contact kinds; completing it logs that kind.
+Channel = Interaction.Kind
+CHANNEL_CHOICES = [(kind.value, kind.label) for kind in Interaction.CONTACT_KINDS]
 
 
 class FollowUpPlan(models.Model):
@@ -46,7 +44,7 @@ class FollowUpPlan(models.Model):
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.MONTHS)
     calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.JALALI)
     starts_on = models.DateField(_("first due date"))
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CALL)
+    channel = models.CharField(_("channel"), max_length=8, choices=CHANNEL_CHOICES, default=Channel.CALL)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     count_from = models.CharField(
         _("count the next one from"), max_length=12, choices=CountFrom.choices, default=CountFrom.SCHEDULE
@@ -145,7 +143,7 @@ class FollowUp(models.Model):
         db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIODIC)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CALL)
+    channel = models.CharField(_("channel"), max_length=8, choices=CHANNEL_CHOICES, default=Channel.CALL)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     scheduled_on = models.DateField(_("scheduled for"))
