@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer, Interaction
 from followups import cadence
 
-
 # A follow-up happens over one of the timeline's contact kinds; completing it logs that kind.
 Channel = Interaction.Kind
 CHANNEL_CHOICES = [(kind.value, kind.label) for kind in Interaction.CONTACT_KINDS]
