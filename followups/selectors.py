@@ -69,21 +69,42 @@ def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.d
     return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
+def _closed_on(day: datetime.date) -> Q:
+    start, end = _local_day_bounds(day)
+    return Q(status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__gte=start, completed_at__lt=end)
+
+
 @dataclass
-class CallsDue:
-    """The calls-due page's sections for one day."""
+class CallsDay:
+    """The day a calls-due page shows and where a due date falls on it."""
 
     day: datetime.date
     escalate_before: datetime.date
-    overdue: list[FollowUp] = field(default_factory=list)
-    today: list[FollowUp] = field(default_factory=list)
-    upcoming: list[FollowUp] = field(default_factory=list)
-    done: list[FollowUp] = field(default_factory=list)
 
     def section_of(self, followup: FollowUp) -> str:
         if followup.due_on < self.day:
             return "overdue"
         return "today" if followup.due_on == self.day else "upcoming"
+
+
+@dataclass
+class CallsDue(CallsDay):
+    """The calls-due page's sections for one day."""
+
+    overdue: list[FollowUp] = field(default_factory=list)
+    today: list[FollowUp] = field(default_factory=list)
+    upcoming: list[FollowUp] = field(default_factory=list)
+    done: list[FollowUp] = field(default_factory=list)
+
+
+@dataclass
+class CallsDueCounts(CallsDay):
+    """How many rows each section has: what an in-place action updates."""
+
+    overdue: int = 0
+    today: int = 0
+    upcoming: int = 0
+    done: int = 0
 
 
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:
@@ -92,14 +113,27 @@ def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) ->
     for followup in followups_due_for(day=day, rep=rep):
         getattr(calls, calls.section_of(followup)).append(followup)
     calls.upcoming.sort(key=lambda followup: followup.due_on)  # stable: priority and value order kept per day
-    start, end = _local_day_bounds(day)
-    done = FollowUp.objects.filter(
-        status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__gte=start, completed_at__lt=end
-    )
+    done = FollowUp.objects.filter(_closed_on(day))
     if rep is not None:
         done = done.filter(assignee=rep)
     calls.done = list(_with_call_context(done).order_by("-completed_at"))
     return calls
+
+
+def calls_due_counts(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDueCounts:
+    """The section counts of ``calls_due_for`` in one aggregate query."""
+    pending = Q(status__in=FollowUp.PENDING)
+    closed = _closed_on(day)
+    followups = FollowUp.objects.filter(pending & Q(due_on__lte=day + datetime.timedelta(days=UPCOMING_DAYS)) | closed)
+    if rep is not None:
+        followups = followups.filter(assignee=rep)
+    counts = followups.aggregate(
+        overdue=Count("pk", filter=pending & Q(due_on__lt=day)),
+        today=Count("pk", filter=pending & Q(due_on=day)),
+        upcoming=Count("pk", filter=pending & Q(due_on__gt=day)),
+        done=Count("pk", filter=closed),
+    )
+    return CallsDueCounts(day=day, escalate_before=escalation_cutoff(day), **counts)
 
 
 @dataclass(frozen=True)

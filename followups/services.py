@@ -4,6 +4,7 @@ Idempotency lives in the database: a follow-up is unique per (plan, scheduled_on
 every insert ignores conflicts, so repeated or concurrent runs never duplicate a call.
 """
 
+import dataclasses
 import datetime
 import logging
 from collections.abc import Iterable
@@ -24,9 +25,6 @@ from followups.models import Channel, FollowUp, FollowUpPlan
 from followups.signals import followup_completed
 
 logger = logging.getLogger(__name__)
-
-_PLAN_FIELDS = ("id", "customer_id", "assignee_id", "every", "unit", "calendar", "anchor_on", "next_index")
-_PLAN_FIELDS += ("channel", "purpose")
 
 
 def working_days() -> cadence.WorkingDays:
@@ -210,6 +208,9 @@ class _PlanRow:
     next_index: int
     channel: str
     purpose: str
+
+
+_PLAN_FIELDS = tuple(field.name for field in dataclasses.fields(_PlanRow))
 
 
 def materialise_due(*, today: datetime.date | None = None) -> int:

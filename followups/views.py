@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -91,7 +91,9 @@ def _row_context(request) -> dict:
 def _date_input_attrs() -> str:
     """A row's date box: the Jalali picker in Persian, the browser's date input in English."""
     if dates.uses_jalali():
-        return mark_safe('type="text" data-jdp inputmode="numeric" dir="ltr" placeholder="۱۴۰۵/۰۹/۰۲"')
+        return format_html(
+            'type="text" data-jdp inputmode="numeric" dir="ltr" placeholder="{}"', dates.JALALI_INPUT_HINT
+        )
     return mark_safe('type="date"')
 
 
@@ -119,7 +121,7 @@ def _after_action(request, followup: FollowUp, *, appeared: FollowUp | None = No
             messages.error(request, error)
         query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep).items() if value)
         return redirect(f"{reverse('followups:calls_due')}?{query}")
-    calls = selectors.calls_due_for(day=day, rep=rep)
+    calls = selectors.calls_due_counts(day=day, rep=rep)
     followup = selectors.followup_get_for(user=request.user, pk=followup.pk)
     context = {
         "calls": calls,

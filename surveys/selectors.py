@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from customers.models import Customer, Segment
+from customers.models import Segment
 from surveys.models import SurveyInvitation, SurveyResponse
 
 
@@ -93,6 +93,3 @@ def nps_summary(*, segment=None, rep=None, start=None, end=None) -> NpsSummary:
         answered=sent["answered"],
     )
 
-
-def latest_response_for(customer: Customer) -> SurveyResponse | None:
-    return customer.survey_responses.order_by("-answered_at").first()

@@ -22,11 +22,6 @@ def outcome_label(value: str) -> str:
     return FollowUp.Outcome(value).label if value in FollowUp.Outcome.values else value
 
 
-@register.simple_tag
-def outcome_choices():
-    return FollowUp.Outcome.choices
-
-
 @register.inclusion_tag("followups/_customer_plans.html", takes_context=True)
 def customer_followups(context, customer):
     """The follow-up block of the customer page: plans, what is due, and how to add a plan."""
