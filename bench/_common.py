@@ -166,7 +166,7 @@ def ensure_reps(prefix: str, count: int) -> list:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from retention_crm.roles import REP_GROUP
+    from core.roles import REP_GROUP
 
     user_model = get_user_model()
     group, _created = Group.objects.get_or_create(name=REP_GROUP)

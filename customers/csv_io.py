@@ -20,13 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
+from core.forms import parse_amount
+from core.phones import normalize_mobile
+from core.text import normalize_search_text
 from customers.models import Customer, Purchase, Segment, customer_search_text
 from customers.selectors import sales_team
 from customers.services import customers_refresh_purchase_figures
-from retention_crm import dates
-from retention_crm.forms import parse_amount
-from retention_crm.phones import normalize_mobile
-from retention_crm.text import normalize_search_text
 
 CUSTOMERS = "customers"
 PURCHASES = "purchases"

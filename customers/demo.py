@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import MANAGER_GROUP, REP_GROUP
 from customers.models import Customer, Interaction, Purchase, Segment, customer_search_text
 from customers.services import customers_refresh_purchase_figures
-from retention_crm.roles import MANAGER_GROUP, REP_GROUP
 
 FIRST_NAMES = (
     "علی",

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField, JalaliDateField, MobileField
+from core.roles import display_name, is_manager
 from customers.models import Customer, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
-from retention_crm.forms import AmountField, JalaliDateField, MobileField
-from retention_crm.roles import display_name, is_manager
 
 
 class OwnerChoiceField(forms.ModelChoiceField):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from retention_crm.roles import is_manager
-from retention_crm.text import normalize_search_text
+from core.roles import is_manager
+from core.text import normalize_search_text
 
 
 class Segment(models.Model):

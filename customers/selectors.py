@@ -11,9 +11,9 @@ from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.roles import MANAGER_GROUP, REP_GROUP
+from core.text import normalize_search_text
 from customers.models import Customer, Purchase
-from retention_crm.roles import MANAGER_GROUP, REP_GROUP
-from retention_crm.text import normalize_search_text
 
 # What the list can be sorted by: the public name in the URL -> the ordering.
 CUSTOMER_SORTS = {

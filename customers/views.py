@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.roles import is_manager, manager_required
 from customers import csv_io, selectors, services
 from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, InteractionForm, PurchaseForm
-from retention_crm.roles import is_manager, manager_required
 
 _IMPORT_SESSION_KEY = "customer_import"
 

@@ -12,7 +12,7 @@ import jdatetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
-from retention_crm import dates
+from core import dates
 
 DAYS, WEEKS, MONTHS = "days", "weeks", "months"
 JALALI, GREGORIAN = "jalali", "gregorian"

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.models import language_of
+from core.roles import MANAGER_GROUP, display_name
 from followups import selectors
-from retention_crm.models import language_of
-from retention_crm.outbox import email_queue
-from retention_crm.roles import MANAGER_GROUP, display_name
+from outbox.services import email_queue
 
 logger = logging.getLogger(__name__)
 

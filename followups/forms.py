@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import JalaliDateField
+from core.roles import is_manager
 from customers.forms import OwnerChoiceField
 from customers.selectors import sales_team
 from followups.models import FollowUp, FollowUpPlan
-from retention_crm.forms import JalaliDateField
-from retention_crm.roles import is_manager
 
 TOMORROW, IN_3_DAYS, NEXT_WEEK, ON_DATE = "tomorrow", "in_3_days", "next_week", "on_date"
 _WHEN_OFFSETS = {TOMORROW: 1, IN_3_DAYS: 3, NEXT_WEEK: 7}

@@ -9,11 +9,11 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.roles import is_manager
 from customers.models import Interaction
 from customers.selectors import sales_team
 from followups.models import FollowUp, FollowUpPlan
 from followups.services import escalation_cutoff
-from retention_crm.roles import is_manager
 
 UPCOMING_DAYS = 7
 

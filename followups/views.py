@@ -16,13 +16,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import dates
+from core.roles import is_manager, manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups import cadence, selectors, services
 from followups.forms import BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
 from followups.models import FollowUp, FollowUpPlan
-from retention_crm import dates
-from retention_crm.roles import is_manager, manager_required
 
 
 def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:

@@ -36,18 +36,21 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "retention_crm",
+    # Peygir, from the ground up: shared helpers, then the business apps, then what reads them all.
+    "core",
+    "outbox",
     "customers",
     "followups",
     "surveys",
     "loyalty",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "retention_crm.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,9 +73,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "retention_crm.context_processors.peygir",
+                "core.context_processors.peygir",
             ],
-            "builtins": ["retention_crm.templatetags.peygir"],
+            "builtins": ["core.templatetags.peygir"],
         },
     },
 ]
@@ -96,7 +99,7 @@ LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Django's fa formats leave NUMBER_GROUPING unset; ours set it (see NOTES.md).
-FORMAT_MODULE_PATH = ["retention_crm.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True
 USE_TZ = True
@@ -150,7 +153,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Emails whose task never reached a worker (broker outage) are sent late, not lost.
     "sweep-outbox": {
-        "task": "retention_crm.tasks.sweep_outbox_task",
+        "task": "outbox.tasks.sweep_outbox_task",
         "schedule": crontab(minute="*/5"),
     },
 }

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from retention_crm.views import language_switch
+from core.views import language_switch
 from surveys.urls import public_urlpatterns
 
 urlpatterns = [
@@ -16,6 +16,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("surveys/", include("surveys.urls")),
     path("s/", include((public_urlpatterns, "survey_links"))),
-    path("emails/", include("retention_crm.email_urls")),
+    path("emails/", include("outbox.urls")),
     path("admin/", admin.site.urls),
 ]

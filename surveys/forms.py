@@ -6,11 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import JalaliDateField, MobileField
 from customers.forms import OwnerChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
 from followups.models import FollowUp
-from retention_crm.forms import JalaliDateField, MobileField
 from surveys.models import Survey, SurveyResponse
 
 SCORE_CHOICES = [(score, str(score)) for score in range(11)]

@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.phones import normalize_mobile
 from customers.models import Customer
 from customers.services import customer_save
 from followups import services as followup_services
 from followups.models import FollowUp
-from retention_crm.outbox import email_queue
-from retention_crm.phones import normalize_mobile
+from outbox.services import email_queue
 from surveys.defaults import defaults_for
 from surveys.models import Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
 

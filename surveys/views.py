@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import dates
+from core.roles import manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups.selectors import followup_get_for
-from retention_crm import dates
-from retention_crm.roles import manager_required
 from surveys import selectors, services
 from surveys.forms import AnswerForm, ResponseFilterForm, SurveySettingsForm
 from surveys.models import Survey

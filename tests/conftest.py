@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
 
-from retention_crm.roles import MANAGER_GROUP, REP_GROUP
+from core.roles import MANAGER_GROUP, REP_GROUP
 from tests.factories import UserFactory
 
 

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.roles import MANAGER_GROUP, REP_GROUP
 from customers.models import Customer, Interaction, Purchase, Segment
 from followups import cadence
-from retention_crm.roles import MANAGER_GROUP, REP_GROUP
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from customers.models import Customer
 from followups.models import FollowUp
-from retention_crm.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from surveys import services
 from surveys.models import Survey, SurveyInvitation, SurveyResponse
 from tests.factories import CustomerFactory

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core import dates
 from customers import csv_io
 from customers.models import Customer, Purchase, Segment
-from retention_crm import dates
 from tests.factories import CustomerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db

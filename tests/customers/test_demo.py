@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from core.phones import normalize_mobile
+from core.roles import MANAGER_GROUP, REP_GROUP, is_manager
 from customers import demo
 from customers.models import Customer, Interaction, Purchase, Segment
-from retention_crm.phones import normalize_mobile
-from retention_crm.roles import MANAGER_GROUP, REP_GROUP, is_manager
 
 pytestmark = pytest.mark.django_db
 

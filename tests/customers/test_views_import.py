@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from core.phones import normalize_mobile
 from customers.models import Customer, Purchase
-from retention_crm.phones import normalize_mobile
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,12 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 
+from core import dates
+from core.models import UserPreference
+from core.text import to_persian_digits
 from followups import digest, services
-from retention_crm import dates, outbox
-from retention_crm.models import OutgoingEmail, UserPreference
-from retention_crm.text import to_persian_digits
+from outbox import delivery
+from outbox.models import OutgoingEmail
 from tests.factories import CustomerFactory, FollowUpFactory, ManagerFactory, RepFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -209,8 +211,8 @@ def test_a_failed_send_waits_in_the_outbox_and_the_sweep_sends_it_once(today):
 
         assert digest.send_morning_digests(day=today) == 0  # a second run does not queue it again
         OutgoingEmail.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
-        for email_id in outbox.emails_waiting():
-            outbox.email_send(email_id=email_id)
+        for email_id in delivery.emails_waiting():
+            delivery.email_send(email_id=email_id)
 
     assert attempts == [unlucky.email, lucky.email, unlucky.email]
     assert [m.to for m in mail.outbox] == [[lucky.email], [unlucky.email]]

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from core import dates
+from core.text import to_persian_digits
 from customers.models import Interaction
 from followups import cadence, services
 from followups.models import FollowUp, FollowUpPlan
-from retention_crm import dates
-from retention_crm.text import to_persian_digits
 from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from customers.models import Customer
-from retention_crm.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from surveys import services
 from surveys.models import Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
 from tests.factories import CustomerFactory

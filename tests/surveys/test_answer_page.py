@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from core.phones import normalize_mobile
 from customers.models import Customer
 from followups.models import FollowUp
-from retention_crm.phones import normalize_mobile
 from surveys import selectors
 from surveys.defaults import COMMON
 from surveys.forms import AnswerForm

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from retention_crm.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from surveys import services, tasks
 from surveys.defaults import BUILTIN_SURVEYS
 from surveys.models import SurveyInvitation, SurveyResponse

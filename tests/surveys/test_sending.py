@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from customers.models import Customer
-from retention_crm.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from surveys import services
 from surveys.defaults import BUILTIN_SURVEYS
 from surveys.models import Survey, SurveyInvitation

@@ -8,7 +8,7 @@ from customers.models import Customer
 from followups import services as followup_services
 from followups.models import FollowUp
 from followups.signals import followup_completed
-from retention_crm.models import OutgoingEmail
+from outbox.models import OutgoingEmail
 from surveys import services
 from surveys.defaults import COMMON
 from surveys.forms import SurveySettingsForm

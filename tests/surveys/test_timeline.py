@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.text import to_persian_digits
 from customers.selectors import customer_timeline
-from retention_crm.text import to_persian_digits
 from surveys.models import Survey, SurveyInvitation, SurveyResponse
 from tests.factories import FollowUpFactory, InteractionFactory
 from tests.surveys.factories import send_survey

@@ -1,0 +1,133 @@
+"""The one path for reading and showing dates: Jalali in Persian, Gregorian in English.
+
+Templates use the ``jdate`` filter, forms use ``JalaliDateField`` and CSV imports
+use ``parse_date``; all three come here, so a date never looks different in two
+places.
+"""
+
+import datetime
+import functools
+import re
+
+import jdatetime
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.text import to_latin_digits, to_persian_digits
+
+JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+GREGORIAN_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+# The hint in an empty Jalali date box (shown only on Persian pages; it cannot pass for a date).
+JALALI_INPUT_HINT = "سال/ماه/روز"
+
+# Years below this are Jalali (1403), above it Gregorian (2024): the two never overlap.
+_GREGORIAN_FROM_YEAR = 1700
+_DATE_PATTERN = re.compile(r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})")
+
+
+class InvalidDate(ValueError):
+    """A typed date that does not exist; ``message`` is ready to show the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def uses_jalali(language: str | None = None) -> bool:
+    return (language or translation.get_language() or "fa").startswith("fa")
+
+
+def parse_date(text: str) -> datetime.date:
+    """Read ``1403/02/15``, ``۱۴۰۳-۲-۱۵`` or ``2024-05-04``; the year says which calendar."""
+    cleaned = to_latin_digits((text or "").strip())
+    match = _DATE_PATTERN.fullmatch(cleaned)
+    if not match:
+        raise InvalidDate(
+            _("“%(value)s” is not a date. Use year/month/day, e.g. 1403/02/15 or 2024-05-04.") % {"value": text}
+        )
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year >= _GREGORIAN_FROM_YEAR:
+            return datetime.date(year, month, day)
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        raise InvalidDate(_("%(value)s does not exist in the calendar.") % {"value": text}) from None
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+def format_date(value, style: str = "short", language: str | None = None) -> str:
+    """``short``: 1403/02/15 or 2024-05-04; ``long``: ۱۵ اردیبهشت ۱۴۰۳ or 4 May 2024."""
+    if value in (None, ""):
+        return ""
+    return _format_day(_as_date(value), style, uses_jalali(language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_day(day: datetime.date, style: str, jalali: bool) -> str:
+    """Cached: a page shows the same few dates many times, and Jalali conversion is not free."""
+    if jalali:
+        jday = jdatetime.date.fromgregorian(date=day)
+        if style == "long":
+            text = f"{jday.day} {JALALI_MONTHS[jday.month - 1]} {jday.year}"
+        else:
+            text = f"{jday.year:04d}/{jday.month:02d}/{jday.day:02d}"
+        return to_persian_digits(text)
+    if style == "long":
+        return f"{day.day} {GREGORIAN_MONTHS[day.month - 1]} {day.year}"
+    return day.isoformat()
+
+
+def format_datetime(value, language: str | None = None) -> str:
+    """A date and a 24-hour local time, e.g. ۱۴۰۳/۰۲/۱۵ ۱۴:۰۵."""
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    text = f"{format_date(local, language=language)} {local:%H:%M}"
+    return to_persian_digits(text) if uses_jalali(language) else text
+
+
+def input_value(value, language: str | None = None) -> str:
+    """How a date is written into a form field so that ``parse_date`` reads it back."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        return value
+    day = _as_date(value)
+    if uses_jalali(language):
+        jday = jdatetime.date.fromgregorian(date=day)
+        return f"{jday.year:04d}/{jday.month:02d}/{jday.day:02d}"
+    return day.isoformat()

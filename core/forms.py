@@ -1,0 +1,97 @@
+"""Form fields that read what Persian users type: Jalali dates, Persian digits, mobiles."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core import dates
+from core.phones import normalize_mobile
+from core.text import to_latin_digits, to_persian_digits
+
+
+class JalaliDateInput(forms.TextInput):
+    """A text box with the vendored Jalali picker in Persian, a native date box in English."""
+
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        if dates.uses_jalali():
+            attrs.update({"data-jdp": "", "placeholder": dates.JALALI_INPUT_HINT, "inputmode": "numeric", "dir": "ltr"})
+            self.input_type = "text"
+        else:
+            self.input_type = "date"
+        return super().get_context(name, value, attrs)
+
+    def format_value(self, value):
+        text = dates.input_value(value)
+        return (to_persian_digits(text) if dates.uses_jalali() else text) or None
+
+
+class JalaliDateField(forms.DateField):
+    """Accepts Jalali (1403/02/15, Persian or Latin digits) and Gregorian (2024-05-04)."""
+
+    widget = JalaliDateInput
+
+    def __init__(self, *, allow_future: bool = True, **kwargs):
+        self.allow_future = allow_future
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.allow_future and value > timezone.localdate():
+            raise ValidationError(_("This date is in the future."), code="future")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return super().to_python(value)
+        try:
+            return dates.parse_date(str(value))
+        except dates.InvalidDate as error:
+            raise ValidationError(error.message, code="invalid") from None
+
+
+class AmountField(forms.DecimalField):
+    """Whole Rials; Persian digits and thousands separators (, ٬ ،) are fine."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 18)
+        kwargs.setdefault("decimal_places", 0)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = parse_amount_text(value)
+        return super().to_python(value)
+
+
+def parse_amount_text(value: str) -> str:
+    return to_latin_digits(value).replace(",", "").replace("٬", "").replace("،", "").replace(" ", "").strip()
+
+
+def parse_amount(value: str) -> Decimal:
+    """An amount from a CSV cell; raises ValueError with a user-facing message."""
+    try:
+        amount = Decimal(parse_amount_text(value))
+    except InvalidOperation:
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+    # is_finite first: comparing NaN raises InvalidOperation, which is not a ValueError.
+    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+    return amount
+
+
+class MobileField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "dir": "ltr", "placeholder": "0912 123 4567"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_mobile(value) if value else value

@@ -1,0 +1,44 @@
+"""Email through the database outbox: written in the caller's transaction, sent once by Celery after commit."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from outbox.models import OutgoingEmail
+from outbox.tasks import send_email_task
+
+logger = logging.getLogger(__name__)
+
+
+def email_queue(
+    *, key: str, to: str, subject: str, text: str, html: str = "", headers: dict | None = None
+) -> OutgoingEmail:
+    """Write the email; it is sent after the surrounding transaction commits. Same key, same email:
+    ``email.created`` says whether this call wrote it."""
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate key must not break the caller's transaction
+            email = OutgoingEmail.objects.create(
+                key=key, to=to, subject=subject, text_body=text, html_body=html, headers=headers or {}
+            )
+    except IntegrityError:
+        email = OutgoingEmail.objects.get(key=key)
+        email.created = False
+        return email
+    email.created = True
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int) -> None:
+    try:
+        send_email_task.delay(email_id)
+    except Exception:  # broker down: the sweeper sends it later
+        logger.warning("Could not enqueue email %s; the outbox sweeper will pick it up.", email_id, exc_info=True)
+
+
+def email_resend(*, email: OutgoingEmail) -> None:
+    """A manager's decision to try a failed email again."""
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
+        status=OutgoingEmail.Status.PENDING
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))

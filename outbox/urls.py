@@ -1,0 +1,10 @@
+from django.urls import path
+
+from outbox import views
+
+app_name = "emails"
+
+urlpatterns = [
+    path("", views.email_list, name="list"),
+    path("<int:pk>/", views.email_detail, name="detail"),
+]

@@ -1,0 +1,144 @@
+"""core.forms: fields that read Jalali dates, Persian digits, amounts and mobiles."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.utils import translation
+
+from core.forms import AmountField, JalaliDateField, MobileField, parse_amount
+
+
+class DayForm(forms.Form):
+    day = JalaliDateField()
+    maybe = JalaliDateField(required=False)
+
+
+class AmountForm(forms.Form):
+    amount = AmountField()
+
+
+class MobileForm(forms.Form):
+    mobile = MobileField(required=False)
+
+
+@pytest.mark.parametrize("typed", ["1403/02/15", "۱۴۰۳/۰۲/۱۵", "١٤٠٣-٢-١٥", "2024-05-04"])
+def test_jalali_date_field_reads_jalali_persian_digits_and_gregorian(typed):
+    form = DayForm({"day": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["day"] == datetime.date(2024, 5, 4)
+    assert form.cleaned_data["maybe"] is None
+
+
+def test_jalali_date_field_passes_a_real_date_through():
+    assert JalaliDateField().clean(datetime.date(2024, 5, 4)) == datetime.date(2024, 5, 4)
+
+
+def test_jalali_date_field_says_an_impossible_date_does_not_exist():
+    with translation.override("en"):
+        form = DayForm({"day": "1402/12/30"})
+        assert not form.is_valid()
+        assert form.errors["day"] == ["1402/12/30 does not exist in the calendar."]
+
+
+def test_jalali_date_field_error_for_an_impossible_date_is_persian_in_a_persian_page():
+    form = DayForm({"day": "۱۴۰۳/۰۷/۳۱"})
+    assert not form.is_valid()
+    [message] = form.errors["day"]
+    assert "۱۴۰۳/۰۷/۳۱" in message
+    assert "تقویم" in message
+
+
+def test_jalali_date_field_rejects_text_that_is_not_a_date():
+    form = DayForm({"day": "next week"})
+    assert not form.is_valid()
+    assert "next week" in form.errors["day"][0]
+
+
+def test_jalali_date_field_is_still_required_when_required():
+    form = DayForm({"day": ""})
+    assert not form.is_valid()
+    assert form.errors["day"] == [forms.Field.default_error_messages["required"]]
+
+
+def test_the_date_widget_is_a_jalali_picker_with_persian_digits_in_persian():
+    html = str(DayForm(initial={"day": datetime.date(2024, 5, 4)})["day"])
+    assert 'type="text"' in html
+    assert "data-jdp" in html
+    assert 'value="۱۴۰۳/۰۲/۱۵"' in html
+
+
+def test_the_date_widget_is_a_native_date_box_in_english():
+    with translation.override("en"):
+        html = str(DayForm(initial={"day": datetime.date(2024, 5, 4)})["day"])
+    assert 'type="date"' in html
+    assert "data-jdp" not in html
+    assert 'value="2024-05-04"' in html
+
+
+def test_the_date_widget_shows_back_what_was_typed_when_the_form_has_errors():
+    html = str(DayForm({"day": "1402/12/30"})["day"])
+    assert 'value="۱۴۰۲/۱۲/۳۰"' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_date_shown_in_the_widget_is_read_back_by_the_field():
+    shown = DayForm().fields["day"].widget.format_value(datetime.date(2024, 5, 4))
+    assert DayForm({"day": shown}).is_valid()
+    assert JalaliDateField().clean(shown) == datetime.date(2024, 5, 4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("1500000", Decimal(1_500_000)),
+        ("1,500,000", Decimal(1_500_000)),
+        ("۱٬۵۰۰٬۰۰۰", Decimal(1_500_000)),
+        ("۱،۵۰۰،۰۰۰", Decimal(1_500_000)),
+        ("١٥٠٠٠٠٠", Decimal(1_500_000)),
+        (" 1 500 000 ", Decimal(1_500_000)),
+        ("0", Decimal(0)),
+    ],
+)
+def test_amount_field_reads_persian_digits_and_thousands_separators(typed, amount):
+    form = AmountForm({"amount": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == amount
+
+
+@pytest.mark.parametrize("typed", ["-5", "12.5", "abc", "NaN", "Infinity", "1" * 19])
+def test_amount_field_rejects_negative_fractional_or_non_numeric_amounts(typed):
+    assert not AmountForm({"amount": typed}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [("2500000", Decimal(2_500_000)), ("۲٬۵۰۰٬۰۰۰", Decimal(2_500_000)), ("2,500,000", Decimal(2_500_000))],
+)
+def test_parse_amount_reads_a_csv_cell(cell, amount):
+    assert parse_amount(cell) == amount
+
+
+@pytest.mark.parametrize("cell", ["", "abc", "-100", "10.5", "NaN", "nan", "sNaN", "Infinity", "-Infinity"])
+def test_parse_amount_refuses_anything_but_a_whole_non_negative_number_with_a_value_error(cell):
+    with pytest.raises(ValueError, match="not an amount"), translation.override("en"):
+        parse_amount(cell)
+
+
+def test_mobile_field_stores_the_normalised_number():
+    form = MobileForm({"mobile": "+۹۸ ۹۱۲ ۱۲۳ ۴۵۶۷"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["mobile"] == "09121234567"
+
+
+def test_mobile_field_rejects_a_landline():
+    form = MobileForm({"mobile": "021 1234 5678"})
+    assert not form.is_valid()
+    assert "021 1234 5678" in form.errors["mobile"][0]
+
+
+def test_an_optional_mobile_field_may_stay_empty():
+    form = MobileForm({"mobile": ""})
+    assert form.is_valid()
+    assert form.cleaned_data["mobile"] == ""
