@@ -7,13 +7,58 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, QuerySet
+from django.core.cache import cache
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.db import DaysBetween, as_float
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
 from customers.models import Customer, Purchase
+
+# A customer's value is counted over at least this long: a customer of two months is not
+# worth six times what they spent.
+VALUE_WINDOW_DAYS = 365
+
+
+def customer_value_expression(*, day: datetime.date, prefix: str = "", unknown: float = 0.0):
+    """The customer's expected yearly value in Rial, as SQL: what they spent per year as a customer.
+
+    ``total_spent × 365 / max(365, days since the first purchase)``. One definition for the
+    calls-due ranking, the customer list's sort and the value at risk. ``prefix`` reaches the
+    customer from another model (``"customer__"``); ``unknown`` is the value given to a
+    customer who has not bought yet.
+    """
+    spent, first = F(f"{prefix}total_spent"), F(f"{prefix}first_purchase_on")
+    per_year = as_float(spent) * VALUE_WINDOW_DAYS / Greatest(DaysBetween(Value(day), first), VALUE_WINDOW_DAYS)
+    return Case(
+        When(**{f"{prefix}purchase_count__gt": 0}, then=per_year),
+        default=Value(float(unknown)),
+        output_field=FloatField(),
+    )
+
+
+def typical_customer_value(*, day: datetime.date) -> float:
+    """The median expected yearly value of the customers who have bought (0 when none has).
+
+    Cached for an hour: it moves slowly, and the calls-due page asks for it on every load.
+    """
+    key = f"peygir:typical-customer-value:{day.isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        values = (
+            Customer.objects.filter(purchase_count__gt=0)
+            .annotate(value=customer_value_expression(day=day))
+            .order_by("value")
+            .values_list("value", flat=True)
+        )
+        count = values.count()
+        value = float(values[count // 2]) if count else 0.0
+        cache.set(key, value, 60 * 60)
+    return value
+
 
 # What the list can be sorted by: the public name in the URL -> the ordering.
 CUSTOMER_SORTS = {

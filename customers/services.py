@@ -38,6 +38,16 @@ def customer_reassign(*, customer: Customer, owner: AbstractBaseUser | None) -> 
     return customer
 
 
+def customer_record_nps(*, customer_id: int, score: int, at: datetime.datetime) -> None:
+    """The customer's latest survey score, shown beside them everywhere."""
+    Customer.objects.filter(pk=customer_id).update(last_nps_score=score, last_nps_at=at)
+
+
+def customer_opt_out_of_email(*, customer_id: int) -> None:
+    """No email of ours goes to this customer again (until a colleague turns it back on)."""
+    Customer.objects.filter(pk=customer_id).update(email_opt_out=True)
+
+
 def customers_refresh_purchase_figures(*, customer_ids) -> int:
     """Recompute first/last purchase, count and total from the purchases, in one UPDATE."""
     purchases = Purchase.objects.filter(customer=OuterRef("pk")).order_by().values("customer")

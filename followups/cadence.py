@@ -16,6 +16,8 @@ from core import dates
 
 DAYS, WEEKS, MONTHS = "days", "weeks", "months"
 JALALI, GREGORIAN = "jalali", "gregorian"
+# The one-click cadences on a customer's page, in months; any other N is a custom plan.
+PRESET_MONTHS = (1, 3, 6)
 
 
 def jalali_month_length(year: int, month: int) -> int:

@@ -3,7 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from core.numbers import format_number
 from customers.models import Customer, Interaction
 from followups import cadence
 
@@ -80,25 +82,36 @@ class FollowUpPlan(models.Model):
 
     @property
     def cadence_label(self) -> str:
-        return _("every %(every)s %(unit)s") % {"every": self.every, "unit": self.get_unit_display()}
+        """"every month", "every 3 months", "every 2 weeks", in the reader's language and digits."""
+        return cadence_label(self.every, self.unit)
+
+
+def cadence_label(every: int, unit: str) -> str:
+    forms = {
+        cadence.MONTHS: ngettext("every month", "every %(n)s months", every),
+        cadence.WEEKS: ngettext("every week", "every %(n)s weeks", every),
+        cadence.DAYS: ngettext("every day", "every %(n)s days", every),
+    }
+    return forms[unit] % {"n": format_number(every)}
 
 
 class FollowUp(models.Model):
-    """One call or task due on a day: from a plan, or one-off (win-back, detractor...)."""
+    """One call due on a day, for a reason: a plan's rhythm, or a cause raised through
+    ``followups.services.followup_raise`` (a detractor, a referral, silence...).
 
-    class Kind(models.TextChoices):
+    ``facts`` hold what the cause knew when it raised the call; the row's "why" sentence is
+    written from them at display time, in the reader's language (``followups.reasons``).
+    """
+
+    class Reason(models.TextChoices):
         PERIODIC = "periodic", _("Periodic")
         ONE_OFF = "one_off", _("One-off")
-        WIN_BACK = "win_back", _("Win-back")
         DETRACTOR = "detractor", _("Detractor")
-        ONBOARDING = "onboarding", _("Onboarding")
+        REFERRAL = "referral", _("Referral")
+        WIN_BACK = "win_back", _("Win-back")
+        POINTS_EXPIRING = "points_expiring", _("Points expiring")
         RENEWAL = "renewal", _("Renewal")
-
-    class Priority(models.IntegerChoices):
-        LOW = 0, _("Low")
-        NORMAL = 1, _("Normal")
-        HIGH = 2, _("High")
-        URGENT = 3, _("Urgent")
+        ONBOARDING = "onboarding", _("Onboarding")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -141,10 +154,12 @@ class FollowUp(models.Model):
         related_name="followups",
         db_index=False,
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIODIC)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices, default=Reason.PERIODIC)
+    # "<cause>:<thing>:<id>", unique: each cause raises at most one call (periodic calls have none).
+    source_key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    facts = models.JSONField(default=dict, blank=True, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=CHANNEL_CHOICES, default=Channel.CALL)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     scheduled_on = models.DateField(_("scheduled for"))
     due_on = models.DateField(_("due"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
@@ -162,7 +177,7 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["due_on", "-priority", "id"]
+        ordering = ["due_on", "id"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         constraints = [

@@ -5,17 +5,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.db import SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order
 from core.roles import is_manager
 from customers.models import Interaction
 from customers.selectors import sales_team
 from followups.models import FollowUp, FollowUpPlan
-from followups.services import escalation_cutoff
-
-UPCOMING_DAYS = 7
+from followups.ranking import ranked
+from followups.services import escalation_cutoff, horizon_for
 
 
 def followups_visible_to(user: AbstractBaseUser) -> QuerySet[FollowUp]:
@@ -27,6 +27,11 @@ def followups_visible_to(user: AbstractBaseUser) -> QuerySet[FollowUp]:
 def followup_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUp:
     """A follow-up ``user`` may work on, else 404."""
     return get_object_or_404(followups_visible_to(user).select_related("customer", "plan", "assignee"), pk=pk)
+
+
+def followup_row_for(*, user: AbstractBaseUser, pk: int, day: datetime.date) -> FollowUp:
+    """One row of the calls-due page as the page shows it (ranked, with the call's context), else 404."""
+    return get_object_or_404(_with_call_context(ranked(followups_visible_to(user), day=day)), pk=pk)
 
 
 def plan_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUpPlan:
@@ -51,16 +56,14 @@ def _with_call_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
 def followups_due_for(
     *, day: datetime.date, rep: AbstractBaseUser | None = None, until: datetime.date | None = None
 ) -> QuerySet[FollowUp]:
-    """Pending follow-ups due up to ``until`` (default: day + 7), most urgent and valuable first.
+    """Pending follow-ups due up to ``until`` (default: ``day``), highest rank first.
 
-    ``rep=None`` means the whole team.
+    ``rep=None`` means the whole team. Rows carry the ranking's figures (``followups.ranking``).
     """
-    followups = FollowUp.objects.filter(
-        status__in=FollowUp.PENDING, due_on__lte=until or day + datetime.timedelta(days=UPCOMING_DAYS)
-    )
+    followups = FollowUp.objects.filter(status__in=FollowUp.PENDING, due_on__lte=until or day)
     if rep is not None:
         followups = followups.filter(assignee=rep)
-    return _with_call_context(followups).order_by("-priority", F("customer__total_spent").desc(), "due_on", "id")
+    return _with_call_context(ranked(followups, day=day)).order_by(*keyset_order(SECTION_ORDER[DUE]))
 
 
 def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -74,57 +77,124 @@ def _closed_on(day: datetime.date) -> Q:
     return Q(status__in=[FollowUp.Status.DONE, FollowUp.Status.SKIPPED], completed_at__gte=start, completed_at__lt=end)
 
 
+# The calls-due page: what is due (overdue and today) in one ranked list, the coming days by
+# day and rank, and what was closed on the day. Each shows a page of rows; "show more" asks
+# for the rows after the last one shown (a keyset, so closing a call never skips another).
+DUE, UPCOMING, DONE = "due", "upcoming", "done"
+SECTIONS = (DUE, UPCOMING, DONE)
+SECTION_ORDER = {
+    DUE: (SortKey("rank_score", descending=True), SortKey("id")),
+    UPCOMING: (SortKey("due_on"), SortKey("rank_score", descending=True), SortKey("id")),
+    DONE: (SortKey("completed_at", descending=True), SortKey("id", descending=True)),
+}
+ROWS_PER_PAGE = 25
+
+
 @dataclass
 class CallsDay:
-    """The day a calls-due page shows and where a due date falls on it."""
+    """The day a calls-due page shows: where a due date falls, what is escalated, how far ahead it looks."""
 
     day: datetime.date
     escalate_before: datetime.date
+    horizon: datetime.date
+
+    @property
+    def horizon_days(self) -> int:
+        return (self.horizon - self.day).days
 
     def section_of(self, followup: FollowUp) -> str:
-        if followup.due_on < self.day:
-            return "overdue"
-        return "today" if followup.due_on == self.day else "upcoming"
+        if not followup.is_pending:
+            return DONE
+        return DUE if followup.due_on <= self.day else UPCOMING
 
 
-@dataclass
-class CallsDue(CallsDay):
-    """The calls-due page's sections for one day."""
-
-    overdue: list[FollowUp] = field(default_factory=list)
-    today: list[FollowUp] = field(default_factory=list)
-    upcoming: list[FollowUp] = field(default_factory=list)
-    done: list[FollowUp] = field(default_factory=list)
+def _calls_day(day: datetime.date) -> CallsDay:
+    return CallsDay(day=day, escalate_before=escalation_cutoff(day), horizon=horizon_for(day))
 
 
 @dataclass
 class CallsDueCounts(CallsDay):
-    """How many rows each section has: what an in-place action updates."""
+    """How many rows each part of the page has (exact, whatever is shown): what an action updates."""
 
     overdue: int = 0
     today: int = 0
     upcoming: int = 0
     done: int = 0
 
+    @property
+    def due(self) -> int:
+        return self.overdue + self.today
+
+    def count_of(self, section: str) -> int:
+        return getattr(self, section)
+
+
+@dataclass(frozen=True)
+class SectionPage:
+    """One page of a section's rows; ``next_cursor`` is None on the last page."""
+
+    section: str
+    rows: list[FollowUp]
+    next_cursor: str | None
+
+
+@dataclass
+class CallsDue(CallsDueCounts):
+    """The calls-due page for one day: the counts and each section's first page."""
+
+    pages: dict[str, SectionPage] = field(default_factory=dict)
+
+
+def _section_queryset(section: str, calls: CallsDay, rep: AbstractBaseUser | None) -> QuerySet[FollowUp]:
+    if section == DONE:
+        followups = FollowUp.objects.filter(_closed_on(calls.day))
+    else:
+        window = Q(due_on__lte=calls.day) if section == DUE else Q(due_on__gt=calls.day, due_on__lte=calls.horizon)
+        followups = FollowUp.objects.filter(window, status__in=FollowUp.PENDING)
+    if rep is not None:
+        followups = followups.filter(assignee=rep)
+    return ranked(followups, day=calls.day)
+
+
+def calls_section_page(
+    *, section: str, day: datetime.date, rep: AbstractBaseUser | None = None, cursor: str = ""
+) -> SectionPage:
+    """The rows of ``section`` after ``cursor`` (from the start when empty), one query.
+
+    Raises ValueError for a cursor this page did not write.
+    """
+    calls, keys = _calls_day(day), SECTION_ORDER[section]
+    followups = _section_queryset(section, calls, rep)
+    if cursor:
+        values = cursor_decode(cursor)
+        if len(values) != len(keys):
+            raise ValueError("not a cursor of this section")
+        followups = keyset_after(followups, keys, values)
+    rows = list(_with_call_context(followups).order_by(*keyset_order(keys))[: ROWS_PER_PAGE + 1])
+    more = len(rows) > ROWS_PER_PAGE
+    rows = rows[:ROWS_PER_PAGE]
+    last = rows[-1] if rows else None
+    return SectionPage(
+        section=section,
+        rows=rows,
+        next_cursor=cursor_encode([getattr(last, key.name) for key in keys]) if more else None,
+    )
+
 
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:
-    """Overdue, today, the next 7 days, and what was closed that day: two queries."""
-    calls = CallsDue(day=day, escalate_before=escalation_cutoff(day))
-    for followup in followups_due_for(day=day, rep=rep):
-        getattr(calls, calls.section_of(followup)).append(followup)
-    calls.upcoming.sort(key=lambda followup: followup.due_on)  # stable: priority and value order kept per day
-    done = FollowUp.objects.filter(_closed_on(day))
-    if rep is not None:
-        done = done.filter(assignee=rep)
-    calls.done = list(_with_call_context(done).order_by("-completed_at"))
+    """The counts and the first page of each section: four queries whatever the number of calls."""
+    counts = calls_due_counts(day=day, rep=rep)
+    calls = CallsDue(**{name: getattr(counts, name) for name in CallsDueCounts.__dataclass_fields__})
+    calls.pages = {section: calls_section_page(section=section, day=day, rep=rep) for section in SECTIONS}
     return calls
 
 
 def calls_due_counts(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDueCounts:
-    """The section counts of ``calls_due_for`` in one aggregate query."""
+    """Each section's exact count in one aggregate query."""
+    calls = _calls_day(day)
     pending = Q(status__in=FollowUp.PENDING)
     closed = _closed_on(day)
-    followups = FollowUp.objects.filter(pending & Q(due_on__lte=day + datetime.timedelta(days=UPCOMING_DAYS)) | closed)
+    followups = FollowUp.objects.filter(pending & Q(due_on__lte=calls.horizon) | closed)
     if rep is not None:
         followups = followups.filter(assignee=rep)
     counts = followups.aggregate(
@@ -133,7 +203,7 @@ def calls_due_counts(*, day: datetime.date, rep: AbstractBaseUser | None = None)
         upcoming=Count("pk", filter=pending & Q(due_on__gt=day)),
         done=Count("pk", filter=closed),
     )
-    return CallsDueCounts(day=day, escalate_before=escalation_cutoff(day), **counts)
+    return CallsDueCounts(day=day, escalate_before=calls.escalate_before, horizon=calls.horizon, **counts)
 
 
 @dataclass(frozen=True)
@@ -172,7 +242,7 @@ def escalated_followups(*, day: datetime.date) -> QuerySet[FollowUp]:
     return (
         FollowUp.objects.filter(status__in=FollowUp.PENDING, due_on__lt=escalation_cutoff(day))
         .select_related("customer", "assignee")
-        .order_by("due_on", "-priority")
+        .order_by("due_on", "id")
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,13 +285,14 @@ def _insert_periodic_followups(rows: list[tuple]) -> int:
     if connection.vendor != "postgresql":
         plan_ids = {row[0] for row in rows}
         before = FollowUp.objects.filter(plan_id__in=plan_ids).count()
+        periodic = FollowUp.Reason.PERIODIC
         FollowUp.objects.bulk_create(
-            [FollowUp(kind=FollowUp.Kind.PERIODIC, **dict(zip(_VARYING_COLUMNS, row, strict=True))) for row in rows],
+            [FollowUp(reason=periodic, **dict(zip(_VARYING_COLUMNS, row, strict=True))) for row in rows],
             batch_size=2000,
             ignore_conflicts=True,
         )
         return FollowUp.objects.filter(plan_id__in=plan_ids).count() - before
-    prototype = FollowUp(kind=FollowUp.Kind.PERIODIC)
+    prototype = FollowUp(reason=FollowUp.Reason.PERIODIC)
     fields = [field for field in FollowUp._meta.concrete_fields if not field.primary_key]
     columns, select, constants = [], [], []
     for field in fields:
@@ -442,28 +443,53 @@ def followups_move_to_owner(*, customer: Customer) -> int:
     return FollowUp.objects.filter(customer=customer, status__in=FollowUp.PENDING).update(assignee=customer.owner)
 
 
-@transaction.atomic
-def followup_create_one_off(
+# --- other reasons to call: one pipeline ------------------------------------------------
+
+
+def followup_raise(
     *,
     customer: Customer,
+    reason: str,
+    source_key: str,
     due_on: datetime.date,
-    kind: str = FollowUp.Kind.ONE_OFF,
+    facts: dict | None = None,
     purpose: str = "",
-    priority: int = FollowUp.Priority.NORMAL,
-    channel: str = "call",
+    channel: str = Channel.CALL,
     assignee: AbstractBaseUser | None = None,
-) -> FollowUp:
+) -> tuple[FollowUp, bool]:
+    """The one way a cause other than a plan puts a call on a rep's list; returns (call, created).
+
+    ``source_key`` names the cause once ("detractor:response:42"): the database keeps it
+    unique, so raising the same cause again, or from two workers at once, gives the same call.
+    A call still pending takes the newer ``facts`` (the customer added a comment, say); a
+    closed one is left as it was. ``facts`` must be JSON: the row's sentence is written
+    from them (``followups.reasons``). The call falls on the next working day from ``due_on``.
+    """
+    if reason == FollowUp.Reason.PERIODIC:
+        raise ValueError("Periodic calls come from plans, not from followup_raise.")
+    facts = facts or {}
     due = working_days().on_or_after(due_on)
     followup = FollowUp(
         customer=customer,
         assignee=assignee or customer.owner,
-        kind=kind,
-        purpose=purpose,
-        priority=priority,
+        reason=reason,
+        source_key=source_key,
+        facts=facts,
+        purpose=purpose[:300],
         channel=channel,
         scheduled_on=due,
         due_on=due,
     )
-    followup.full_clean()
-    followup.save()
-    return followup
+    followup.full_clean(validate_unique=False)  # the database checks the key, race-free
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
+            followup.save()
+    except IntegrityError:
+        followup = FollowUp.objects.filter(source_key=source_key).first()
+        if followup is None:
+            raise
+        if followup.is_pending and followup.facts != facts:
+            FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(facts=facts)
+            followup.facts = facts
+        return followup, False
+    return followup, True

@@ -6,6 +6,7 @@ app_name = "followups"
 
 urlpatterns = [
     path("", views.calls_due, name="calls_due"),
+    path("more/", views.calls_more, name="more"),
     path("team/", views.team, name="team"),
     path("bulk-cadence/", views.bulk_cadence, name="bulk_cadence"),
     path("<int:pk>/actions/", views.followup_actions, name="actions"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,18 +46,44 @@ def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:
 @login_required
 def calls_due(request):
     day, rep, form = _page_frame(request, request.GET)
-    calls = selectors.calls_due_for(day=day, rep=rep)
     return render(
         request,
         "followups/calls_due.html",
         {
-            "calls": calls,
+            "calls": selectors.calls_due_for(day=day, rep=rep),
             "day_form": form,
             "frame_json": json.dumps(_frame_query(day, rep)),
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(),
             "shown_rep": rep,
+            **_row_context(request),
+        },
+    )
+
+
+@login_required
+def calls_more(request):
+    """htmx: the next rows of one section ("show more"), after the last row the page shows."""
+    day, rep, _form = _page_frame(request, request.GET)
+    section = request.GET.get("section")
+    if section not in selectors.SECTIONS:
+        return HttpResponseBadRequest(_("Unknown list."))
+    try:
+        page = selectors.calls_section_page(section=section, day=day, rep=rep, cursor=request.GET.get("after", ""))
+        shown = int(request.GET.get("shown", 0)) + len(page.rows)
+    except ValueError:
+        return HttpResponseBadRequest(_("This list has changed; reload the page."))
+    calls = selectors.calls_due_counts(day=day, rep=rep)
+    return render(
+        request,
+        "followups/_more_rows.html",
+        {
+            "calls": calls,
+            "page": page,
+            "key": section,
+            "shown": shown,
+            "count": calls.count_of(section),
             **_row_context(request),
         },
     )
@@ -84,6 +111,8 @@ def _row_context(request) -> dict:
             "last_purchase": _("Last purchase"),
             "purchases": _("Purchases"),
             "more": _("Snooze, skip or reassign"),
+            "why": _("Why"),
+            "why_rank": _("Why this rank"),
         },
     }
 
@@ -122,7 +151,12 @@ def _after_action(request, followup: FollowUp, *, appeared: FollowUp | None = No
         query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep).items() if value)
         return redirect(f"{reverse('followups:calls_due')}?{query}")
     calls = selectors.calls_due_counts(day=day, rep=rep)
-    followup = selectors.followup_get_for(user=request.user, pk=followup.pk)
+    followup = selectors.followup_row_for(user=request.user, pk=followup.pk, day=day)
+    if appeared is not None:
+        try:
+            appeared = selectors.followup_row_for(user=request.user, pk=appeared.pk, day=day)
+        except Http404:  # the plan's next call went to someone else
+            appeared = None
     context = {
         "calls": calls,
         "followup": followup,
@@ -244,9 +278,6 @@ def team(request):
 # --- plans ----------------------------------------------------------------------
 
 
-PRESET_MONTHS = (1, 3, 6)
-
-
 @login_required
 @require_POST
 def plan_create(request, customer_pk):
@@ -255,7 +286,7 @@ def plan_create(request, customer_pk):
     try:
         if preset:
             months = int(preset)
-            if months not in PRESET_MONTHS:
+            if months not in cadence.PRESET_MONTHS:
                 raise ValidationError(_("Unknown cadence."))
             services.plan_create(
                 customer=customer,

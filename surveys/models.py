@@ -137,10 +137,7 @@ class SurveyResponse(models.Model):
     referral_mobile = models.CharField(_("referral mobile"), max_length=11, blank=True)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # What the closed loop did, once per response.
-    detractor_followup = models.OneToOneField(
-        "followups.FollowUp", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    # The referred person, once per response (a detractor's call is found by its source key).
     referral_customer = models.ForeignKey(
         Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="referred_by_responses"
     )

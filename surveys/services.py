@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.phones import normalize_mobile
 from customers.models import Customer
-from customers.services import customer_save
+from customers.services import customer_opt_out_of_email, customer_record_nps, customer_save
 from followups import services as followup_services
 from followups.models import FollowUp
 from outbox.services import email_queue
@@ -217,33 +217,38 @@ def response_submit(*, invitation: SurveyInvitation, answers: dict) -> SurveyRes
     if response.referral_mobile:
         response.referral_mobile = normalize_mobile(response.referral_mobile)
     response.category = SurveyResponse.category_for(response.score)
-    response.full_clean(exclude=["invitation", "detractor_followup", "referral_customer"])
+    response.full_clean(exclude=["invitation", "referral_customer"])
     response.save()
     now = timezone.now()
     SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=now)
-    Customer.objects.filter(pk=invitation.customer_id).update(last_nps_score=response.score, last_nps_at=now)
+    customer_record_nps(customer_id=invitation.customer_id, score=response.score, at=now)
     _close_the_loop(response)
     return response
 
 
+def detractor_source_key(response: SurveyResponse) -> str:
+    return f"detractor:response:{response.pk}"
+
+
+def referral_source_key(response: SurveyResponse) -> str:
+    return f"referral:response:{response.pk}"
+
+
 def _close_the_loop(response: SurveyResponse) -> None:
+    """A detractor gets one call from their rep; a referral becomes a customer with a call to make.
+
+    Both go through the follow-ups pipeline with a key per response, so answering again (the
+    one-tap score, then the reason) never makes a second call; the pending call shows the latest.
+    """
     customer = response.customer
     if response.category == SurveyResponse.Category.DETRACTOR:
-        purpose = _("Detractor: scored %(score)s. %(reason)s") % {"score": response.score, "reason": response.reason}
-        if response.detractor_followup_id is None:
-            response.detractor_followup = followup_services.followup_create_one_off(
-                customer=customer,
-                due_on=followup_services.working_days().next_after(timezone.localdate()),
-                kind=FollowUp.Kind.DETRACTOR,
-                priority=FollowUp.Priority.URGENT,
-                purpose=purpose[:300],
-            )
-            response.save(update_fields=["detractor_followup"])
-        else:
-            # The one-tap score is saved before the reason is typed: the rep's call shows the latest.
-            FollowUp.objects.filter(pk=response.detractor_followup_id, status__in=FollowUp.PENDING).update(
-                purpose=purpose[:300]
-            )
+        followup_services.followup_raise(
+            customer=customer,
+            reason=FollowUp.Reason.DETRACTOR,
+            source_key=detractor_source_key(response),
+            due_on=followup_services.working_days().next_after(timezone.localdate()),
+            facts={"score": response.score, "comment": response.reason[:500]},
+        )
     if response.referral_name and response.referral_mobile and response.referral_customer_id is None:
         response.referral_customer = _referred_customer(response)
         response.save(update_fields=["referral_customer"])
@@ -265,19 +270,18 @@ def _referred_customer(response: SurveyResponse) -> Customer:
             source=_("Referral from %(name)s") % {"name": referrer.name},
         )
     )
-    followup_services.followup_create_one_off(
+    followup_services.followup_raise(
         customer=customer,
+        reason=FollowUp.Reason.REFERRAL,
+        source_key=referral_source_key(response),
         due_on=timezone.localdate(),
-        kind=FollowUp.Kind.ONBOARDING,
-        priority=FollowUp.Priority.HIGH,
-        purpose=_("Referred by %(name)s: introduce us") % {"name": referrer.name},
+        facts={"referrer_name": referrer.name, "referrer_id": referrer.pk},
     )
     return customer
 
 
-@transaction.atomic
 def customer_unsubscribe(*, invitation: SurveyInvitation) -> None:
-    Customer.objects.filter(pk=invitation.customer_id).update(email_opt_out=True)
+    customer_opt_out_of_email(customer_id=invitation.customer_id)
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:

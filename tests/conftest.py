@@ -6,6 +6,7 @@ flush the tables that the data migration filled.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from core.roles import MANAGER_GROUP, REP_GROUP
@@ -22,6 +23,7 @@ def _fast_and_predictable(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PEYGIR_CURRENCY = "toman"  # the default, pinned so a developer's .env cannot change results
+    cache.clear()  # cached figures (the typical customer's value) must not leak from one test to the next
     with translation.override("fa"):
         yield
 

@@ -112,14 +112,14 @@ class FollowUpPlanFactory(factory.django.DjangoModelFactory):
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
-    """A one-off follow-up due today; pass ``plan=`` (and ``kind="periodic"``) for a plan's occurrence."""
+    """A one-off follow-up due today; pass ``plan=`` (and ``reason="periodic"``) for a plan's occurrence."""
 
     class Meta:
         model = "followups.FollowUp"
 
     customer = factory.SubFactory(CustomerFactory)
     assignee = factory.LazyAttribute(lambda followup: followup.customer.owner)
-    kind = "one_off"
+    reason = "one_off"
     purpose = "پیگیری سفارش"
     scheduled_on = factory.LazyFunction(lambda: timezone.localdate())
     due_on = factory.LazyAttribute(lambda followup: followup.scheduled_on)

@@ -3,16 +3,10 @@
 Loaded as a builtin (settings.TEMPLATES), so every template can use them.
 """
 
-from decimal import Decimal
-
 from django import template
-from django.conf import settings
-from django.utils.translation import gettext as _
 
-from core import dates
-from core.formats.fa import formats as fa_formats
+from core import dates, numbers
 from core.roles import display_name
-from core.text import to_persian_digits
 
 register = template.Library()
 
@@ -31,29 +25,13 @@ def jdatetime(value):
 @register.filter
 def digits(value):
     """Persian digits in Persian pages; grouped thousands for numbers (٬ in Persian, , in English)."""
-    if value is None:
-        return ""
-    persian = dates.uses_jalali()
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        text = f"{value:,}"  # the separators of our format modules, without a lookup per number
-        if persian:
-            text = text.replace(",", fa_formats.THOUSAND_SEPARATOR).replace(".", fa_formats.DECIMAL_SEPARATOR)
-    else:
-        text = str(value)
-    return to_persian_digits(text) if persian else text
+    return numbers.format_number(value)
 
 
 @register.filter
 def money(value):
     """A Rial amount shown in the configured currency (Rial or Toman), grouped."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    if settings.PEYGIR_CURRENCY == "toman":
-        amount, unit = amount / 10, _("Toman")
-    else:
-        unit = _("Rial")
-    return f"{digits(amount.quantize(Decimal(1)))} {unit}"
+    return numbers.format_money(value)
 
 
 @register.filter
@@ -69,9 +47,4 @@ def person(user):
 @register.filter
 def percent(value):
     """50.0 -> "50%" / "۵۰٪", 12.5 -> "12.5%" / "۱۲٫۵٪"."""
-    if value is None or value == "":
-        return ""
-    text = f"{float(value):.1f}".removesuffix(".0")
-    if dates.uses_jalali():
-        return to_persian_digits(text.replace(".", "٫")) + "٪"
-    return text + "%"
+    return numbers.format_percent(value)

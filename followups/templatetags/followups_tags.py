@@ -4,9 +4,10 @@ import functools
 from django import template
 from django.urls import get_script_prefix, reverse
 
-from followups import selectors
+from followups import cadence, reasons, selectors
 from followups.forms import PlanForm
 from followups.models import FollowUp
+from followups.ranking import RankExplanation
 
 register = template.Library()
 
@@ -15,6 +16,18 @@ register = template.Library()
 def days_before(earlier, later) -> int:
     """Whole days from ``earlier`` to ``later`` (how overdue a due date is)."""
     return (later - earlier).days
+
+
+@register.simple_tag
+def why(followup, day) -> str:
+    """The row's reason, in the reader's language, from the facts stored with the call."""
+    return reasons.explain(followup, day=day)
+
+
+@register.filter
+def rank_of(followup) -> RankExplanation | None:
+    """How a ranked row got its place; None for a row read without the ranking."""
+    return RankExplanation.of(followup) if hasattr(followup, "rank_score") else None
 
 
 @register.filter
@@ -33,7 +46,7 @@ def customer_followups(context, customer):
         "plans": selectors.plans_for_customer(customer=customer),
         "pending": selectors.pending_followups_for_customer(customer=customer),
         "plan_form": PlanForm(user=request.user, customer=customer),
-        "presets": (1, 3, 6),
+        "presets": cadence.PRESET_MONTHS,
     }
 
 

@@ -68,7 +68,7 @@ def test_english_customer_changes_to_a_low_score_and_the_rep_gets_a_call(open_pa
     shoot(page, "survey-answer-detractor")
     response = SurveyResponse.objects.get()
     assert (response.score, response.category) == (2, "detractor")
-    detractor_call = FollowUp.objects.get(kind=FollowUp.Kind.DETRACTOR)
+    detractor_call = FollowUp.objects.get(reason=FollowUp.Reason.DETRACTOR)
     assert detractor_call.customer == english_customer and detractor_call.assignee == english_customer.owner
 
 

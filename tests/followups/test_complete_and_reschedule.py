@@ -320,17 +320,3 @@ def test_a_rescheduled_follow_up_can_still_be_completed(rep):
 
     followup.refresh_from_db()
     assert followup.status == FollowUp.Status.DONE
-
-
-# --- one-off -------------------------------------------------------------------------------
-
-
-def test_a_one_off_follow_up_due_on_a_friday_is_due_on_saturday(settings, rep):
-    settings.PEYGIR_WEEKEND_DAYS = [4]
-    friday = datetime.date(2024, 9, 20)
-    customer = CustomerFactory(owner=rep)
-
-    followup = services.followup_create_one_off(customer=customer, due_on=friday, kind=FollowUp.Kind.WIN_BACK)
-
-    assert (followup.due_on, followup.scheduled_on, followup.assignee) == (friday + DAY, friday + DAY, rep)
-    assert followup.plan is None

@@ -56,7 +56,7 @@ def test_a_materialised_follow_up_copies_the_plan():
     followup = FollowUp.objects.get(plan=plan, scheduled_on=today)
     assert followup.customer == plan.customer
     assert followup.assignee == rep
-    assert (followup.kind, followup.channel, followup.purpose) == (FollowUp.Kind.PERIODIC, "visit", "بازدید")
+    assert (followup.reason, followup.channel, followup.purpose) == (FollowUp.Reason.PERIODIC, "visit", "بازدید")
     assert (followup.status, followup.due_on) == (FollowUp.Status.OPEN, today)
 
 

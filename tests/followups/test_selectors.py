@@ -7,6 +7,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from customers.services import purchase_add
 from followups import selectors, services
 from followups.models import FollowUp
 from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory, RepFactory, UserFactory
@@ -54,43 +55,58 @@ def test_a_rep_cannot_get_another_reps_follow_up_or_plan(rep, other_rep, manager
 # --- calls due ---------------------------------------------------------------------------
 
 
-def test_calls_due_splits_overdue_today_and_the_next_seven_days(rep):
+def _rows(calls, section):
+    return calls.pages[section].rows
+
+
+def test_due_now_holds_overdue_and_today_and_upcoming_the_next_horizon_days(rep):
     day = WED
     overdue, today = _due(rep, day - 10 * DAY), _due(rep, day)
     soon, last = _due(rep, day + DAY), _due(rep, day + 7 * DAY)
-    _due(rep, day + 8 * DAY)  # beyond the week
+    _due(rep, day + 8 * DAY)  # beyond the horizon
     _due(rep, day - DAY, status=FollowUp.Status.DONE)
 
     calls = selectors.calls_due_for(day=day, rep=rep)
 
-    assert (calls.overdue, calls.today, calls.upcoming) == ([overdue], [today], [soon, last])
-    assert calls.section_of(overdue) == "overdue"
-    assert calls.section_of(last) == "upcoming"
+    assert set(_rows(calls, "due")) == {overdue, today}
+    assert _rows(calls, "upcoming") == [soon, last]
+    assert (calls.overdue, calls.today, calls.due, calls.upcoming, calls.done) == (1, 1, 2, 2, 0)
+    assert (calls.section_of(overdue), calls.section_of(today), calls.section_of(last)) == ("due", "due", "upcoming")
+
+
+def test_the_horizon_setting_decides_how_far_the_upcoming_section_looks(rep, settings):
+    settings.PEYGIR_FOLLOWUP_HORIZON_DAYS = 3
+    inside, outside = _due(rep, WED + 3 * DAY), _due(rep, WED + 4 * DAY)
+
+    calls = selectors.calls_due_for(day=WED, rep=rep)
+
+    assert (_rows(calls, "upcoming"), calls.upcoming, calls.horizon_days) == ([inside], 1, 3)
+    assert outside not in _rows(calls, "upcoming")
 
 
 def test_calls_due_for_a_rep_leaves_out_other_reps_and_none_means_the_whole_team(rep, other_rep):
     mine, theirs = _due(rep, WED), _due(other_rep, WED)
 
-    assert selectors.calls_due_for(day=WED, rep=rep).today == [mine]
-    assert set(selectors.calls_due_for(day=WED).today) == {mine, theirs}
+    assert _rows(selectors.calls_due_for(day=WED, rep=rep), "due") == [mine]
+    assert set(_rows(selectors.calls_due_for(day=WED), "due")) == {mine, theirs}
 
 
-def test_within_a_section_the_order_is_priority_then_customer_value(rep):
-    def due(spent, priority=FollowUp.Priority.NORMAL, day=WED):
-        customer = CustomerFactory(owner=rep, total_spent=Decimal(spent))
-        return FollowUpFactory(customer=customer, scheduled_on=day, due_on=day, priority=priority)
+def test_due_now_is_one_list_by_rank_and_upcoming_goes_by_day_then_rank(rep):
+    def due(spent, day=WED, reason="one_off"):
+        customer = CustomerFactory(owner=rep)
+        purchase_add(customer=customer, purchased_on=WED - 400 * DAY, amount=Decimal(spent))
+        return FollowUpFactory(customer=customer, scheduled_on=day, due_on=day, reason=reason)
 
     small, big = due(1_000), due(90_000_000)
-    urgent_small = due(10, priority=FollowUp.Priority.URGENT)
-    medium_overdue, big_overdue = due(5_000, day=MON), due(80_000, day=TUE)
+    detractor_small = due(10_000, reason="detractor")
+    week_overdue = due(600, day=WED - 7 * DAY)  # a week late doubles its stake: above ``small``
     later_big, tomorrow_small = due(99_000_000, day=WED + 2 * DAY), due(1, day=WED + DAY)
-    tomorrow_high = due(2, priority=FollowUp.Priority.HIGH, day=WED + DAY)
+    tomorrow_bigger = due(2_000, day=WED + DAY)
 
     calls = selectors.calls_due_for(day=WED, rep=rep)
 
-    assert calls.today == [urgent_small, big, small]
-    assert calls.overdue == [big_overdue, medium_overdue]
-    assert calls.upcoming == [tomorrow_high, tomorrow_small, later_big]  # by day, then priority and value
+    assert _rows(calls, "due") == [big, detractor_small, week_overdue, small]
+    assert _rows(calls, "upcoming") == [tomorrow_bigger, tomorrow_small, later_big]
 
 
 def test_calls_due_lists_what_was_closed_that_day(rep, other_rep):
@@ -103,9 +119,10 @@ def test_calls_due_lists_what_was_closed_that_day(rep, other_rep):
 
     calls = selectors.calls_due_for(day=today, rep=rep)
 
-    assert set(calls.done) == {done, skipped}
-    assert calls.today == calls.overdue == []
-    assert selectors.calls_due_for(day=today - DAY, rep=rep).done == []
+    assert set(_rows(calls, "done")) == {done, skipped}
+    assert _rows(calls, "due") == []
+    assert (calls.due, calls.done) == (0, 2)
+    assert _rows(selectors.calls_due_for(day=today - DAY, rep=rep), "done") == []
 
 
 def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_assert_num_queries):
@@ -114,10 +131,11 @@ def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_asse
     FollowUpFactory(customer=customer, scheduled_on=WED, due_on=WED)
     first = FollowUp.objects.get(status="done").customer
     FollowUpFactory(customer=first, scheduled_on=WED, due_on=WED)
+    selectors.calls_due_for(day=WED, rep=rep)  # the typical customer's value is cached from here on
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # the counts, then one query per section
         calls = selectors.calls_due_for(day=WED, rep=rep)
-        rows = [(f.customer.name, f.plan, f.assignee, f.last_contact_outcome) for f in calls.today]
+        rows = [(f.customer.name, f.plan, f.assignee, f.last_contact_outcome) for f in _rows(calls, "due")]
 
     assert (first.name, None, rep, "no_answer") in rows
 

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from core import dates
 from core.text import to_persian_digits
 from customers.models import Interaction
+from customers.services import purchase_add
 from followups import cadence, services
 from followups.models import FollowUp, FollowUpPlan
 from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
@@ -162,7 +163,11 @@ def test_row_actions_refuse_get(rep_client, rep, url):
 # --- the calls-due page ----------------------------------------------------------------------
 
 
-def test_the_calls_due_page_lists_overdue_today_and_the_next_seven_days_with_counts(rep_client, rep, other_rep):
+def _shown(response, section) -> list:
+    return response.context["calls"].pages[section].rows
+
+
+def test_the_calls_due_page_lists_what_is_due_and_the_next_seven_days_with_counts(rep_client, rep, other_rep):
     today = timezone.localdate()
     overdue = [_due(rep, today - 3 * DAY), _due(rep, today - 20 * DAY)]
     due_today = _due(rep, today)
@@ -178,25 +183,40 @@ def test_the_calls_due_page_lists_overdue_today_and_the_next_seven_days_with_cou
         assert f'id="followup-{followup.pk}"' in content
     for followup in (far, theirs):
         assert f'id="followup-{followup.pk}"' not in content
-    counts = {key: _count(content, key) for key in ("overdue", "today", "upcoming", "done")}
-    assert counts == {"overdue": "۲", "today": "۱", "upcoming": "۳", "done": "۰"}
-    calls = response.context["calls"]
-    assert [f.due_on for f in calls.upcoming] == [today + DAY, today + 2 * DAY, today + 7 * DAY]
+    counts = {key: _count(content, key) for key in ("due", "overdue", "today", "upcoming", "done")}
+    assert counts == {"due": "۳", "overdue": "۲", "today": "۱", "upcoming": "۳", "done": "۰"}
+    assert [f.due_on for f in _shown(response, "upcoming")] == [today + DAY, today + 2 * DAY, today + 7 * DAY]
+    assert "۷ روز آینده" in content  # the section says how far it looks
     assert "<html" in content
 
 
-def test_the_calls_due_page_orders_a_section_by_priority_then_customer_value(rep_client, rep):
-    def due(spent, priority=FollowUp.Priority.NORMAL):
-        return _due(rep, customer=CustomerFactory(owner=rep, total_spent=Decimal(spent)), priority=priority)
+def test_the_upcoming_section_follows_the_horizon_setting(rep_client, rep, settings):
+    settings.PEYGIR_FOLLOWUP_HORIZON_DAYS = 3
+    today = timezone.localdate()
+    inside, outside = _due(rep, today + 3 * DAY), _due(rep, today + 4 * DAY)
 
-    small, big, urgent = due(10_000), due(50_000_000), due(1, priority=FollowUp.Priority.URGENT)
+    content = rep_client.get(CALLS).content.decode()
+
+    assert f'id="followup-{inside.pk}"' in content
+    assert f'id="followup-{outside.pk}"' not in content
+    assert "۳ روز آینده" in content
+    assert "۷" not in content.split('data-testid="section-upcoming"')[1].split("</h2>")[0]
+
+
+def test_the_calls_due_page_orders_due_calls_by_money_at_risk(rep_client, rep):
+    def due(spent, reason="one_off"):
+        customer = CustomerFactory(owner=rep)
+        purchase_add(customer=customer, purchased_on=timezone.localdate(), amount=Decimal(spent))
+        return _due(rep, customer=customer, reason=reason)
+
+    small, big, detractor = due(10_000), due(50_000_000), due(20_000_000, reason="detractor")
     middle = due(2_000_000)
 
     response = rep_client.get(CALLS)
 
-    assert response.context["calls"].today == [urgent, big, middle, small]
+    assert _shown(response, "due") == [detractor, big, middle, small]
     content = response.content.decode()
-    positions = [content.index(f'id="followup-{f.pk}"') for f in (urgent, big, middle, small)]
+    positions = [content.index(f'id="followup-{f.pk}"') for f in (detractor, big, middle, small)]
     assert positions == sorted(positions)
 
 
@@ -227,7 +247,7 @@ def test_the_day_navigator_shows_another_day(rep_client, rep):
     response = rep_client.get(CALLS, {"day": dates.input_value(tomorrow + 10 * DAY, "fa")})
 
     assert response.context["calls"].day == tomorrow + 10 * DAY
-    assert response.context["calls"].today == [later]
+    assert _shown(response, "due") == [later]
 
 
 @pytest.mark.parametrize("bad_day", ["1403/13/40", "فردا", "2024-02-30"])
@@ -238,19 +258,19 @@ def test_an_invalid_day_shows_an_error_and_falls_back_to_today(rep_client, rep, 
 
     assert response.status_code == 200
     assert response.context["calls"].day == timezone.localdate()
-    assert response.context["calls"].today == [due_today]
+    assert _shown(response, "due") == [due_today]
     errors = _messages(response)
     assert len(errors) == 1
     assert errors[0]
 
 
 def test_an_invalid_day_keeps_a_managers_rep_filter(manager_client, rep, other_rep):
-    mine, theirs = _due(rep), _due(other_rep)
+    _due(rep)
+    theirs = _due(other_rep)
 
     response = manager_client.get(CALLS, {"day": "1403/13/40", "rep": other_rep.pk})
 
-    assert response.context["calls"].today == [theirs]
-    assert mine not in response.context["calls"].today
+    assert _shown(response, "due") == [theirs]
     assert len(_messages(response)) == 1
 
 
@@ -265,7 +285,8 @@ def _fill(rep, count):
     plan_customer = CustomerFactory(owner=rep)
     services.plan_create(customer=plan_customer, every=1, unit="weeks", starts_on=today)
     for n in range(count):
-        followup = _due(rep, today + datetime.timedelta(days=n % 15 - 7), priority=n % 4)
+        reason = ("one_off", "detractor", "referral", "win_back")[n % 4]
+        followup = _due(rep, today + datetime.timedelta(days=n % 15 - 7), reason=reason)
         if n % 3 == 0:
             services.followup_complete(followup=followup, outcome=FollowUp.Outcome.NO_ANSWER, by=rep)
 
@@ -276,13 +297,14 @@ def test_the_calls_due_page_makes_the_same_number_of_queries_for_5_or_60_follow_
 ):
     client = request.getfixturevalue(f"{who}_client")
     _fill(rep, 5)
+    _page_queries(client)  # the typical customer's value is cached for an hour from here on
     five = _page_queries(client)
     _fill(rep, 55)
 
     with django_assert_num_queries(five):
         response = client.get(CALLS)
     calls = response.context["calls"]
-    assert len(calls.overdue) + len(calls.today) + len(calls.upcoming) + len(calls.done) > 40
+    assert calls.due + calls.upcoming + calls.done > 40
 
 
 # --- htmx actions ----------------------------------------------------------------------------
@@ -302,30 +324,47 @@ def test_completing_with_htmx_returns_the_row_fragment_and_out_of_band_counts(re
     assert f'id="followup-{followup.pk}"' in content
     assert f'id="followup-{other.pk}"' not in content
     assert 'data-testid="closed"' in content
-    for key in ("overdue", "today", "upcoming", "done"):
+    for key in ("due", "upcoming", "done"):
         assert re.search(rf'id="count-{key}"[^>]*hx-swap-oob="true"', content), key
-    assert (_count(content, "today"), _count(content, "done")) == ("۱", "۱")
+    assert re.search(r'id="due-split"[^>]*hx-swap-oob="true"', content)
+    assert (_count(content, "due"), _count(content, "today"), _count(content, "done")) == ("۱", "۱", "۱")
     followup.refresh_from_db()
     assert (followup.status, followup.outcome, followup.note) == ("done", "reached", "OK")
     assert Interaction.objects.filter(customer=followup.customer, outcome="reached").exists()
 
 
-def test_completing_a_weekly_plans_follow_up_adds_the_new_occurrence_out_of_band(settings, rep_client, rep):
-    settings.PEYGIR_FOLLOWUP_HORIZON_DAYS = 1  # next week's call does not exist yet
+def test_completing_a_call_counted_from_completion_adds_the_next_one_out_of_band(rep_client, rep):
     today = timezone.localdate()
-    plan = services.plan_create(customer=CustomerFactory(owner=rep), every=1, unit="weeks", starts_on=today)
-    followup = plan.followups.get()
+    plan = services.plan_create(
+        customer=CustomerFactory(owner=rep), every=3, unit="days", starts_on=today, count_from="completion"
+    )
+    followup = plan.followups.get(due_on=today)
 
     response = rep_client.post(
         reverse("followups:complete", args=[followup.pk]), {"outcome": "reached", **_frame()}, **HTMX
     )
 
-    new = plan.followups.get(status=FollowUp.Status.OPEN)
-    assert new.due_on == today + WEEK
+    new = plan.followups.filter(status=FollowUp.Status.OPEN).earliest("due_on")
+    assert new.due_on == today + 3 * DAY
     content = response.content.decode()
     oob = content[content.index('hx-swap-oob="beforeend:#list-upcoming"') :]
     assert f'id="followup-{new.pk}"' in oob
-    assert _count(content, "upcoming") == "۱"
+    assert _count(content, "upcoming") == "۲"  # in 3 and in 6 days
+
+
+def test_a_next_call_beyond_the_horizon_is_counted_nowhere_and_not_added(settings, rep_client, rep):
+    settings.PEYGIR_FOLLOWUP_HORIZON_DAYS = 1  # next week's call lies beyond what the page shows
+    today = timezone.localdate()
+    plan = services.plan_create(customer=CustomerFactory(owner=rep), every=1, unit="weeks", starts_on=today)
+
+    response = rep_client.post(
+        reverse("followups:complete", args=[plan.followups.get().pk]), {"outcome": "reached", **_frame()}, **HTMX
+    )
+
+    assert plan.followups.get(status=FollowUp.Status.OPEN).due_on == today + WEEK
+    content = response.content.decode()
+    assert "beforeend:#list-upcoming" not in content
+    assert _count(content, "upcoming") == "۰"
 
 
 def test_without_htmx_an_action_redirects_back_to_the_same_day(rep_client, rep):

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone, translation
 
 from customers.models import Customer
+from customers.services import purchase_add
 from followups.models import FollowUp
+from followups.reasons import explain
 from followups.selectors import calls_due_for
 from surveys import services
 from surveys.models import SurveyResponse
@@ -35,18 +37,18 @@ def test_every_score_has_its_category_at_the_boundaries(score):
 
 
 def _detractor_calls():
-    return FollowUp.objects.filter(kind=FollowUp.Kind.DETRACTOR)
+    return FollowUp.objects.filter(reason=FollowUp.Reason.DETRACTOR)
 
 
 def test_a_detractor_gets_one_urgent_call_from_the_owner_the_next_working_day(client, sent, customer, rep):
     client.post(sent.path, {"score": "3"}, **AUTO)  # the one tap from the email
     client.post(sent.path, {"score": "3", "reason": "بسته آسیب دیده رسید"})  # then the reason
     call = _detractor_calls().get()
-    assert (call.customer, call.assignee, call.priority) == (customer, rep, FollowUp.Priority.URGENT)
+    assert (call.customer, call.assignee) == (customer, rep)
     assert call.due_on == timezone.localdate() + datetime.timedelta(days=1)
     assert call.status == FollowUp.Status.OPEN
-    assert "3" in call.purpose and "بسته آسیب دیده رسید" in call.purpose
-    assert SurveyResponse.objects.get().detractor_followup == call
+    assert call.facts == {"score": 3, "comment": "بسته آسیب دیده رسید"}
+    assert call.source_key == services.detractor_source_key(SurveyResponse.objects.get())
 
 
 def test_the_detractor_call_skips_non_working_days(client, sent, settings):
@@ -56,12 +58,14 @@ def test_the_detractor_call_skips_non_working_days(client, sent, settings):
     assert _detractor_calls().get().due_on == tomorrow + datetime.timedelta(days=1)
 
 
-def test_the_detractor_purpose_reads_in_the_staff_language_of_the_service_call(sent):
-    with translation.override("fa"):
-        expected = translation.gettext("Detractor: scored %(score)s. %(reason)s") % {"score": 2, "reason": "دیر"}
-    with translation.override("fa"):
+def test_the_detractor_call_reads_in_the_language_of_whoever_opens_it(sent):
+    with translation.override("en"):  # whatever language the answer came in ...
         services.response_submit(invitation=sent.invitation, answers={"score": 2, "reason": "دیر"})
-    assert _detractor_calls().get().purpose == expected
+    call = _detractor_calls().get()
+    with translation.override("fa"):  # ... the rep reads it in theirs
+        assert explain(call, day=call.due_on) == "امتیاز ۲ داد: «دیر»"
+    with translation.override("en"):
+        assert explain(call, day=call.due_on) == "scored 2: “دیر”"
 
 
 @pytest.mark.parametrize("edits", [["2", "1"], ["10", "3"], ["2", "10", "2"], ["5", "5", "5"]])
@@ -77,8 +81,7 @@ def test_editing_the_answer_never_makes_a_second_detractor_call(client, sent, ed
 def test_the_detractor_call_keeps_up_with_the_latest_low_score(client, sent):
     client.post(sent.path, {"score": "4", "reason": "اول"})
     client.post(sent.path, {"score": "1", "reason": "بدتر شد"})
-    purpose = _detractor_calls().get().purpose
-    assert "1" in purpose and "بدتر شد" in purpose and "اول" not in purpose
+    assert _detractor_calls().get().facts == {"score": 1, "comment": "بدتر شد"}
 
 
 def test_a_done_detractor_call_is_left_as_it_was(client, sent):
@@ -86,7 +89,7 @@ def test_a_done_detractor_call_is_left_as_it_was(client, sent):
     call = _detractor_calls().get()
     FollowUp.objects.filter(pk=call.pk).update(status=FollowUp.Status.DONE)
     client.post(sent.path, {"score": "2", "reason": "دوباره"})
-    assert _detractor_calls().get().purpose == call.purpose
+    assert _detractor_calls().get().facts == call.facts == {"score": 4, "comment": "اول"}
 
 
 @pytest.mark.parametrize("score", ["7", "8", "9", "10"])
@@ -95,22 +98,29 @@ def test_passives_and_promoters_get_no_call(client, sent, score):
     assert not FollowUp.objects.exists()
 
 
-def test_the_detractor_call_tops_the_owners_calls_due_on_its_day(client, sent, customer, rep):
+def _worth(rep, yearly_value: int):
+    """A customer of ``rep`` who has spent ``yearly_value`` Rial in their first (and only) year."""
+    customer = CustomerFactory(owner=rep)
+    a_month_ago = timezone.localdate() - datetime.timedelta(days=30)
+    purchase_add(customer=customer, purchased_on=a_month_ago, amount=yearly_value)
+    return customer
+
+
+def test_the_detractor_call_outranks_a_regular_call_of_a_customer_worth_up_to_five_times_more(client, sent, rep):
+    purchase_add(customer=sent.invitation.customer, purchased_on=timezone.localdate(), amount=10_000_000)
     client.post(sent.path, {"score": "2", "reason": "بد"})
     call = _detractor_calls().get()
-    rich = CustomerFactory(owner=rep, total_spent=10**12)
-    others = [
-        FollowUpFactory(customer=rich, scheduled_on=call.due_on, priority=FollowUp.Priority.HIGH),
-        FollowUpFactory(customer=CustomerFactory(owner=rep), scheduled_on=call.due_on),
-    ]
+    richer = FollowUpFactory(customer=_worth(rep, 40_000_000), reason="periodic", scheduled_on=call.due_on)
+    much_richer = FollowUpFactory(customer=_worth(rep, 60_000_000), reason="periodic", scheduled_on=call.due_on)
     calls = calls_due_for(day=call.due_on, rep=rep)
-    assert [followup.pk for followup in calls.today] == [call.pk, others[0].pk, others[1].pk]
+    assert [followup.pk for followup in calls.pages["due"].rows] == [much_richer.pk, call.pk, richer.pk]
 
 
-def test_the_detractor_call_is_first_on_the_reps_calls_due_page(client, rep_client, sent, rep):
+def test_the_detractor_call_comes_before_a_same_value_customers_call_on_the_page(client, rep_client, sent, rep):
+    purchase_add(customer=sent.invitation.customer, purchased_on=timezone.localdate(), amount=10_000_000)
     client.post(sent.path, {"score": "2", "reason": "بد"})
     call = _detractor_calls().get()
-    other = FollowUpFactory(customer=CustomerFactory(owner=rep, total_spent=10**12), scheduled_on=call.due_on)
+    other = FollowUpFactory(customer=_worth(rep, 10_000_000), scheduled_on=call.due_on)
     html = rep_client.get("/calls/", {"day": call.due_on.isoformat()}).content.decode()
     assert html.index(f'data-followup="{call.pk}"') < html.index(f'data-followup="{other.pk}"')
 
@@ -118,7 +128,7 @@ def test_the_detractor_call_is_first_on_the_reps_calls_due_page(client, rep_clie
 # --- referrals --------------------------------------------------------------------------
 
 
-def test_a_referral_becomes_a_customer_of_the_referrers_owner_with_an_onboarding_call(client, sent, customer, rep):
+def test_a_referral_becomes_a_customer_of_the_referrers_owner_with_a_call_to_introduce_us(client, sent, customer, rep):
     client.post(
         sent.path,
         {"score": "10", "would_refer": "yes", "referral_name": "رضا کامرانی", "referral_mobile": "+98 912 555 1234"},
@@ -127,8 +137,9 @@ def test_a_referral_becomes_a_customer_of_the_referrers_owner_with_an_onboarding
     assert (referred.name, referred.owner, referred.preferred_language) == ("رضا کامرانی", rep, "fa")
     assert customer.name in referred.source
     onboarding = FollowUp.objects.get(customer=referred)
-    assert (onboarding.kind, onboarding.assignee) == (FollowUp.Kind.ONBOARDING, rep)
-    assert customer.name in onboarding.purpose
+    assert (onboarding.reason, onboarding.assignee) == (FollowUp.Reason.REFERRAL, rep)
+    assert onboarding.facts == {"referrer_name": customer.name, "referrer_id": customer.pk}
+    assert onboarding.source_key == services.referral_source_key(SurveyResponse.objects.get())
     assert SurveyResponse.objects.get().referral_customer == referred
 
 
@@ -138,7 +149,7 @@ def test_editing_a_referral_answer_does_not_duplicate_the_referred_customer(clie
     client.post(sent.path, {**data, "reason": "عالی"})
     client.post(sent.path, {"score": "10"}, **AUTO)
     assert Customer.objects.filter(mobile="09125551234").count() == 1
-    assert FollowUp.objects.filter(kind=FollowUp.Kind.ONBOARDING).count() == 1
+    assert FollowUp.objects.filter(reason=FollowUp.Reason.REFERRAL).count() == 1
 
 
 def test_a_referral_with_a_known_mobile_is_linked_not_duplicated(client, sent, other_rep):
@@ -148,7 +159,7 @@ def test_a_referral_with_a_known_mobile_is_linked_not_duplicated(client, sent, o
     known.refresh_from_db()
     assert (known.name, known.owner) == ("قدیمی", other_rep)
     assert Customer.objects.filter(mobile="09125551234").count() == 1
-    assert not FollowUp.objects.filter(kind=FollowUp.Kind.ONBOARDING).exists()
+    assert not FollowUp.objects.filter(reason=FollowUp.Reason.REFERRAL).exists()
 
 
 def test_a_referral_in_english_for_an_english_customer(client, en_sent, en_customer):

@@ -1,0 +1,54 @@
+"""The one path for showing numbers: Persian digits and separators in Persian, grouped in English.
+
+The template filters ``digits``, ``money`` and ``percent`` and every sentence Python writes
+(a call's reason, a confirmation) come here, so a number never looks different in two places.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core import dates
+from core.formats.fa import formats as fa_formats
+from core.text import to_persian_digits
+
+
+def format_number(value, *, places: int | None = None) -> str:
+    """1234567 -> "1,234,567" / "۱٬۲۳۴٬۵۶۷"; ``places`` rounds (trailing ".0" dropped); text is only re-digited."""
+    if value is None:
+        return ""
+    persian = dates.uses_jalali()
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        if places is not None:
+            text = f"{value:,.{places}f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+        else:
+            text = f"{value:,}"  # the separators of our format modules, without a lookup per number
+        if persian:
+            text = text.replace(",", "\x00").replace(".", fa_formats.DECIMAL_SEPARATOR)
+            text = text.replace("\x00", fa_formats.THOUSAND_SEPARATOR)
+    else:
+        text = str(value)
+    return to_persian_digits(text) if persian else text
+
+
+def format_money(value) -> str:
+    """A Rial amount in the configured currency (Rial or Toman), whole and grouped."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if settings.PEYGIR_CURRENCY == "toman":
+        amount, unit = amount / 10, _("Toman")
+    else:
+        unit = _("Rial")
+    return f"{format_number(amount.quantize(Decimal(1)))} {unit}"
+
+
+def format_percent(value) -> str:
+    """50.0 -> "50%" / "۵۰٪", 12.5 -> "12.5%" / "۱۲٫۵٪"."""
+    if value is None or value == "":
+        return ""
+    text = format_number(float(value), places=1).replace(",", "").replace(fa_formats.THOUSAND_SEPARATOR, "")
+    return text + "٪" if dates.uses_jalali() else text + "%"

@@ -1,0 +1,74 @@
+"""The one ranking of the calls-due list: money at risk, with urgency on top.
+
+    score = value × risk × (1 + overdue days / 7)          overdue days: 0 to 28
+
+- **value**: the customer's expected yearly value (``customers.selectors.customer_value_expression``);
+  a customer who has not bought yet counts as the shop's typical (median) customer, so a
+  referral or a newcomer is not ranked as worthless.
+- **risk**: the share of that value the call's reason puts at stake (``followups.reasons``):
+  a detractor 50%, a silent customer 40%, a contract ending 35% ... a periodic call 10%.
+- **urgency**: each week a call is overdue adds its stake once more, up to four weeks (×5);
+  a call not yet due counts as due today.
+
+Periodic, win-back, detractor and renewal calls are thus ordered in one list by one number;
+``RankExplanation`` says how a row got its place ("why this rank").
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models.functions import Greatest, Least
+
+from core.db import DaysBetween, as_float
+from customers.selectors import customer_value_expression, typical_customer_value
+from followups.models import FollowUp
+from followups.reasons import REASONS
+
+URGENCY_DAYS = 7  # a week overdue doubles the stake
+URGENCY_CAP_DAYS = 28
+
+
+def ranked(followups: QuerySet[FollowUp], *, day: datetime.date) -> QuerySet[FollowUp]:
+    """``followups`` with ``rank_value``, ``rank_risk``, ``rank_overdue_days`` and ``rank_score`` (higher first)."""
+    value = customer_value_expression(day=day, prefix="customer__", unknown=typical_customer_value(day=day))
+    risk = Case(
+        *(When(reason=reason, then=Value(rule.risk)) for reason, rule in REASONS.items()),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    overdue = Least(Greatest(DaysBetween(Value(day), F("due_on")), 0), URGENCY_CAP_DAYS)
+    return followups.annotate(rank_value=value, rank_risk=risk, rank_overdue_days=overdue).annotate(
+        rank_score=F("rank_value") * F("rank_risk") * (1 + as_float(F("rank_overdue_days")) / URGENCY_DAYS)
+    )
+
+
+@dataclass(frozen=True)
+class RankExplanation:
+    """How one row got its score, from the numbers the ranking query computed for it."""
+
+    value: float
+    risk: float
+    overdue_days: int
+    score: float
+
+    @classmethod
+    def of(cls, followup: FollowUp) -> "RankExplanation":
+        return cls(followup.rank_value, followup.rank_risk, followup.rank_overdue_days, followup.rank_score)
+
+    @property
+    def at_stake(self) -> float:
+        return self.value * self.risk
+
+    @property
+    def risk_percent(self) -> float:
+        return round(self.risk * 100, 1)
+
+    @property
+    def urgency(self) -> float:
+        """The urgency multiplier, to two places (1, 1.43, 5)."""
+        return round(1 + self.overdue_days / URGENCY_DAYS, 2)
+
+    @property
+    def rounded_score(self) -> int:
+        return round(self.score)
