@@ -111,6 +111,7 @@ class CustomerFilterForm(forms.Form):
         choices=[
             ("name", _("Name")),
             ("-total_spent", _("Total spent (highest first)")),
+            ("-yearly_value", _("Expected yearly value (highest first)")),
             ("-last_purchase_on", _("Last purchase (newest first)")),
             ("last_purchase_on", _("Last purchase (oldest first)")),
             ("-last_contact_on", _("Last contact (newest first)")),

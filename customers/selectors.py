@@ -64,6 +64,7 @@ def typical_customer_value(*, day: datetime.date) -> float:
 CUSTOMER_SORTS = {
     "name": ("name", "id"),
     "-total_spent": (F("total_spent").desc(), "id"),
+    "-yearly_value": (F("yearly_value").desc(), "id"),
     "-last_purchase_on": (F("last_purchase_on").desc(nulls_last=True), "id"),
     "last_purchase_on": (F("last_purchase_on").asc(nulls_first=True), "id"),
     "-last_contact_on": (F("last_contact_on").desc(nulls_last=True), "id"),
@@ -80,8 +81,12 @@ def customer_list(
     segment_id: int | None = None,
     sort: str = "name",
 ) -> QuerySet[Customer]:
-    """The customers ``user`` may see, searched, filtered and sorted."""
-    customers = Customer.objects.visible_to(user).select_related("owner", "segment")
+    """The customers ``user`` may see, searched, filtered and sorted, each with its ``yearly_value``."""
+    customers = (
+        Customer.objects.visible_to(user)
+        .select_related("owner", "segment")
+        .annotate(yearly_value=customer_value_expression(day=timezone.localdate()))
+    )
     for word in normalize_search_text(search).split():
         customers = customers.filter(search_text__contains=word)
     if owner_id:

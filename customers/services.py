@@ -13,29 +13,41 @@ from customers.models import Customer, Interaction, Purchase
 from customers.signals import customer_reassigned
 
 
+@transaction.atomic
 def customer_save(*, customer: Customer) -> Customer:
-    """Create or update a customer from a validated form instance.
+    """Create or update a customer from a validated instance (a page's form, Django admin).
 
-    An update writes only the fields people edit, so figures kept by the purchase
-    services are never overwritten by a stale copy.
+    An update writes only the fields people edit, so figures kept by the purchase services
+    are never overwritten by a stale copy. A new owner is noticed here, whoever changed it,
+    and announced (``customer_reassigned``) so their open calls and plans follow.
     """
     customer.full_clean()
     if customer._state.adding:
         customer.save()
-    else:
-        customer.save(
-            update_fields=[f.name for f in Customer._meta.concrete_fields if f.editable and not f.primary_key]
-        )
+        return customer
+    owner_before = _locked_owner_id(customer)
+    customer.save(update_fields=[f.name for f in Customer._meta.concrete_fields if f.editable and not f.primary_key])
+    _announce_if_reassigned(customer, owner_before)
     return customer
 
 
 @transaction.atomic
 def customer_reassign(*, customer: Customer, owner: AbstractBaseUser | None) -> Customer:
     """A new owner; apps that assign work by owner (follow-ups) move it along via the signal."""
+    owner_before = _locked_owner_id(customer)
     customer.owner = owner
     customer.save(update_fields=["owner"])
-    customer_reassigned.send(sender=Customer, customer=customer)
+    _announce_if_reassigned(customer, owner_before)
     return customer
+
+
+def _locked_owner_id(customer: Customer) -> int | None:
+    return Customer.objects.select_for_update().filter(pk=customer.pk).values_list("owner_id", flat=True).first()
+
+
+def _announce_if_reassigned(customer: Customer, owner_before: int | None) -> None:
+    if owner_before != customer.owner_id:
+        customer_reassigned.send(sender=Customer, customer=customer)
 
 
 def customer_record_nps(*, customer_id: int, score: int, at: datetime.datetime) -> None:

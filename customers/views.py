@@ -88,8 +88,6 @@ def customer_edit(request, pk):
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
     if form.is_valid():
         customer = services.customer_save(customer=form.save(commit=False))
-        if "owner" in form.changed_data:
-            services.customer_reassign(customer=customer, owner=customer.owner)
         messages.success(request, _("Changes saved."))
         return redirect("customers:detail", pk=customer.pk)
     return render(

@@ -1,7 +1,7 @@
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -119,18 +119,42 @@ class ReassignForm(forms.Form):
 
 
 class BulkCadenceForm(forms.Form):
-    """Apply one cadence to every customer in the filtered list (manager)."""
+    """Apply one cadence to every customer in the filtered list (manager); previewed, then confirmed."""
+
+    SPREAD, SAME_DAY = "spread", "same_day"
 
     every = forms.IntegerField(label=_("Every"), min_value=1, max_value=365, initial=1)
     unit = forms.ChoiceField(label=_("Unit"), choices=FollowUpPlan.Unit.choices, initial=FollowUpPlan.Unit.MONTHS)
     starts_on = JalaliDateField(label=capfirst(_("first due date")), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Channel"), choices=FollowUpPlan._meta.get_field("channel").choices)
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
+    first_calls = forms.ChoiceField(
+        label=_("First calls"),
+        choices=[
+            (SPREAD, _("Spread over the first cycle, evenly across its working days")),
+            (SAME_DAY, _("All on the first due date")),
+        ],
+        initial=SPREAD,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("every"), Column("unit")), Row(Column("starts_on"), Column("channel")), "purpose"
+            Row(Column("every"), Column("unit")), Row(Column("starts_on"), Column("channel")), "purpose", "first_calls"
         )
-        self.helper.add_input(Submit("apply", _("Apply to these customers")))
+
+    def clean(self):
+        data = super().clean()
+        starts_on = data.get("starts_on")
+        if data.get("first_calls") == self.SPREAD and starts_on and starts_on < timezone.localdate():
+            self.add_error("starts_on", _("Spread calls start today or later."))
+        return data
+
+    def plan_fields(self) -> dict:
+        """What ``followups.services.plans_apply_cadence`` takes, from the cleaned form."""
+        data = dict(self.cleaned_data)
+        data["spread"] = data.pop("first_calls") == self.SPREAD
+        return data

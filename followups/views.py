@@ -343,20 +343,34 @@ def plan_change(request, pk, action):
 
 @manager_required
 def bulk_cadence(request):
-    """Apply a cadence to the customers matching the list's filters (passed along in the query)."""
+    """Apply a cadence to the customers matching the list's filters (passed along in the query).
+
+    The first POST previews what it will do (who gets the plan, how many calls a day); the
+    confirming POST applies it.
+    """
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = customer_selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
     form = BulkCadenceForm(request.POST or None)
+    preview = None
     if form.is_valid():
-        created = services.plans_apply_cadence(customers=customers, by=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            _("%(created)s customers got the new plan; %(skipped)s already had it.")
-            % {"created": created, "skipped": customers.count() - created},
-        )
-        return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
+        fields = form.plan_fields()
+        if "confirm" in request.POST:
+            created = services.plans_apply_cadence(customers=customers, by=request.user, **fields)
+            messages.success(
+                request,
+                _("%(created)s customers got the new plan; %(skipped)s already had it.")
+                % {"created": created, "skipped": customers.count() - created},
+            )
+            return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
+        preview = services.plans_apply_cadence_preview(customers=customers, **fields)
     return render(
         request,
         "followups/bulk_cadence.html",
-        {"form": form, "filter_form": filter_form, "count": customers.count(), "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "preview": preview,
+            "filter_form": filter_form,
+            "count": customers.count(),
+            "query": request.GET.urlencode(),
+        },
     )

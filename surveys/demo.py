@@ -10,7 +10,7 @@ import random
 from django.utils import timezone
 
 from customers.models import Customer
-from surveys import services
+from surveys import nps, services
 from surveys.models import Survey, SurveyInvitation
 
 REASONS = {
@@ -40,7 +40,7 @@ def seed_demo_surveys(*, seed: int, share: float = 0.4) -> int:
         if rng.random() < 0.3:
             continue
         score = rng.choices(range(11), weights=[1, 1, 1, 1, 2, 2, 3, 6, 8, 10, 9])[0]
-        category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+        category = nps.category_for(score)
         response = services.response_submit(
             invitation=invitation, answers={"score": score, "reason": rng.choice(REASONS[category])}
         )

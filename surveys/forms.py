@@ -11,9 +11,10 @@ from customers.forms import OwnerChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
 from followups.models import FollowUp
+from surveys import nps
 from surveys.models import Survey, SurveyResponse
 
-SCORE_CHOICES = [(score, str(score)) for score in range(11)]
+SCORE_CHOICES = [(score, str(score)) for score in nps.SCORES]
 # The wordings a manager edits, each in Persian (_fa) and English (_en).
 TEXT_FIELDS = (
     "email_subject",

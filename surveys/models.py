@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
+from surveys import nps
 
 
 def hash_token(token: str) -> str:
@@ -113,9 +114,9 @@ class SurveyResponse(models.Model):
     """A customer's confirmed answer: one per invitation, edited in place until the link expires."""
 
     class Category(models.TextChoices):
-        PROMOTER = "promoter", _("Promoter")
-        PASSIVE = "passive", _("Passive")
-        DETRACTOR = "detractor", _("Detractor")
+        PROMOTER = nps.PROMOTER, _("Promoter")
+        PASSIVE = nps.PASSIVE, _("Passive")
+        DETRACTOR = nps.DETRACTOR, _("Detractor")
 
     class Intent(models.TextChoices):
         YES = "yes", _("Yes")
@@ -125,7 +126,9 @@ class SurveyResponse(models.Model):
     invitation = models.OneToOneField(SurveyInvitation, on_delete=models.CASCADE, related_name="response")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="survey_responses")
-    score = models.PositiveSmallIntegerField(_("score"), validators=[MinValueValidator(0), MaxValueValidator(10)])
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(nps.LOWEST), MaxValueValidator(nps.HIGHEST)]
+    )
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     intent = models.CharField(_("would buy again"), max_length=5, choices=Intent.choices, blank=True)
@@ -147,7 +150,9 @@ class SurveyResponse(models.Model):
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         constraints = [
-            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="survey_score_0_to_10")
+            models.CheckConstraint(
+                condition=models.Q(score__gte=nps.LOWEST, score__lte=nps.HIGHEST), name="survey_score_0_to_10"
+            )
         ]
         indexes = [models.Index(fields=["answered_at"]), models.Index(fields=["customer", "-answered_at"])]
 
@@ -160,8 +165,4 @@ class SurveyResponse(models.Model):
 
     @staticmethod
     def category_for(score: int) -> str:
-        if score >= 9:
-            return SurveyResponse.Category.PROMOTER
-        if score >= 7:
-            return SurveyResponse.Category.PASSIVE
-        return SurveyResponse.Category.DETRACTOR
+        return SurveyResponse.Category(nps.category_for(score))

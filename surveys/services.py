@@ -25,6 +25,7 @@ from customers.services import customer_opt_out_of_email, customer_record_nps, c
 from followups import services as followup_services
 from followups.models import FollowUp
 from outbox.services import email_queue
+from surveys import nps
 from surveys.defaults import defaults_for
 from surveys.models import Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
 
@@ -121,7 +122,7 @@ def survey_links(token: str) -> dict:
     answer = base + reverse("survey_links:answer", args=[token])
     return {
         "answer_url": answer,
-        "score_urls": [(score, f"{answer}?score={score}") for score in range(11)],
+        "score_urls": [(score, f"{answer}?score={score}") for score in nps.SCORES],
         "unsubscribe_url": base + reverse("survey_links:unsubscribe", args=[token]),
     }
 

@@ -17,7 +17,7 @@ from core.roles import manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups.selectors import followup_get_for
-from surveys import selectors, services
+from surveys import nps, selectors, services
 from surveys.forms import AnswerForm, ResponseFilterForm, SurveySettingsForm
 from surveys.models import Survey
 
@@ -40,7 +40,7 @@ def _score_from(value) -> int | None:
         score = int(value)
     except (TypeError, ValueError):
         return None
-    return score if 0 <= score <= 10 else None
+    return score if score in nps.SCORES else None
 
 
 def answer(request, token):
@@ -99,7 +99,7 @@ def _answer_context(invitation, survey, response, *, form=None, saved=False) -> 
         "intro": survey.text("intro", language),
         "improvements_question": survey.text("improvements_question", language),
         "thanks": survey.text("thanks", language),
-        "scores": range(11),
+        "scores": nps.SCORES,
     }
 
 
@@ -202,6 +202,7 @@ def results(request):
         {
             "form": form,
             "summary": selectors.nps_summary(**filters),
+            "bands": {category: nps.band_label(category) for category in (nps.PROMOTER, nps.PASSIVE, nps.DETRACTOR)},
             "responses": responses[:50],
             "query": request.GET.urlencode(),
             "surveys": Survey.objects.order_by("kind"),

@@ -1,7 +1,6 @@
 """followups.services.materialise_due / materialise_plans: up to the horizon, once, set-based."""
 
 import datetime
-import threading
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from followups import services
 from followups.models import FollowUp, FollowUpPlan
+from tests.concurrency import run_at_once, skip_on_sqlite
 from tests.factories import CustomerFactory, FollowUpPlanFactory, RepFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,37 +172,13 @@ def test_materialise_issues_the_same_number_of_queries_for_5_or_50_plans(setting
 
 
 def _materialise_in_threads(today: datetime.date, count: int = 4) -> list[int]:
-    """Start ``count`` materialisations at the same instant; each thread closes its own connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(services.materialise_due(today=today))
-        except Exception as error:  # reported on the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert len(results) == count
-    return results
+    return run_at_once(lambda: services.materialise_due(today=today), count)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_materialisations_never_duplicate_a_follow_up():
     """Beat runs (or workers) at once: SKIP LOCKED shares the plans, the constraint has the last word."""
-    if connection.vendor == "sqlite":
-        pytest.skip(
-            "SQLite has one writer and no SELECT ... FOR UPDATE: writer threads on the in-memory test "
-            "database fail with 'database table is locked' instead of racing; this runs on PostgreSQL (CI)."
-        )
+    skip_on_sqlite()
     today = timezone.localdate()
     owner = RepFactory()
     plans = [

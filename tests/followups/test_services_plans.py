@@ -1,6 +1,7 @@
 """followups.services plans: create, pause, resume, delete, bulk cadence, and reassignment."""
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -8,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services import customer_reassign
-from followups import services
+from customers.services import customer_reassign, customer_save
+from followups import cadence, services
 from followups.models import FollowUp, FollowUpPlan
-from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
+from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +249,34 @@ def test_the_manager_changing_the_owner_on_the_customer_form_moves_the_follow_up
     assert (plan.assignee, snoozed.assignee, done.assignee) == (other_rep, other_rep, rep)
 
 
+def test_changing_the_owner_in_django_admin_moves_open_calls_and_plans(client, rep, other_rep):
+    customer, plan, done, snoozed, one_off = _customer_with_history(rep)
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    change_url = reverse("admin:customers_customer_change", args=[customer.pk])
+    form = client.get(change_url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"owner": other_rep.pk, "segment": "", "email": "", "_save": "Save"})
+
+    response = client.post(change_url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    for call in (plan, snoozed, one_off, done):
+        call.refresh_from_db()
+    assert (plan.assignee, snoozed.assignee, one_off.assignee) == (other_rep, other_rep, other_rep)
+    assert done.assignee == rep
+
+
+def test_saving_a_customer_without_changing_the_owner_moves_nothing(rep, other_rep):
+    customer, plan, *_rest = _customer_with_history(rep)
+    FollowUpPlan.objects.filter(pk=plan.pk).update(assignee=other_rep)  # a manager's own choice for this plan
+    customer.city = "شیراز"
+
+    customer_save(customer=customer)
+
+    plan.refresh_from_db()
+    assert plan.assignee == other_rep
+
+
 # --- one cadence for many customers ---------------------------------------------------------
 
 
@@ -255,7 +284,7 @@ def test_applying_a_cadence_gives_each_customer_one_plan_and_twice_changes_nothi
     today = timezone.localdate()
     customers = [CustomerFactory(owner=rep), CustomerFactory(owner=rep), CustomerFactory(owner=other_rep)]
     queryset = Customer.objects.filter(pk__in=[c.pk for c in customers])
-    kwargs = {"customers": queryset, "every": 1, "unit": FollowUpPlan.Unit.WEEKS, "starts_on": today}
+    kwargs = {"customers": queryset, "every": 1, "unit": FollowUpPlan.Unit.WEEKS, "starts_on": today, "spread": False}
 
     assert services.plans_apply_cadence(**kwargs) == 3
     plans, followups = list(FollowUpPlan.objects.values_list("pk", flat=True)), FollowUp.objects.count()
@@ -312,3 +341,82 @@ def test_the_plan_factory_sets_the_rhythm_as_the_services_do(settings):
         expected.next_index,
         expected.next_due_on,
     )
+
+
+# --- spreading the first calls of a bulk cadence ------------------------------------------------
+
+
+def test_a_bulk_cadence_spreads_first_calls_over_the_cycles_working_days_within_one_of_the_average(settings, rep):
+    settings.PEYGIR_WEEKEND_DAYS = [4]  # Fridays off
+    settings.PEYGIR_YEARLY_HOLIDAYS = ["09-15"]  # and one holiday in the cycle
+    start = timezone.localdate() + DAY
+    CustomerFactory.create_batch(300, owner=rep)
+
+    created = services.plans_apply_cadence(
+        customers=Customer.objects.all(), every=3, unit=FollowUpPlan.Unit.MONTHS, starts_on=start
+    )
+
+    assert created == 300
+    per_day = Counter(FollowUpPlan.objects.values_list("starts_on", flat=True))
+    working = services.working_days()
+    cycle_end = cadence.occurrence_on(start, 1, 3, FollowUpPlan.Unit.MONTHS)
+    working_in_cycle = [
+        start + n * DAY for n in range((cycle_end - start).days) if working.is_working_day(start + n * DAY)
+    ]
+    assert sorted(per_day) == working_in_cycle  # every working day of the cycle, no other day
+    average = 300 / len(working_in_cycle)
+    assert all(abs(count - average) < 1 for count in per_day.values())
+    plan = FollowUpPlan.objects.order_by("starts_on").last()
+    assert plan.anchor_on == plan.starts_on  # each plan keeps its own day's rhythm
+
+
+def test_the_longest_uncontacted_customers_get_the_first_days_of_a_spread(rep):
+    today = timezone.localdate()
+    recent, never, long_ago = (CustomerFactory(owner=rep) for _ in range(3))
+    Customer.objects.filter(pk=recent.pk).update(last_contact_on=today - DAY)
+    Customer.objects.filter(pk=long_ago.pk).update(last_contact_on=today - 300 * DAY)
+
+    services.plans_apply_cadence(customers=Customer.objects.all(), every=1, unit="weeks", starts_on=today)
+
+    firsts = dict(FollowUpPlan.objects.values_list("customer", "starts_on"))
+    assert firsts[never.pk] <= firsts[long_ago.pk] <= firsts[recent.pk]
+    assert len(set(firsts.values())) == 3
+
+
+def test_all_on_one_day_puts_every_first_call_on_the_first_due_date(rep):
+    today = timezone.localdate()
+    CustomerFactory.create_batch(5, owner=rep)
+
+    services.plans_apply_cadence(
+        customers=Customer.objects.all(), every=1, unit="months", starts_on=today, spread=False
+    )
+
+    assert set(FollowUpPlan.objects.values_list("starts_on", flat=True)) == {today}
+    assert FollowUp.objects.filter(due_on=today).count() == 5
+
+
+def test_the_preview_says_what_the_apply_then_does(rep):
+    today = timezone.localdate()
+    has_it = CustomerFactory(owner=rep)
+    _weekly_plan(has_it, today)
+    CustomerFactory.create_batch(20, owner=rep)
+    fields = {"customers": Customer.objects.all(), "every": 1, "unit": "weeks", "starts_on": today}
+
+    preview = services.plans_apply_cadence_preview(**fields)
+    services.plans_apply_cadence(**fields)
+
+    new_plans = FollowUpPlan.objects.exclude(customer=has_it)
+    per_day = Counter(new_plans.values_list("starts_on", flat=True))
+    assert (preview.newcomers, preview.already, preview.working_days) == (20, 1, 7)
+    assert (preview.first_day, preview.last_day) == (min(per_day), max(per_day))
+    assert preview.most_in_a_day == max(per_day.values()) == 3
+    assert round(preview.per_working_day, 2) == 2.86
+
+
+def test_first_call_days_of_a_cycle_shorter_than_the_customers_still_stay_within_one(settings):
+    settings.PEYGIR_WEEKEND_DAYS = []
+    days = services.first_call_days(count=23_570, every=1, unit="months", starts_on=datetime.date(2024, 9, 22))
+
+    per_day = Counter(days)
+    assert len(per_day) == 30  # 1 Mehr 1403 to 1 Aban: the 30 days of Mehr
+    assert max(per_day.values()) - min(per_day.values()) <= 1

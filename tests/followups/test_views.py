@@ -701,7 +701,15 @@ def test_bulk_cadence_applies_to_the_filtered_customers_and_twice_adds_nothing(m
     mine = CustomerFactory.create_batch(3, owner=rep)
     theirs = CustomerFactory(owner=other_rep)
     url = f"{reverse('followups:bulk_cadence')}?owner={rep.pk}"
-    data = {"every": "3", "unit": "months", "starts_on": _frame()["day"], "channel": "call", "purpose": "فصلی"}
+    data = {
+        "every": "3",
+        "unit": "months",
+        "starts_on": _frame()["day"],
+        "channel": "call",
+        "purpose": "فصلی",
+        "first_calls": "same_day",
+        "confirm": "1",
+    }
 
     page = manager_client.get(url)
     assert page.context["count"] == 3
@@ -714,6 +722,50 @@ def test_bulk_cadence_applies_to_the_filtered_customers_and_twice_adds_nothing(m
     assert FollowUpPlan.objects.count() == 3
     assert not theirs.followup_plans.exists()
     assert FollowUp.objects.filter(due_on=timezone.localdate()).count() == 3
+
+
+def _bulk_form(**fields) -> dict:
+    return {"every": "3", "unit": "months", "starts_on": _frame()["day"], "channel": "call", **fields}
+
+
+def test_bulk_cadence_first_previews_how_many_calls_a_day_it_makes_and_writes_nothing(manager_client, rep):
+    CustomerFactory.create_batch(130, owner=rep)
+    url = reverse("followups:bulk_cadence")
+
+    response = manager_client.post(url, _bulk_form(first_calls="spread"))
+
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    first_cycle = cadence.occurrence_on(timezone.localdate(), 1, 3, "months") - timezone.localdate()
+    assert (preview.newcomers, preview.already, preview.working_days) == (130, 0, first_cycle.days)
+    assert preview.most_in_a_day == 2  # 130 calls over about 90 working days
+    content = response.content.decode()
+    assert 'data-testid="calls-per-day"' in content
+    assert to_persian_digits(str(preview.working_days)) in content
+    assert 'name="confirm"' in content
+    assert not FollowUpPlan.objects.exists()
+
+
+def test_bulk_cadence_preview_of_one_day_says_all_calls_fall_on_it(manager_client, rep):
+    CustomerFactory.create_batch(4, owner=rep)
+
+    response = manager_client.post(reverse("followups:bulk_cadence"), _bulk_form(first_calls="same_day"))
+
+    assert "همه‌ی ۴ تماس نخست" in response.content.decode()
+    assert response.context["preview"].most_in_a_day == 4
+
+
+def test_bulk_cadence_spread_cannot_start_in_the_past(manager_client, rep):
+    CustomerFactory(owner=rep)
+    yesterday = dates.input_value(timezone.localdate() - DAY, "fa")
+
+    response = manager_client.post(
+        reverse("followups:bulk_cadence"), _bulk_form(first_calls="spread", starts_on=yesterday, confirm="1")
+    )
+
+    assert response.status_code == 200
+    assert "starts_on" in response.context["form"].errors
+    assert not FollowUpPlan.objects.exists()
 
 
 def test_bulk_cadence_with_an_invalid_form_shows_the_form_again(manager_client, rep):

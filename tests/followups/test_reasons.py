@@ -1,0 +1,151 @@
+"""followups.reasons: every reason's "why" sentence, written from the call's facts in the reader's language."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from followups.models import FollowUp
+from followups.reasons import REASONS, explain, risk_of
+from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 12, 8)  # 17 Azar 1405
+Reason = FollowUp.Reason
+
+
+def _call(reason, facts=None, **fields):
+    return FollowUpFactory.build(reason=reason, facts=facts or {}, customer=CustomerFactory.build(), **fields)
+
+
+# (reason, facts, extra fields, Persian, English)
+CASES = [
+    (
+        Reason.DETRACTOR,
+        {"score": 3, "comment": "تأخیر در ارسال"},
+        {},
+        "امتیاز ۳ داد: «تأخیر در ارسال»",
+        "scored 3: “تأخیر در ارسال”",
+    ),
+    (Reason.DETRACTOR, {"score": 0, "comment": ""}, {}, "امتیاز ۰ داد", "scored 0"),
+    (Reason.REFERRAL, {"referrer_name": "علی کاظمی"}, {}, "معرفی‌شده از طرف علی کاظمی", "referred by علی کاظمی"),
+    (
+        Reason.WIN_BACK,
+        {"typical_gap_days": 42, "last_purchase_on": "2026-09-02"},
+        {},
+        "معمولاً هر ۴۲ روز خرید می‌کند؛ ۹۷ روز است خرید نکرده (۲٫۳ برابر)",
+        "usually buys every 42 days; silent for 97 (2.3×)",
+    ),
+    (
+        Reason.RENEWAL,
+        {"ends_on": "2026-12-22"},
+        {},
+        "قرارداد ۱۴۰۵/۱۰/۰۱ تمام می‌شود (۱۴ روز دیگر)",
+        "contract ends 2026-12-22 (in 14 days)",
+    ),
+    (
+        Reason.RENEWAL,
+        {"ends_on": "2026-12-08"},
+        {},
+        "قرارداد ۱۴۰۵/۰۹/۱۷ تمام می‌شود (امروز)",
+        "contract ends 2026-12-08 (today)",
+    ),
+    (
+        Reason.RENEWAL,
+        {"ends_on": "2026-12-05"},
+        {},
+        "قرارداد ۱۴۰۵/۰۹/۱۴ تمام شد (۳ روز پیش)",
+        "contract ended 2026-12-05 (3 days ago)",
+    ),
+    (
+        Reason.POINTS_EXPIRING,
+        {"points": 1200, "expires_on": "2026-12-15"},
+        {},
+        "۱٬۲۰۰ امتیاز در ۱۴۰۵/۰۹/۲۴ منقضی می‌شود (۷ روز دیگر)",
+        "1,200 points expire on 2026-12-15 (in 7 days)",
+    ),
+    (
+        Reason.ONBOARDING,
+        {"since": "2026-12-01"},
+        {},
+        "مشتری تازه از ۱۴۰۵/۰۹/۱۰: تماس خوشامد",
+        "new customer since 2026-12-01: welcome call",
+    ),
+    (Reason.ONE_OFF, {}, {"purpose": "پیگیری پیش‌فاکتور"}, "پیگیری پیش‌فاکتور", "پیگیری پیش‌فاکتور"),
+    (Reason.ONE_OFF, {}, {"purpose": ""}, "تماس یک‌باره", "a one-off call"),
+]
+
+
+@pytest.mark.parametrize(("reason", "facts", "fields", "persian", "english"), CASES)
+def test_each_reason_says_why_in_persian_and_in_english(reason, facts, fields, persian, english):
+    call = _call(reason, facts, **fields)
+
+    with translation.override("fa"):
+        assert explain(call, day=DAY) == persian
+    with translation.override("en"):
+        assert explain(call, day=DAY) == english
+
+
+@pytest.mark.parametrize(
+    ("every", "unit", "persian", "english"),
+    [
+        (3, "months", "هر ۳ ماه؛ آخرین تماس ۱۴۰۵/۰۶/۱۰", "every 3 months; last contact 2026-09-01"),
+        (1, "months", "هر ماه؛ آخرین تماس ۱۴۰۵/۰۶/۱۰", "every month; last contact 2026-09-01"),
+        (2, "weeks", "هر ۲ هفته؛ آخرین تماس ۱۴۰۵/۰۶/۱۰", "every 2 weeks; last contact 2026-09-01"),
+        (10, "days", "هر ۱۰ روز؛ آخرین تماس ۱۴۰۵/۰۶/۱۰", "every 10 days; last contact 2026-09-01"),
+    ],
+)
+def test_a_periodic_call_gives_its_cadence_and_the_last_contact(every, unit, persian, english):
+    customer = CustomerFactory(last_contact_on=datetime.date(2026, 9, 1))
+    plan = FollowUpPlanFactory(customer=customer, every=every, unit=unit)
+    call = FollowUpFactory(customer=customer, plan=plan, reason=Reason.PERIODIC)
+
+    with translation.override("fa"):
+        assert explain(call, day=DAY) == persian
+    with translation.override("en"):
+        assert explain(call, day=DAY) == english
+
+
+def test_a_periodic_call_of_a_customer_never_contacted_says_so():
+    plan = FollowUpPlanFactory(every=6, unit="months")
+    call = FollowUpFactory(customer=plan.customer, plan=plan, reason=Reason.PERIODIC)
+
+    with translation.override("fa"):
+        assert explain(call, day=DAY) == "هر ۶ ماه؛ هنوز تماسی نبوده"
+    with translation.override("en"):
+        assert explain(call, day=DAY) == "every 6 months; no contact yet"
+
+
+@pytest.mark.parametrize(
+    ("reason", "facts"),
+    [
+        (Reason.WIN_BACK, {}),
+        (Reason.RENEWAL, {"ends_on": "not a date"}),
+        (Reason.POINTS_EXPIRING, {"points": 5}),
+        (Reason.ONBOARDING, {}),
+        (Reason.REFERRAL, {}),
+    ],
+)
+def test_missing_or_broken_facts_still_give_a_sentence_in_each_language(reason, facts):
+    call = _call(reason, facts)
+    for language in ("fa", "en"):
+        with translation.override(language):
+            sentence = explain(call, day=DAY)
+        assert sentence
+        assert "%(" not in sentence
+    with translation.override("fa"):
+        assert not any(ch.isascii() and ch.isalnum() for ch in explain(call, day=DAY))
+
+
+def test_persian_sentences_hold_no_latin_digit_or_word():
+    for reason, facts, fields, persian, _english in CASES:
+        assert not any(ch.isascii() and ch.isalnum() for ch in persian), (reason, persian)
+        with translation.override("fa"):
+            assert explain(_call(reason, facts, **fields), day=DAY) == persian
+
+
+def test_every_reason_has_a_sentence_and_a_risk_between_zero_and_one():
+    assert set(REASONS) == set(Reason.values)
+    assert all(0 < risk_of(reason) <= 1 for reason in Reason.values)
+    assert risk_of(Reason.DETRACTOR) > risk_of(Reason.WIN_BACK) > risk_of(Reason.PERIODIC)
