@@ -9,11 +9,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.models import language_of
+from core.numbers import format_number
 from core.roles import MANAGER_GROUP, display_name
 from followups import selectors
+from followups.models import FollowUp
 from outbox.services import email_queue
 
 logger = logging.getLogger(__name__)
@@ -26,26 +28,38 @@ class Digest:
     html: str
 
 
+# An email lists the top of the ranked list; the rest waits on the page.
+DIGEST_ROWS = 20
+
+
 def digest_for(*, person, day: datetime.date, is_manager: bool) -> Digest | None:
-    """The digest ``person`` should get on ``day``, in their language; None when there is nothing."""
-    calls = list(selectors.followups_due_for(day=day, rep=person, until=day))
-    escalated = list(selectors.escalated_followups(day=day)) if is_manager else []
-    if not calls and not escalated:
+    """The digest ``person`` should get on ``day``, in their language; None when there is nothing.
+
+    Bounded whatever the list's size: counts, the top ``DIGEST_ROWS`` calls by rank (each
+    with its reason) and, for managers, the oldest escalated calls.
+    """
+    counts = selectors.calls_due_counts(day=day, rep=person)
+    calls = list(selectors.followups_due_for(day=day, rep=person)[:DIGEST_ROWS])
+    escalated = selectors.escalated_followups(day=day) if is_manager else FollowUp.objects.none()
+    escalated_count = escalated.count()
+    if not calls and not escalated_count:
         return None
-    overdue = [f for f in calls if f.due_on < day]
     with translation.override(language_of(person)):
         context = {
             "person": person,
             "name": display_name(person),
             "day": day,
             "calls": calls,
-            "overdue_count": len(overdue),
-            "today_count": len(calls) - len(overdue),
-            "escalated": escalated,
+            "more_calls": counts.due - len(calls),
+            "overdue_count": counts.overdue,
+            "today_count": counts.today,
+            "escalated": list(escalated[:DIGEST_ROWS]),
+            "escalated_count": escalated_count,
             "site_url": settings.PEYGIR_SITE_URL.rstrip("/"),
         }
         return Digest(
-            subject=_("Peygir: %(count)s calls for today") % {"count": len(calls)},
+            subject=ngettext("Peygir: %(count)s call for today", "Peygir: %(count)s calls for today", counts.due)
+            % {"count": format_number(counts.due)},
             text=render_to_string("followups/email/digest.txt", context),
             html=render_to_string("followups/email/digest.html", context),
         )

@@ -251,7 +251,8 @@ def plans_for_customer(*, customer) -> QuerySet[FollowUpPlan]:
 
 
 def pending_followups_for_customer(*, customer) -> QuerySet[FollowUp]:
-    return customer.followups.filter(status__in=FollowUp.PENDING).select_related("assignee").order_by("due_on")
+    followups = customer.followups.filter(status__in=FollowUp.PENDING)
+    return followups.select_related("assignee", "plan", "customer").order_by("due_on")
 
 
 def reps_with_calls(*, day: datetime.date) -> QuerySet:

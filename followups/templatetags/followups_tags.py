@@ -3,6 +3,7 @@ import functools
 
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 
 from followups import cadence, reasons, selectors
 from followups.forms import PlanForm
@@ -47,6 +48,7 @@ def customer_followups(context, customer):
         "pending": selectors.pending_followups_for_customer(customer=customer),
         "plan_form": PlanForm(user=request.user, customer=customer),
         "presets": cadence.PRESET_MONTHS,
+        "today": timezone.localdate(),
     }
 
 

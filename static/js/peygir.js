@@ -15,3 +15,14 @@ document.addEventListener("change", (event) => {
   box.classList.toggle("d-none", !shown);
   if (shown) box.querySelector("input")?.focus();
 });
+
+// A row can reach the page twice: a plan's next call added after an action, then the same
+// call again in its ranked place when "show more" loads it. Keep the later copy only.
+document.addEventListener("htmx:afterSettle", () => {
+  const seen = new Set();
+  const rows = Array.from(document.querySelectorAll("article[data-followup]")).reverse();
+  for (const row of rows) {
+    if (seen.has(row.id)) row.remove();
+    else seen.add(row.id);
+  }
+});

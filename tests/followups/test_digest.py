@@ -88,10 +88,8 @@ def test_a_persian_digest_is_right_to_left_with_jalali_dates_and_persian_digits(
         assert "شرکت پارس" in body
     with translation.override("fa"):
         greeting = translation.gettext("Good morning %(name)s,") % {"name": "farsi"}
-        subject = translation.gettext("Peygir: %(count)s calls for today") % {"count": 1}
     assert greeting in text
-    assert _to(rep.email).subject == subject
-    assert subject != "Peygir: 1 calls for today"  # Persian text, not the English source
+    assert _to(rep.email).subject == "پیگیر: ۱ تماس برای امروز"  # Persian words and digits
 
 
 def test_an_english_digest_is_left_to_right_with_gregorian_dates(today):
@@ -105,7 +103,7 @@ def test_an_english_digest_is_left_to_right_with_gregorian_dates(today):
     text, html = _bodies(message)
     assert 'lang="en"' in html
     assert 'dir="ltr"' in html
-    assert message.subject == "Peygir: 1 calls for today"
+    assert message.subject == "Peygir: 1 call for today"
     for body in (text, html):
         assert "Good morning english," in body
         assert dates.format_date(today, "long", "en") in body
@@ -221,3 +219,17 @@ def test_a_failed_send_waits_in_the_outbox_and_the_sweep_sends_it_once(today):
 
 def test_digest_for_someone_with_nothing_to_do_is_none(today):
     assert digest.digest_for(person=_rep("free"), day=today, is_manager=False) is None
+
+
+def test_a_digest_lists_the_top_of_the_ranked_list_with_reasons_and_counts_the_rest(today):
+    rep = _rep("busy")
+    for _n in range(digest.DIGEST_ROWS + 5):
+        _due(rep, today, reason="referral", facts={"referrer_name": "علی کاظمی"})
+
+    digest.send_morning_digests(day=today)
+
+    text, html = _bodies(_to(rep.email))
+    for body in (text, html):
+        assert body.count("معرفی‌شده از طرف علی کاظمی") == digest.DIGEST_ROWS
+        assert "… و ۵ تماس دیگر در فهرست شما." in body
+    assert _to(rep.email).subject == f"پیگیر: {to_persian_digits(str(digest.DIGEST_ROWS + 5))} تماس برای امروز"
