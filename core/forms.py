@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
+from core.numbers import format_number
 from core.phones import normalize_mobile
 from core.text import to_latin_digits, to_persian_digits
 
@@ -52,6 +53,53 @@ class JalaliDateField(forms.DateField):
             return dates.parse_date(str(value))
         except dates.InvalidDate as error:
             raise ValidationError(error.message, code="invalid") from None
+
+
+class DigitsInput(forms.TextInput):
+    """A number box that shows Persian digits on Persian pages (a browser's number box cannot)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "dir": "ltr", **(attrs or {})})
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        return to_persian_digits(text) if text and dates.uses_jalali() else text
+
+
+class _LimitValidator:
+    def __init__(self, limit: int, *, below: bool):
+        self.limit, self.below = limit, below
+
+    def __call__(self, value):
+        if (value < self.limit) if self.below else (value > self.limit):
+            message = _("Enter %(limit)s or more.") if self.below else _("Enter %(limit)s or less.")
+            raise ValidationError(message % {"limit": format_number(self.limit)}, code="limit")
+
+    def __eq__(self, other):
+        return isinstance(other, _LimitValidator) and (self.limit, self.below) == (other.limit, other.below)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed in Persian, Arabic or Latin digits (``۳`` is 3)."""
+
+    widget = DigitsInput
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, *, min_value=None, max_value=None, **kwargs):
+        super().__init__(**kwargs)  # the limits' messages below show the limits in the reader's digits
+        self.min_value, self.max_value = min_value, max_value
+        if min_value is not None:
+            self.validators.append(_LimitValidator(min_value, below=True))
+        if max_value is not None:
+            self.validators.append(_LimitValidator(max_value, below=False))
+
+    def widget_attrs(self, widget):
+        return {}  # no min/max attributes: the box is text, the limits are checked on the server
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value).strip()
+        return super().to_python(value)
 
 
 class AmountField(forms.DecimalField):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField
+from core.forms import JalaliDateField, WholeNumberField
 from core.roles import is_manager
 from customers.forms import OwnerChoiceField
 from customers.selectors import sales_team
@@ -66,6 +66,7 @@ class SnoozeForm(forms.Form):
 class PlanForm(forms.ModelForm):
     """A custom cadence from the customer page (the presets post the same fields)."""
 
+    every = WholeNumberField(label=capfirst(_("every")), min_value=1, max_value=365, initial=1)
     starts_on = JalaliDateField(label=capfirst(_("first due date")), initial=timezone.localdate)
 
     class Meta:
@@ -82,7 +83,6 @@ class PlanForm(forms.ModelForm):
             self.fields["assignee"].help_text = _("Empty: the customer's owner.")
         else:
             del self.fields["assignee"]
-        self.fields["every"].widget.attrs.update({"min": 1, "max": 365})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -123,7 +123,7 @@ class BulkCadenceForm(forms.Form):
 
     SPREAD, SAME_DAY = "spread", "same_day"
 
-    every = forms.IntegerField(label=_("Every"), min_value=1, max_value=365, initial=1)
+    every = WholeNumberField(label=_("Every"), min_value=1, max_value=365, initial=1)
     unit = forms.ChoiceField(label=_("Unit"), choices=FollowUpPlan.Unit.choices, initial=FollowUpPlan.Unit.MONTHS)
     starts_on = JalaliDateField(label=capfirst(_("first due date")), initial=timezone.localdate)
     channel = forms.ChoiceField(label=_("Channel"), choices=FollowUpPlan._meta.get_field("channel").choices)

@@ -68,7 +68,3 @@ class RankExplanation:
     def urgency(self) -> float:
         """The urgency multiplier, to two places (1, 1.43, 5)."""
         return round(1 + self.overdue_days / URGENCY_DAYS, 2)
-
-    @property
-    def rounded_score(self) -> int:
-        return round(self.score)

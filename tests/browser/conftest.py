@@ -68,12 +68,12 @@ def open_page(browser, live_server):
         context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot named after the page, language and device."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the full page, or what the window shows) named after the page, language and device."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     language = page.evaluate("document.documentElement.lang") or page.peygir_lang  # the page's, not the cookie's
     path = SCREENSHOTS / f"{name}-{language}-{page.peygir_device}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.forms import AmountField, JalaliDateField, MobileField, parse_amount
+from core.forms import AmountField, JalaliDateField, MobileField, WholeNumberField, parse_amount
 
 
 class DayForm(forms.Form):
@@ -142,3 +143,23 @@ def test_an_optional_mobile_field_may_stay_empty():
     form = MobileForm({"mobile": ""})
     assert form.is_valid()
     assert form.cleaned_data["mobile"] == ""
+
+
+@pytest.mark.parametrize(("typed", "number"), [("۳", 3), ("٣", 3), ("12", 12), (" ۱۲ ", 12)])
+def test_a_whole_number_is_read_in_any_digits(typed, number):
+    assert WholeNumberField(min_value=1).clean(typed) == number
+
+
+def test_a_whole_number_box_shows_persian_digits_on_persian_pages():
+    field = WholeNumberField()
+    with translation.override("fa"):
+        assert 'value="۱۲"' in field.widget.render("every", 12)
+    with translation.override("en"):
+        assert 'value="12"' in field.widget.render("every", 12)
+
+
+@pytest.mark.parametrize("typed", ["سه", "1.5", "۰", "۴۰۰"])
+def test_a_whole_number_refuses_what_is_not_one_with_a_persian_message(typed):
+    with translation.override("fa"), pytest.raises(ValidationError) as error:
+        WholeNumberField(min_value=1, max_value=365).clean(typed)
+    assert all(not any(ch.isascii() and ch.isalnum() for ch in message) for message in error.value.messages)

@@ -118,7 +118,7 @@ def test_the_rank_explanation_shows_each_factor():
     assert (why.value, why.risk, why.overdue_days) == (pytest.approx(10_000_000), 0.5, 3)
     assert why.at_stake == pytest.approx(5_000_000)
     assert (why.risk_percent, why.urgency) == (50.0, 1.43)
-    assert why.rounded_score == round(5_000_000 * (1 + 3 / 7))
+    assert why.score == pytest.approx(5_000_000 * (1 + 3 / 7))
 
 
 def test_ranking_works_with_today_from_the_clock_too():
