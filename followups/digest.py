@@ -4,13 +4,14 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from core.links import absolute_url
 from core.models import language_of
 from core.numbers import format_number
 from core.roles import MANAGER_GROUP, display_name
@@ -55,7 +56,7 @@ def digest_for(*, person, day: datetime.date, is_manager: bool) -> Digest | None
             "today_count": counts.today,
             "escalated": list(escalated[:DIGEST_ROWS]),
             "escalated_count": escalated_count,
-            "site_url": settings.PEYGIR_SITE_URL.rstrip("/"),
+            "calls_url": absolute_url(reverse("followups:calls_due")),
         }
         return Digest(
             subject=ngettext("Peygir: %(count)s call for today", "Peygir: %(count)s calls for today", counts.due)

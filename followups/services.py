@@ -43,7 +43,12 @@ def escalation_cutoff(today: datetime.date) -> datetime.date:
     subtraction from tomorrow): on a Friday, the Friday itself is not an overdue working day.
     """
     tomorrow = today + datetime.timedelta(days=1)
-    return working_days().subtract(tomorrow, settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS + 1)
+    return working_days().subtract(tomorrow, escalate_after_working_days() + 1)
+
+
+def escalate_after_working_days() -> int:
+    """A call overdue by more working days than this is escalated to the managers."""
+    return settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS
 
 
 # --- plans -----------------------------------------------------------------

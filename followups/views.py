@@ -4,7 +4,6 @@ import datetime
 import json
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -270,7 +269,7 @@ def team(request):
             "day_form": form,
             "workload": selectors.team_workload(day=day),
             "escalated": selectors.escalated_followups(day=day)[:100],
-            "escalate_after": settings.PEYGIR_ESCALATE_AFTER_WORKING_DAYS,
+            "escalate_after": services.escalate_after_working_days(),
         },
     )
 

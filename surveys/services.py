@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
+from core.numbers import format_number
 from core.phones import normalize_mobile
 from customers.models import Customer
 from customers.services import customer_opt_out_of_email, customer_record_nps, customer_save
@@ -51,8 +53,13 @@ def survey_for(kind: str) -> Survey:
     return Survey.objects.get_or_create(kind=kind, defaults=defaults_for(kind))[0]
 
 
+def throttle_days() -> int:
+    """A customer is asked at most once in this many days."""
+    return settings.PEYGIR_SURVEY_THROTTLE_DAYS
+
+
 def _throttle_start() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=settings.PEYGIR_SURVEY_THROTTLE_DAYS)
+    return timezone.now() - datetime.timedelta(days=throttle_days())
 
 
 def skip_reason(customer: Customer, *, recently_invited: bool) -> str:
@@ -62,7 +69,7 @@ def skip_reason(customer: Customer, *, recently_invited: bool) -> str:
     if not customer.email:
         return _("no email address")
     if recently_invited:
-        return _("already asked in the last %(days)s days") % {"days": settings.PEYGIR_SURVEY_THROTTLE_DAYS}
+        return _("already asked in the last %(days)s days") % {"days": format_number(throttle_days())}
     return ""
 
 
@@ -118,12 +125,11 @@ def _invite(*, survey: Survey, customer: Customer, by, followup) -> tuple[Survey
 
 
 def survey_links(token: str) -> dict:
-    base = settings.PEYGIR_SITE_URL.rstrip("/")
-    answer = base + reverse("survey_links:answer", args=[token])
+    answer = absolute_url(reverse("survey_links:answer", args=[token]))
     return {
         "answer_url": answer,
         "score_urls": [(score, f"{answer}?score={score}") for score in nps.SCORES],
-        "unsubscribe_url": base + reverse("survey_links:unsubscribe", args=[token]),
+        "unsubscribe_url": absolute_url(reverse("survey_links:unsubscribe", args=[token])),
     }
 
 
