@@ -1,10 +1,12 @@
-"""Shared plumbing for the benchmark scripts: their own PostgreSQL database, Django setup, seed markers.
+"""Shared plumbing for the benchmark scripts: their own PostgreSQL database, Django setup (DEBUG=False),
+seed markers, and the bare replay of captured SQL.
 
-Nothing here times anything; the scripts print figures and never assert on them.
+Nothing here asserts on a timing; the scripts print figures and never assert on them.
 """
 
 import math
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -59,19 +61,56 @@ def url_with_schema(url: str, schema: str) -> str:
 
 
 def setup_django(url: str) -> None:
-    """Point Django at the benchmark database, set it up and migrate (DEBUG stays the settings' default)."""
+    """Point Django at the benchmark database with production's DEBUG=False, set it up and migrate.
+
+    DEBUG is off so the figures are production's (no query log kept, no debug cursor;
+    template and static handling as deployed). A script that wants its own SECRET_KEY sets it
+    before calling this; otherwise each run gets a throwaway one.
+    """
     os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "False"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"  # django.test.Client sends Host: testserver
+    # With DEBUG off the settings turn SECURE_SSL_REDIRECT on (production sits behind a TLS proxy),
+    # and django.test.Client's plain-http requests would all get a 301. Turned off here, in the one
+    # place every script goes through, rather than asking each client to pretend to be https
+    # (secure=True / X-Forwarded-Proto): no script can forget it, survey_answers' gunicorn already
+    # runs with it off, and the redirect is one comparison in SecurityMiddleware, so nothing
+    # measured is lost. The rest of the production hardening (HSTS, secure cookies) stays on.
+    os.environ["SECURE_SSL_REDIRECT"] = "False"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retention_crm.settings")
     os.chdir(ROOT)
 
     import django
-    from django.core.management import call_command
 
     django.setup()
+    migrate()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
     print(f"migrate: done in {time.perf_counter() - started:.1f} s")
+
+
+def collect_static() -> None:
+    """With DEBUG off, pages link static files through the collected manifest (whitenoise's
+    CompressedManifestStaticFilesStorage): a script that renders pages in-process collects first."""
+    from django.core.management import call_command
+
+    with step("collectstatic (DEBUG is off: pages need the static manifest)"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def reset_schema(schema: str) -> None:
+    """Drop ``schema`` and migrate it afresh, after Django is set up (an out-of-date seed found on start)."""
+    from django.db import connection
+
+    connection.close()
+    ensure_database(database_url(), schema, drop_schema=True)
+    migrate()
 
 
 def start(description: str, schema: str | None = None, *, reseed: bool = False) -> None:
@@ -111,6 +150,16 @@ def marker_get(name: str):
         cursor.execute(f"SELECT seeded_on FROM {MARKER_TABLE} WHERE name = %s", [name])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def marker_names(prefix: str) -> list[str]:
+    """The markers whose name starts with ``prefix`` (another version of a script's seed)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        _ensure_marker_table(cursor)
+        cursor.execute(f"SELECT name FROM {MARKER_TABLE} WHERE starts_with(name, %s) ORDER BY name", [prefix])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def marker_set(name: str, seeded_on, seconds: float) -> None:
@@ -195,4 +244,54 @@ def summary_ms(seconds: list[float]) -> str:
     return (
         f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
         f"min {min(ms):.1f} ms, max {max(ms):.1f} ms (n={len(ms)})"
+    )
+
+
+# --- bare SQL: the statements a request sent, replayed without Django -----------------------
+
+
+def bare_connection(schema: str | None = None) -> psycopg.Connection:
+    """A plain psycopg connection to the benchmark database, set up like Django's.
+
+    Same schema (search_path), UTC session time zone (Django sets it with USE_TZ), autocommit,
+    client-side cursors (what Django's psycopg backend uses unless server_side_binding is on) and
+    no automatic prepared statements (Django's client-side cursors never prepare), so a replay
+    does the work Django's connection did, minus Django.
+    """
+    url = database_url()
+    conn = psycopg.connect(
+        url_with_schema(url, schema) if schema else url,
+        autocommit=True,
+        prepare_threshold=None,
+        cursor_factory=psycopg.ClientCursor,
+    )
+    conn.execute("SET TIME ZONE 'UTC'")
+    return conn
+
+
+def is_read_only(statement: str) -> bool:
+    return statement.lstrip().split(None, 1)[0].upper() in {"SELECT", "WITH"}
+
+
+def replay(conn: psycopg.Connection, statements: list[str]) -> tuple[float, list[float]]:
+    """Send ``statements`` (SQL with the parameters inlined) one after another and fetch every row,
+    as Django does; returns the total seconds and each statement's seconds."""
+    each = []
+    with conn.cursor() as cursor:
+        for statement in statements:
+            started = time.perf_counter()
+            cursor.execute(statement)
+            if cursor.description is not None:
+                cursor.fetchall()
+            each.append(time.perf_counter() - started)
+    return sum(each), each
+
+
+def ratio_line(label: str, seconds: list[float], statements: int, bare: list[float]) -> str:
+    """``page 62.0 ms median; its 6 SQL statements alone 21.0 ms; ratio 3.0×``."""
+    whole, sql_only = statistics.median(seconds) * 1000, statistics.median(bare) * 1000
+    ratio = f"{whole / sql_only:.1f}×" if sql_only > 0 else "n/a"
+    return (
+        f"{label} {whole:.1f} ms median; its {statements} SQL statement{'s' if statements != 1 else ''} "
+        f"alone {sql_only:.1f} ms; ratio {ratio}"
     )
