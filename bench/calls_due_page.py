@@ -838,10 +838,14 @@ def measure(day: datetime.date, args) -> None:
     _side_by_side(results)
 
     labels = [
-        "counts (one aggregate)",
-        "due: first page of the ranked list",
-        "upcoming: first page",
-        "done: first page of the closed on the day",
+        "counts of the pending calls (one aggregate)",
+        "count of the calls closed on the day",
+        "due: rank every due call, keep the first page's ids",
+        "due: read the page's rows",
+        "upcoming: rank, keep the first page's ids",
+        "upcoming: read the page's rows",
+        "done: the first page's ids",
+        "done: read the page's rows",
     ]
     for result in results:
         rep = result["rep"]
@@ -855,8 +859,10 @@ def measure(day: datetime.date, args) -> None:
         if result["more_cursor"]:
             with CaptureQueriesContext(connection) as more_queries:
                 selectors.calls_section_page(section="due", day=day, rep=rep, cursor=result["more_cursor"])
-            for query in more_queries.captured_queries:
-                _explain(query["sql"], args.show_plans, "due: the next page (show more)")
+            more_labels = ["due, next page: rank the calls after the cursor", "due, next page: read the rows"]
+            for number, query in enumerate(more_queries.captured_queries):
+                label = more_labels[number] if number < len(more_labels) else f"query {number + 1}"
+                _explain(query["sql"], args.show_plans, label)
 
 
 def main() -> None:

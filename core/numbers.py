@@ -15,10 +15,13 @@ from core.text import to_persian_digits
 
 
 def format_number(value, *, places: int | None = None) -> str:
-    """1234567 -> "1,234,567" / "۱٬۲۳۴٬۵۶۷"; ``places`` rounds (trailing ".0" dropped); text is only re-digited."""
+    """1234567 -> "1,234,567" / "۱٬۲۳۴٬۵۶۷"; ``places`` rounds (trailing zeros dropped; a float gets
+    two at most: 2.0 -> "2", 1.4286 -> "1.43"); text is only re-digited."""
     if value is None:
         return ""
     persian = dates.uses_jalali()
+    if isinstance(value, float) and places is None:
+        places = 2
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if places is not None:
             text = f"{value:,.{places}f}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("team/", views.team, name="team"),
     path("bulk-cadence/", views.bulk_cadence, name="bulk_cadence"),
     path("<int:pk>/actions/", views.followup_actions, name="actions"),
+    path("<int:pk>/rank/", views.followup_rank, name="rank"),
     path("<int:pk>/complete/", views.followup_complete, name="complete"),
     path("<int:pk>/snooze/", views.followup_snooze, name="snooze"),
     path("<int:pk>/skip/", views.followup_skip, name="skip"),

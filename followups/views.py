@@ -23,6 +23,7 @@ from customers.forms import CustomerFilterForm
 from followups import cadence, selectors, services
 from followups.forms import BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
 from followups.models import FollowUp, FollowUpPlan
+from followups.ranking import RankExplanation
 
 
 def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:
@@ -134,6 +135,18 @@ def followup_actions(request, pk):
         request,
         "followups/_row_actions.html",
         {"followup": followup, "assignees": assignees, "date_input_attrs": _date_input_attrs()},
+    )
+
+
+@login_required
+def followup_rank(request, pk):
+    """htmx: how a row got its place ("why this rank"), as of the page's day."""
+    day, _rep, _form = _page_frame(request, request.GET)
+    followup = selectors.followup_row_for(user=request.user, pk=pk, day=day)
+    return render(
+        request,
+        "followups/_rank_explanation.html",
+        {"rank": RankExplanation.of(followup), "f": followup, "customer": followup.customer},
     )
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from followups import cadence, reasons, selectors
 from followups.forms import PlanForm
 from followups.models import FollowUp
-from followups.ranking import RankExplanation
 
 register = template.Library()
 
@@ -23,12 +22,6 @@ def days_before(earlier, later) -> int:
 def why(followup, day) -> str:
     """The row's reason, in the reader's language, from the facts stored with the call."""
     return reasons.explain(followup, day=day)
-
-
-@register.filter
-def rank_of(followup) -> RankExplanation | None:
-    """How a ranked row got its place; None for a row read without the ranking."""
-    return RankExplanation.of(followup) if hasattr(followup, "rank_score") else None
 
 
 @register.filter

@@ -114,7 +114,7 @@ def long_list(rep, settings):
     settings.PEYGIR_WEEKEND_DAYS = []
     today = timezone.localdate()
     calls = []
-    for n in range(selectors.ROWS_PER_PAGE + 7):
+    for n in range(selectors.ROWS_PER_PAGE["due"] + 7):
         customer = _buyer(rep, f"مشتری شماره {n}", Decimal(1_000_000 + n * 100_000))
         call, _created = services.followup_raise(
             customer=customer, reason=FollowUp.Reason.ONE_OFF, source_key=f"test:{n}", due_on=today, purpose="پیگیری"
@@ -128,7 +128,7 @@ def test_show_more_brings_the_rest_of_the_ranked_list(open_page, rep, long_list,
     page = open_page(rep, lang, device)
     page.goto("/calls/")
     due = page.get_by_test_id("section-due")
-    expect(due.get_by_test_id("followup-row")).to_have_count(selectors.ROWS_PER_PAGE)
+    expect(due.get_by_test_id("followup-row")).to_have_count(selectors.ROWS_PER_PAGE["due"])
     more = due.get_by_test_id("show-more-due")
     expect(more).to_contain_text("۲۵ از ۳۲" if lang == "fa" else "25 of 32")
     more.scroll_into_view_if_needed()

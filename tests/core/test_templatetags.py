@@ -93,3 +93,13 @@ def test_person_is_the_full_name_else_the_username_else_unassigned():
     assert person(UserFactory(username="u2")) == "u2"
     with translation.override("en"):
         assert person(None) == "Unassigned"
+
+
+@pytest.mark.parametrize(
+    ("value", "persian", "english"), [(2.0, "۲", "2"), (1.4286, "۱٫۴۳", "1.43"), (1234.5, "۱٬۲۳۴٫۵", "1,234.5")]
+)
+def test_a_float_shows_at_most_two_places_without_trailing_zeros(value, persian, english):
+    with translation.override("fa"):
+        assert digits(value) == persian
+    with translation.override("en"):
+        assert digits(value) == english

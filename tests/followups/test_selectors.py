@@ -125,7 +125,7 @@ def test_calls_due_lists_what_was_closed_that_day(rep, other_rep):
     assert _rows(selectors.calls_due_for(day=today - DAY, rep=rep), "done") == []
 
 
-def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_assert_num_queries):
+def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_assert_max_num_queries):
     customer = CustomerFactory(owner=rep)
     services.followup_complete(followup=_due(rep, WED - DAY), outcome=FollowUp.Outcome.NO_ANSWER, by=rep)
     FollowUpFactory(customer=customer, scheduled_on=WED, due_on=WED)
@@ -133,7 +133,7 @@ def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_asse
     FollowUpFactory(customer=first, scheduled_on=WED, due_on=WED)
     selectors.calls_due_for(day=WED, rep=rep)  # the typical customer's value is cached from here on
 
-    with django_assert_num_queries(4):  # the counts, then one query per section
+    with django_assert_max_num_queries(8):  # two for the counts, two per section (rank, read; none if empty)
         calls = selectors.calls_due_for(day=WED, rep=rep)
         rows = [(f.customer.name, f.plan, f.assignee, f.last_contact_outcome) for f in _rows(calls, "due")]
 

@@ -63,6 +63,7 @@ def urls(rep):
         ("get", reverse("followups:team")),
         ("get", reverse("followups:bulk_cadence")),
         ("get", reverse("followups:actions", args=[followup.pk])),
+        ("get", reverse("followups:rank", args=[followup.pk])),
         ("post", reverse("followups:complete", args=[followup.pk])),
         ("post", reverse("followups:snooze", args=[followup.pk])),
         ("post", reverse("followups:skip", args=[followup.pk])),
@@ -103,6 +104,24 @@ def test_a_rep_gets_404_working_on_another_reps_follow_up(rep_client, other_rep,
 
 def test_a_rep_gets_404_opening_the_actions_of_another_reps_follow_up(rep_client, other_rep):
     assert rep_client.get(reverse("followups:actions", args=[_due(other_rep).pk])).status_code == 404
+
+
+def test_a_rep_gets_404_asking_why_another_reps_call_ranks_where_it_does(rep_client, other_rep):
+    assert rep_client.get(reverse("followups:rank", args=[_due(other_rep).pk]), _frame()).status_code == 404
+
+
+def test_why_this_rank_shows_the_figures_of_the_shown_day(rep_client, rep):
+    customer = CustomerFactory(owner=rep)
+    purchase_add(customer=customer, purchased_on=timezone.localdate(), amount=Decimal(40_000_000))
+    followup = _due(rep, timezone.localdate() - 7 * DAY, customer=customer, reason="win_back")
+
+    html = rep_client.get(reverse("followups:rank", args=[followup.pk]), _frame(), **HTMX).content.decode()
+
+    assert "<html" not in html
+    assert "۴٬۰۰۰٬۰۰۰ تومان" in html  # the yearly value (40M Rial)
+    assert "۴۰٪" in html and "۱٬۶۰۰٬۰۰۰ تومان" in html  # the risk and the stake
+    assert "۷ روز عقب‌افتاده: × ۲<" in html
+    assert "۳٬۲۰۰٬۰۰۰ تومان" in html  # the score
 
 
 def test_the_row_actions_offer_reassigning_to_managers_only(rep_client, manager_client, rep, other_rep):

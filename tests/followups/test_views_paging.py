@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
-PAGE = selectors.ROWS_PER_PAGE
+PAGE = selectors.ROWS_PER_PAGE["due"]
 
 
 def _calls(rep, count, *, day=None, reason="one_off"):
@@ -93,8 +93,9 @@ def test_closing_a_call_while_scrolling_skips_no_other_call(rep_client, rep):
 
 def test_the_upcoming_and_closed_sections_page_too(rep_client, rep):
     today = timezone.localdate()
-    upcoming = _calls(rep, PAGE + 2, day=today + 2 * DAY)
-    closed = _calls(rep, PAGE + 1)
+    upcoming_size, done_size = selectors.ROWS_PER_PAGE["upcoming"], selectors.ROWS_PER_PAGE["done"]
+    upcoming = _calls(rep, upcoming_size + 2, day=today + 2 * DAY)
+    closed = _calls(rep, done_size + 1)
     for call in closed:
         services.followup_complete(followup=call, outcome=FollowUp.Outcome.REACHED, by=rep)
 
@@ -102,7 +103,7 @@ def test_the_upcoming_and_closed_sections_page_too(rep_client, rep):
     more_upcoming = _more(rep_client, _more_url(html, "upcoming")).content.decode()
     more_done = _more(rep_client, _more_url(html, "done")).content.decode()
 
-    assert _row_ids(more_upcoming) == [call.pk for call in upcoming[PAGE:]]
+    assert _row_ids(more_upcoming) == [call.pk for call in upcoming[upcoming_size:]]
     assert len(_row_ids(more_done)) == 1
     assert set(_row_ids(html)) | set(_row_ids(more_done)) >= {call.pk for call in closed}
 

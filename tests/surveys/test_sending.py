@@ -37,7 +37,8 @@ def _reason(key: str, language: str = "fa") -> str:
         return {
             "opt_out": translation.gettext("opted out of email"),
             "no_email": translation.gettext("no email address"),
-            "throttle": translation.gettext("already asked in the last %(days)s days") % {"days": "۹۰" if language == "fa" else "90"},
+            "throttle": translation.gettext("already asked in the last %(days)s days")
+            % {"days": "۹۰" if language == "fa" else "90"},
         }[key]
 
 
