@@ -1,7 +1,7 @@
 """Reads for the calls-due page, the team view and the digest: a fixed number of queries."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -193,7 +193,7 @@ def calls_section_page(
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:
     """The counts and the first page of each section: eight queries whatever the number of calls."""
     counts = calls_due_counts(day=day, rep=rep)
-    calls = CallsDue(**{name: getattr(counts, name) for name in CallsDueCounts.__dataclass_fields__})
+    calls = CallsDue(**asdict(counts))
     calls.pages = {section: calls_section_page(section=section, day=day, rep=rep) for section in SECTIONS}
     return calls
 
