@@ -123,7 +123,7 @@ def long_list(rep, settings):
     return calls[::-1]
 
 
-@pytest.mark.parametrize(("lang", "device"), [("fa", "desktop"), ("en", "phone")])
+@pytest.mark.parametrize(("lang", "device"), LANGS_AND_DEVICES)
 def test_show_more_brings_the_rest_of_the_ranked_list(open_page, rep, long_list, shoot, lang, device):
     page = open_page(rep, lang, device)
     page.goto("/calls/")
