@@ -151,6 +151,8 @@ KEY_THING = {
 FIRST_NAMES = ["علی", "مریم", "رضا", "زهرا", "حسین", "فاطمه", "محمد", "سارا", "امیر", "نرگس", "مهدی", "لیلا"]
 LAST_NAMES = ["احمدی", "محمدی", "حسینی", "رضایی", "کریمی", "موسوی", "جعفری", "صادقی", "رحیمی", "کاظمی", "نوری"]
 COMPANIES = ["فروشگاه آفتاب", "پخش البرز", "بازرگانی پارس", "کالای نور", "هایپر سپهر"]
+# The seeding SQL's name arrays and their lengths, in the order its placeholders take them.
+NAME_ARRAYS = [FIRST_NAMES, len(FIRST_NAMES), LAST_NAMES, len(LAST_NAMES), COMPANIES, len(COMPANIES)]
 CITIES = ["تهران", "اصفهان", "شیراز", "مشهد", "تبریز", "کرج", "قم", "رشت"]
 PURPOSES = ["تماس دوره‌ای", "پیگیری سفارش", "بازگرداندن مشتری", "معرفی محصول جدید", "تمدید قرارداد"]
 SUMMARIES = [
@@ -287,12 +289,7 @@ def seed(day: datetime.date) -> None:
                 len(rep_ids),
                 SOURCE,
                 CUSTOMERS,
-                FIRST_NAMES,
-                len(FIRST_NAMES),
-                LAST_NAMES,
-                len(LAST_NAMES),
-                COMPANIES,
-                len(COMPANIES),
+                *NAME_ARRAYS,
             ],
         )
     with step(f"inserting {BULK_CUSTOMERS:,} imported customers of {bulk.username}"):
@@ -314,12 +311,7 @@ def seed(day: datetime.date) -> None:
                 BULK_SOURCE,
                 day,
                 BULK_CUSTOMERS,
-                FIRST_NAMES,
-                len(FIRST_NAMES),
-                LAST_NAMES,
-                len(LAST_NAMES),
-                COMPANIES,
-                len(COMPANIES),
+                *NAME_ARRAYS,
             ],
         )
     general, book = _numbered(SOURCE), _numbered(BULK_SOURCE)
