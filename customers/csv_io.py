@@ -26,7 +26,7 @@ from core.phones import normalize_mobile
 from core.text import normalize_search_text
 from customers.models import Customer, Purchase, Segment, customer_search_text
 from customers.selectors import sales_team
-from customers.services import customers_refresh_purchase_figures
+from customers.services import purchases_recorded
 
 CUSTOMERS = "customers"
 PURCHASES = "purchases"
@@ -351,7 +351,7 @@ def _create_purchases(rows: list[ImportRow]) -> None:
         for row in rows
     ]
     Purchase.objects.bulk_create(purchases, batch_size=1000, ignore_conflicts=True)
-    customers_refresh_purchase_figures(customer_ids={row.cleaned["customer"].pk for row in rows})
+    purchases_recorded(purchases=[(row.cleaned["customer"].pk, row.cleaned["purchased_on"]) for row in rows])
 
 
 EXPORT_FIGURES = ["first_purchase", "last_purchase", "purchase_count", "total_spent_rial", "last_contact", "created"]

@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -5,8 +7,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, JalaliDateField, MobileField
+from core.forms import AmountField, JalaliDateField, MobileField, WholeNumberField
+from core.numbers import format_number
 from core.roles import display_name, is_manager
+from customers.backtest import DEFAULT_WINDOW_DAYS
 from customers.models import Customer, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
 
@@ -153,3 +157,36 @@ class CsvUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
         self.helper = _helper(_("Preview"))
+
+
+class BacktestForm(forms.Form):
+    """As of which past day to flag customers, and how long after it to wait for their next purchase."""
+
+    as_of = JalaliDateField(label=_("Flag as of"))
+    window_days = WholeNumberField(label=_("Wait for a purchase (days)"), min_value=30, max_value=730)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window_days"].initial = DEFAULT_WINDOW_DAYS
+        self.fields["as_of"].initial = timezone.localdate() - datetime.timedelta(days=DEFAULT_WINDOW_DAYS)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        as_of, window = data.get("as_of"), data.get("window_days")
+        if as_of and window and as_of + datetime.timedelta(days=window) > timezone.localdate():
+            self.add_error(
+                "as_of",
+                _("Pick a day at least %(days)s days ago, so the wait for a purchase is over.")
+                % {"days": format_number(window)},
+            )
+        return data
+
+
+class AdoptRuleForm(forms.Form):
+    """One row of the backtest: the rule to put in force."""
+
+    k = forms.FloatField(required=False, min_value=0.5, max_value=10)
+    floor_days = forms.IntegerField(min_value=0, max_value=3650)
+    as_of = forms.DateField(required=False)

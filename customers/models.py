@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +71,16 @@ class Customer(models.Model):
     last_nps_score = models.PositiveSmallIntegerField(_("last NPS score"), null=True, blank=True, editable=False)
     last_nps_at = models.DateTimeField(_("last NPS answer"), null=True, blank=True, editable=False)
 
+    # The purchase rhythm, kept by customers.services (customers.rhythm explains each figure).
+    class RhythmBasis(models.TextChoices):
+        OWN = "own", _("their own purchases")
+        FIRST_RETURN = "first_return", _("how soon customers come back after a first purchase")
+
+    rhythm_gap_days = models.PositiveIntegerField(_("typical gap (days)"), null=True, blank=True, editable=False)
+    rhythm_basis = models.CharField(max_length=12, choices=RhythmBasis.choices, blank=True, editable=False)
+    expected_purchase_on = models.DateField(_("next purchase expected"), null=True, blank=True, editable=False)
+    silent_since = models.DateField(_("silent since"), null=True, blank=True, editable=False)
+
     search_text = models.TextField(editable=False, default="")
 
     objects = CustomerQuerySet.as_manager()
@@ -82,6 +93,9 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["last_purchase_on"]),
             models.Index(fields=["total_spent"]),
+            models.Index(
+                fields=["owner", "silent_since"], condition=Q(silent_since__isnull=False), name="customer_silent"
+            ),
         ]
 
     def __str__(self):
@@ -96,6 +110,43 @@ class Customer(models.Model):
 
 def customer_search_text(*parts: str) -> str:
     return normalize_search_text(" ".join(part for part in parts if part))
+
+
+class RhythmPrior(models.Model):
+    """What the nightly refresh learned from every customer, for refreshing a few in between.
+
+    One row per segment (its median gap) and one for the whole shop (``segment`` empty: the
+    median gap, the first-return day and the median first-to-second gap).
+    """
+
+    segment = models.OneToOneField(Segment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    prior_gap = models.FloatField(null=True)
+    first_return_days = models.PositiveIntegerField(null=True)
+    first_return_median = models.FloatField(null=True)
+    computed_on = models.DateField()
+
+    def __str__(self):
+        return f"{self.segment or '*'}: {self.prior_gap}"
+
+
+class SilenceRuleAdoption(models.Model):
+    """A manager chose the rule that flags silent customers (from the backtest); the newest is in force."""
+
+    k = models.FloatField(_("times the typical gap"), null=True, blank=True)
+    floor_days = models.PositiveIntegerField(_("at least this many days"))
+    adopted_at = models.DateTimeField(_("chosen"), default=timezone.now)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    backtest_as_of = models.DateField(_("backtest as of"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-adopted_at", "-id"]
+        verbose_name = _("silence rule")
+        verbose_name_plural = _("silence rules")
+
+    def __str__(self):
+        return f"k={self.k} floor={self.floor_days}"
 
 
 class Purchase(models.Model):
@@ -125,6 +176,10 @@ class Purchase(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.purchased_on} {self.amount}"
+
+    def clean(self):
+        if self.purchased_on and self.purchased_on > timezone.localdate():
+            raise ValidationError({"purchased_on": _("This date is in the future.")}, code="future")
 
 
 class Interaction(models.Model):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
@@ -16,7 +17,8 @@ from django.utils import timezone
 from core.db import DaysBetween, as_float
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
-from customers.models import Customer, Purchase
+from customers.models import Customer, Purchase, SilenceRuleAdoption
+from customers.rhythm import SilenceRule
 
 # A customer's value is counted over at least this long: a customer of two months is not
 # worth six times what they spent.
@@ -94,6 +96,22 @@ def customer_list(
     if segment_id:
         customers = customers.filter(segment_id=segment_id)
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"]))
+
+
+def silence_rule_in_force() -> tuple[SilenceRule, SilenceRuleAdoption | None]:
+    """The rule that flags silent customers: the one a manager last adopted, else the settings'."""
+    adoption = SilenceRuleAdoption.objects.select_related("adopted_by").first()
+    if adoption is not None:
+        return SilenceRule(k=adoption.k, floor_days=adoption.floor_days), adoption
+    return SilenceRule(k=settings.PEYGIR_SILENT_K, floor_days=settings.PEYGIR_SILENT_FLOOR_DAYS), None
+
+
+def customers_at_risk(
+    *, user: AbstractBaseUser, search: str = "", owner_id: int | None = None, segment_id: int | None = None, **_sort
+) -> QuerySet[Customer]:
+    """The silent customers ``user`` may see, most valuable first (the value is what is at risk)."""
+    silent = customer_list(user=user, search=search, owner_id=owner_id, segment_id=segment_id)
+    return silent.filter(silent_since__isnull=False).order_by(F("yearly_value").desc(), "id")
 
 
 def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:

@@ -4,13 +4,15 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db import connection, transaction
+from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from customers.models import Customer, Interaction, Purchase
-from customers.signals import customer_reassigned
+from customers import rhythm
+from customers.models import Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
+from customers.selectors import silence_rule_in_force
+from customers.signals import customer_reassigned, customers_bought, customers_rhythm_refreshed
 
 
 @transaction.atomic
@@ -83,7 +85,7 @@ def purchase_add(
     purchase = Purchase(customer=customer, purchased_on=purchased_on, amount=amount, reference=reference, note=note)
     purchase.full_clean()
     purchase.save()
-    customers_refresh_purchase_figures(customer_ids=[customer.pk])
+    purchases_recorded(purchases=[(customer.pk, purchased_on)])
     return purchase
 
 
@@ -92,7 +94,7 @@ def purchase_update(*, purchase: Purchase) -> Purchase:
     """Save an edited purchase (fields already set, e.g. by a ModelForm)."""
     purchase.full_clean()
     purchase.save()
-    customers_refresh_purchase_figures(customer_ids=[purchase.customer_id])
+    customers_refresh_figures(customer_ids=[purchase.customer_id])
     return purchase
 
 
@@ -100,7 +102,116 @@ def purchase_update(*, purchase: Purchase) -> Purchase:
 def purchase_delete(*, purchase: Purchase) -> None:
     customer_id = purchase.customer_id
     purchase.delete()
-    customers_refresh_purchase_figures(customer_ids=[customer_id])
+    customers_refresh_figures(customer_ids=[customer_id])
+
+
+def purchases_recorded(*, purchases: list[tuple[int, datetime.date]]) -> None:
+    """After new purchases are saved (one, or an import's batch): every figure that follows a purchase
+    is brought up to date for those customers, set-based, and the purchases are announced."""
+    customers_refresh_figures(customer_ids={customer_id for customer_id, _day in purchases})
+    customers_bought.send(sender=Purchase, purchases=purchases)
+
+
+def customers_refresh_figures(*, customer_ids) -> None:
+    """Purchase figures, then the purchase rhythm, of these customers."""
+    customer_ids = list(customer_ids)
+    customers_refresh_purchase_figures(customer_ids=customer_ids)
+    customers_refresh_rhythm(customer_ids=customer_ids)
+
+
+# --- the purchase rhythm ("silent") -----------------------------------------------------------
+
+_RHYTHM_CHUNK = 5000
+
+
+@transaction.atomic
+def customers_refresh_rhythm(*, as_of: datetime.date | None = None, customer_ids=None) -> int:
+    """Typical gap, expected next purchase and the silent flag, set-based (``customers.rhythm``).
+
+    ``customer_ids=None`` (the nightly job) first learns the segments' and the shop's priors from
+    every customer and stores them; a batch refresh uses the stored priors. Sends
+    ``customers_rhythm_refreshed``. Returns how many customers' figures changed.
+    """
+    as_of = as_of or timezone.localdate()
+    if customer_ids is None or not RhythmPrior.objects.exists():
+        _store_rhythm_priors(as_of)
+    rule, _adoption = silence_rule_in_force()
+    if customer_ids is None:
+        changed = _update_rhythm(as_of, rule, customer_filter="")
+        _clear_rhythm(Customer.objects.all())
+    else:
+        customer_ids, changed = sorted(set(customer_ids)), 0
+        for start in range(0, len(customer_ids), _RHYTHM_CHUNK):
+            chunk = [int(pk) for pk in customer_ids[start : start + _RHYTHM_CHUNK]]
+            ids = ", ".join(map(str, chunk))
+            changed += _update_rhythm(as_of, rule, customer_filter=f"customer_id IN ({ids})")
+        _clear_rhythm(Customer.objects.filter(pk__in=customer_ids))
+    customers_rhythm_refreshed.send(sender=Customer, as_of=as_of, customer_ids=customer_ids)
+    return changed
+
+
+def silence_rule_adopt(
+    *, k: float | None, floor_days: int, by: AbstractBaseUser, backtest_as_of: datetime.date | None = None
+) -> SilenceRuleAdoption:
+    """A manager's choice of silence rule: the nightly refresh (and the next refresh) uses it."""
+    adoption = SilenceRuleAdoption(k=k, floor_days=floor_days, adopted_by=by, backtest_as_of=backtest_as_of)
+    adoption.full_clean()
+    adoption.save()
+    return adoption
+
+
+def _store_rhythm_priors(as_of: datetime.date) -> None:
+    sql, params = rhythm.priors_select(as_of=as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    RhythmPrior.objects.all().delete()
+    RhythmPrior.objects.bulk_create(
+        RhythmPrior(
+            segment_id=segment_id,
+            prior_gap=prior,
+            first_return_days=first_return,
+            first_return_median=first_median,
+            computed_on=as_of,
+        )
+        for segment_id, prior, first_return, first_median in rows
+    )
+
+
+def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_filter: str) -> int:
+    """One UPDATE ... FROM the rhythm; rows whose figures are already right are not written."""
+    cte, params = rhythm.rhythm_with(as_of=as_of, stored_priors=True, customer_filter=customer_filter)
+    threshold = rule.threshold_sql()
+    expected = f"CASE WHEN r.expected_gap IS NULL THEN NULL ELSE {rhythm.add_days('r.last_on', 'r.expected_gap')} END"
+    silent = (
+        f"CASE WHEN {rhythm.days_between(rhythm.date_literal(as_of), 'r.last_on')} > {threshold} "
+        f"THEN {rhythm.add_days('r.last_on', f'CAST({threshold} AS INTEGER) + 1')} ELSE NULL END"
+    )
+    new = {
+        "rhythm_gap_days": "r.gap",
+        "rhythm_basis": "r.basis",
+        "expected_purchase_on": expected,
+        "silent_since": silent,
+    }
+    differs = " OR ".join(rhythm.differs(f"customers_customer.{column}", value) for column, value in new.items())
+    assignments = ", ".join(f"{column} = {value}" for column, value in new.items())
+    sql = (
+        f"{cte} UPDATE customers_customer SET {assignments} FROM rhythm AS r "
+        f"WHERE customers_customer.id = r.customer_id AND ({differs})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if connection.vendor == "sqlite":  # sqlite3 reports no rowcount for a statement that starts WITH
+            cursor.execute("SELECT changes()")
+            return cursor.fetchone()[0]
+        return cursor.rowcount
+
+
+def _clear_rhythm(customers: QuerySet[Customer]) -> None:
+    """Customers without a purchase have no rhythm (their last purchase was deleted, say)."""
+    customers.filter(purchase_count=0).exclude(rhythm_basis="").update(
+        rhythm_gap_days=None, rhythm_basis="", expected_purchase_on=None, silent_since=None
+    )
 
 
 @transaction.atomic

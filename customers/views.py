@@ -1,5 +1,6 @@
 """Customer pages. Thin: forms validate, services write, selectors read."""
 
+import csv
 import datetime
 import uuid
 
@@ -10,13 +11,27 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import dates
+from core.exports import csv_row
+from core.queue import enqueue_after_commit
 from core.roles import is_manager, manager_required
-from customers import csv_io, selectors, services
-from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, InteractionForm, PurchaseForm
+from customers import csv_io, rhythm, selectors, services
+from customers.backtest import silence_backtest as backtest_run
+from customers.forms import (
+    AdoptRuleForm,
+    BacktestForm,
+    CsvUploadForm,
+    CustomerFilterForm,
+    CustomerForm,
+    InteractionForm,
+    PurchaseForm,
+)
+from customers.tasks import refresh_rhythm_task
 
 _IMPORT_SESSION_KEY = "customer_import"
 
@@ -52,6 +67,113 @@ def customer_export(request):
     response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
     csv_io.write_customers_csv(customers.iterator(chunk_size=2000), response)
     return response
+
+
+@login_required
+def at_risk(request):
+    """Silent customers, most valuable first, with why each is silent; managers see all, reps their own."""
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = selectors.customers_at_risk(user=request.user, **(filter_form.filters() if request.GET else {}))
+    if request.GET.get("format") == "csv":
+        return _at_risk_csv(customers)
+    page = Paginator(customers, settings.PEYGIR_CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    rule, adoption = selectors.silence_rule_in_force()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "customers/at_risk.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "customers": page.object_list,
+            "query": query.urlencode(),
+            "rule_text": rhythm.rule_sentence(rule),
+            "adoption": adoption,
+        },
+    )
+
+
+def _at_risk_csv(customers) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="at-risk-{timezone.localdate().isoformat()}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(AT_RISK_COLUMNS)
+    today = timezone.localdate()
+    for customer in customers.iterator(chunk_size=2000):
+        writer.writerow(
+            csv_row(
+                [
+                    customer.name,
+                    customer.mobile,
+                    customer.owner.get_username() if customer.owner else "",
+                    customer.segment.name if customer.segment else "",
+                    round(customer.yearly_value),
+                    rhythm.silence_sentence(
+                        gap=customer.rhythm_gap_days,
+                        basis=customer.rhythm_basis,
+                        last_purchase_on=customer.last_purchase_on,
+                        day=today,
+                    ),
+                    customer.rhythm_gap_days or "",
+                    dates.input_value(customer.last_purchase_on),
+                    dates.input_value(customer.silent_since),
+                    dates.input_value(customer.last_contact_on),
+                ]
+            )
+        )
+    return response
+
+
+AT_RISK_COLUMNS = [
+    "name",
+    "mobile",
+    "owner",
+    "segment",
+    "yearly_value_rial",
+    "why",
+    "typical_gap_days",
+    "last_purchase",
+    "silent_since",
+    "last_contact",
+]
+
+
+@manager_required
+def backtest(request):
+    """The silence rule tried on past purchases; a manager puts the best one in force in one click."""
+    rule, adoption = selectors.silence_rule_in_force()
+    if request.method == "POST":
+        choice = AdoptRuleForm(request.POST)
+        if choice.is_valid():
+            data = choice.cleaned_data
+            services.silence_rule_adopt(
+                k=data["k"], floor_days=data["floor_days"], by=request.user, backtest_as_of=data["as_of"]
+            )
+            enqueue_after_commit(refresh_rhythm_task, fallback="the nightly refresh will apply the rule")
+            messages.success(request, _("The rule is in force; customers are being checked against it now."))
+        else:
+            messages.error(request, _("That rule could not be used."))
+        return redirect(f"{reverse('customers:backtest')}?{request.GET.urlencode()}")
+    form = BacktestForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        result = backtest_run(
+            as_of=form.cleaned_data["as_of"], window_days=form.cleaned_data["window_days"], in_force=rule
+        )
+    return render(
+        request,
+        "customers/backtest.html",
+        {
+            "form": form,
+            "result": result,
+            "rule": rule,
+            "rule_text": rhythm.rule_sentence(rule),
+            "adoption": adoption,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required

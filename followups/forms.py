@@ -27,7 +27,7 @@ def _chosen_day(when: str, on: datetime.date | None) -> datetime.date | None:
 class OutcomeForm(forms.Form):
     """What happened on the call; no answer / call back later may be tried again on another day."""
 
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.LOGGED_OUTCOME_CHOICES)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
     retry = forms.ChoiceField(
         label=_("Try again"),

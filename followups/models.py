@@ -125,9 +125,19 @@ class FollowUp(models.Model):
         CALL_BACK_LATER = "call_back_later", _("Call back later")
         WRONG_NUMBER = "wrong_number", _("Wrong number")
         NOT_INTERESTED = "not_interested", _("Not interested")
+        BOUGHT_AGAIN = "bought_again", _("Bought again")
 
     PENDING = (Status.OPEN, Status.RESCHEDULED)
     RETRY_OUTCOMES = (Outcome.NO_ANSWER, Outcome.CALL_BACK_LATER)
+    # What a rep can log; "bought again" is written by the system when a purchase ends a silence.
+    LOGGED_OUTCOMES = (
+        Outcome.REACHED,
+        Outcome.NO_ANSWER,
+        Outcome.CALL_BACK_LATER,
+        Outcome.WRONG_NUMBER,
+        Outcome.NOT_INTERESTED,
+    )
+    LOGGED_OUTCOME_CHOICES = [(outcome.value, outcome.label) for outcome in LOGGED_OUTCOMES]
     # The customer was not actually spoken to: not a contact.
     UNREACHED_OUTCOMES = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
 
@@ -170,6 +180,12 @@ class FollowUp(models.Model):
     interaction = models.OneToOneField(
         Interaction, on_delete=models.SET_NULL, null=True, blank=True, related_name="followup", editable=False
     )
+    # When an attempt on this call first reached the customer, and whether a purchase then made it a save.
+    reached_at = models.DateTimeField(_("reached the customer"), null=True, blank=True, editable=False)
+    saved_on = models.DateField(_("saved (bought again)"), null=True, blank=True, editable=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="saves", editable=False
+    )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -194,6 +210,7 @@ class FollowUp(models.Model):
                 condition=Q(completed_at__isnull=False),
                 name="followup_closed_by_assignee",
             ),
+            models.Index(fields=["saved_by", "saved_on"], condition=Q(saved_on__isnull=False), name="followup_saves"),
         ]
 
     def __str__(self):

@@ -11,7 +11,7 @@ periodic           none: the plan's cadence and the customer's last contact
 one_off            none: the call's purpose
 detractor          ``score``, ``comment``
 referral           ``referrer_name``
-win_back           ``typical_gap_days``, ``last_purchase_on``
+win_back           ``typical_gap_days``, ``basis`` (own, first_return), ``last_purchase_on``
 points_expiring    ``points``, ``expires_on``
 renewal            ``ends_on``
 onboarding         ``since``
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from core.dates import format_date
 from core.numbers import format_number
+from customers.rhythm import silence_sentence
 from followups.models import FollowUp
 
 Reason = FollowUp.Reason
@@ -80,15 +81,15 @@ def _referral(followup: FollowUp, day: datetime.date) -> str:
 
 
 def _win_back(followup: FollowUp, day: datetime.date) -> str:
-    gap, last = followup.facts.get("typical_gap_days"), _day(followup.facts.get("last_purchase_on"))
-    if not gap or last is None:
+    last = _day(followup.facts.get("last_purchase_on"))
+    if last is None:
         return _("silent past their usual rhythm")
-    silent = (day - last).days
-    return _("usually buys every %(gap)s days; silent for %(silent)s (%(ratio)s×)") % {
-        "gap": format_number(gap),
-        "silent": format_number(silent),
-        "ratio": format_number(silent / gap, places=1),
-    }
+    return silence_sentence(
+        gap=followup.facts.get("typical_gap_days"),
+        basis=followup.facts.get("basis") or "own",
+        last_purchase_on=last,
+        day=day,
+    )
 
 
 def _points_expiring(followup: FollowUp, day: datetime.date) -> str:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -226,10 +227,14 @@ class RepWorkload:
     overdue: int
     escalated: int
     done_today: int
+    saves: int  # customers won back in the last SAVES_PERIOD_DAYS
+
+
+SAVES_PERIOD_DAYS = 30
 
 
 def team_workload(*, day: datetime.date) -> list[RepWorkload]:
-    """Each rep's open, overdue, escalated and done-today counts in one query."""
+    """Each rep's open, overdue, escalated and done-today counts, and their saves, in one query."""
     pending = Q(followups__status__in=FollowUp.PENDING)
     day_start, day_end = _local_day_bounds(day)
     # Filter by pk subquery: joining the groups here would multiply the counts.
@@ -246,8 +251,26 @@ def team_workload(*, day: datetime.date) -> list[RepWorkload]:
                 followups__completed_at__lt=day_end,
             ),
         ),
+        # A subquery: a second joined relation would multiply the counts above.
+        saves_count=Coalesce(
+            Subquery(
+                FollowUp.objects.filter(
+                    saved_by=OuterRef("pk"),
+                    saved_on__gt=day - datetime.timedelta(days=SAVES_PERIOD_DAYS),
+                    saved_on__lte=day,
+                )
+                .order_by()
+                .values("saved_by")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
     )
-    return [RepWorkload(rep, rep.open_count, rep.overdue_count, rep.escalated_count, rep.done_count) for rep in reps]
+    return [
+        RepWorkload(rep, rep.open_count, rep.overdue_count, rep.escalated_count, rep.done_count, rep.saves_count)
+        for rep in reps
+    ]
 
 
 def escalated_followups(*, day: datetime.date) -> QuerySet[FollowUp]:

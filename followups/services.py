@@ -447,22 +447,27 @@ def _locked_pending(followup: FollowUp) -> FollowUp:
 
 
 def _log_on_timeline(followup: FollowUp, *, outcome: str, note: str, by) -> None:
+    """The attempt on the customer's timeline; the first attempt that reached them is remembered
+    (a win-back that reached the customer and is followed by a purchase is a save)."""
     label = FollowUp.Outcome(outcome).label if outcome else ""
+    reached = outcome not in FollowUp.UNREACHED_OUTCOMES
     followup.interaction = interaction_log(
         customer=followup.customer,
         kind=followup.channel,
         summary=note or str(label),
         outcome=outcome,
         by=by,
-        reached=outcome not in FollowUp.UNREACHED_OUTCOMES,
+        reached=reached,
     )
+    if reached and followup.reached_at is None:
+        followup.reached_at = followup.interaction.occurred_at
 
 
 @transaction.atomic
 def followup_complete(*, followup: FollowUp, outcome: str, note: str = "", by: AbstractBaseUser) -> FollowUp:
     """Done: on the timeline, last contact moved, and the plan's next occurrence exists."""
     followup = _locked_pending(followup)
-    if outcome not in FollowUp.Outcome.values:
+    if outcome not in FollowUp.LOGGED_OUTCOMES:
         raise ValidationError(_("Choose what happened."), code="outcome")
     _log_on_timeline(followup, outcome=outcome, note=note, by=by)
     followup.status = FollowUp.Status.DONE
@@ -546,6 +551,44 @@ def followups_move_to_owner(*, customer: Customer) -> int:
 
 
 # --- other reasons to call: one pipeline ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RaisedCall:
+    """One call a cause raises in bulk (``followups_raise_many``): the arguments of ``followup_raise``."""
+
+    customer_id: int
+    assignee_id: int | None
+    reason: str
+    source_key: str
+    due_on: datetime.date
+    facts: dict
+
+
+def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
+    """``followup_raise`` for a batch (a nightly job's thousands): one insert per chunk, each source
+    key at most once (the unique constraint), existing calls left as they are. Returns how many
+    calls were new."""
+    days, created = working_days(), 0
+    rows = [
+        FollowUp(
+            customer_id=call.customer_id,
+            assignee_id=call.assignee_id,
+            reason=call.reason,
+            source_key=call.source_key,
+            facts=call.facts,
+            scheduled_on=days.on_or_after(call.due_on),
+            due_on=days.on_or_after(call.due_on),
+        )
+        for call in calls
+    ]
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start : start + 2000]
+        keys = [row.source_key for row in chunk]
+        before = FollowUp.objects.filter(source_key__in=keys).count()
+        FollowUp.objects.bulk_create(chunk, ignore_conflicts=True)
+        created += FollowUp.objects.filter(source_key__in=keys).count() - before
+    return created
 
 
 def followup_raise(

@@ -93,7 +93,7 @@ def _row_context(request) -> dict:
     """What every row needs, translated once per page instead of once per row."""
     options = '<option value="{}">{}</option>'
     return {
-        "outcome_options": format_html_join("", options, FollowUp.Outcome.choices),
+        "outcome_options": format_html_join("", options, FollowUp.LOGGED_OUTCOME_CHOICES),
         "retry_options": format_html_join("", options, OutcomeForm.base_fields["retry"].choices),
         "date_input_attrs": _date_input_attrs(),
         "show_assignee": is_manager(request.user),
@@ -283,6 +283,7 @@ def team(request):
             "workload": selectors.team_workload(day=day),
             "escalated": selectors.escalated_followups(day=day)[:100],
             "escalate_after": services.escalate_after_working_days(),
+            "saves_days": selectors.SAVES_PERIOD_DAYS,
         },
     )
 

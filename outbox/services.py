@@ -1,13 +1,12 @@
 """Email through the database outbox: written in the caller's transaction, sent once by Celery after commit."""
 
-import logging
-
 from django.db import IntegrityError, transaction
 
+from core.queue import enqueue_after_commit
 from outbox.models import OutgoingEmail
 from outbox.tasks import send_email_task
 
-logger = logging.getLogger(__name__)
+SWEEPER_SENDS_IT = "the outbox sweeper will pick it up"
 
 
 def email_queue(
@@ -25,15 +24,8 @@ def email_queue(
         email.created = False
         return email
     email.created = True
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    enqueue_after_commit(send_email_task, email.pk, fallback=SWEEPER_SENDS_IT)
     return email
-
-
-def _enqueue(email_id: int) -> None:
-    try:
-        send_email_task.delay(email_id)
-    except Exception:  # broker down: the sweeper sends it later
-        logger.warning("Could not enqueue email %s; the outbox sweeper will pick it up.", email_id, exc_info=True)
 
 
 def email_resend(*, email: OutgoingEmail) -> None:
@@ -41,4 +33,4 @@ def email_resend(*, email: OutgoingEmail) -> None:
     OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
         status=OutgoingEmail.Status.PENDING
     )
-    transaction.on_commit(lambda: _enqueue(email.pk))
+    enqueue_after_commit(send_email_task, email.pk, fallback=SWEEPER_SENDS_IT)

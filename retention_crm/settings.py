@@ -141,6 +141,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.materialise_followups_task",
         "schedule": crontab(minute=5),
     },
+    # Nightly, before the morning lists: rhythms, silent flags and their win-back calls.
+    "refresh-rhythm": {
+        "task": "customers.tasks.refresh_rhythm_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Reps start their day with the list in their inbox.
     "morning-digest": {
         "task": "followups.tasks.send_morning_digests_task",
@@ -198,6 +203,12 @@ PEYGIR_YEARLY_HOLIDAYS = env.list(
 # Follow-ups are created this many days ahead; overdue by more working days escalates.
 PEYGIR_FOLLOWUP_HORIZON_DAYS = env.int("PEYGIR_FOLLOWUP_HORIZON_DAYS", default=7)
 PEYGIR_ESCALATE_AFTER_WORKING_DAYS = env.int("PEYGIR_ESCALATE_AFTER_WORKING_DAYS", default=3)
+# A customer is silent when the days since their last purchase exceed max(floor, k x their
+# typical gap) (customers/rhythm.py); a rule adopted from the backtest page takes precedence.
+PEYGIR_SILENT_K = env.float("PEYGIR_SILENT_K", default=2.0)
+PEYGIR_SILENT_FLOOR_DAYS = env.int("PEYGIR_SILENT_FLOOR_DAYS", default=30)
+# A win-back that reached the customer and is followed by a purchase within this many days is a save.
+PEYGIR_SAVE_WINDOW_DAYS = env.int("PEYGIR_SAVE_WINDOW_DAYS", default=90)
 # Links in emails point here.
 PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")
 # Surveys: one invitation per customer per throttle window; links expire; one reminder.

@@ -106,7 +106,7 @@ class SurveySettingsForm(forms.ModelForm):
             self.fields["auto_send_outcomes"] = forms.MultipleChoiceField(
                 label=_("Send automatically after calls with outcome"),
                 required=False,
-                choices=FollowUp.Outcome.choices,
+                choices=FollowUp.LOGGED_OUTCOME_CHOICES,
                 widget=forms.CheckboxSelectMultiple,
             )
         else:

@@ -37,6 +37,8 @@ ROUTES = [
     Route("export", "get"),
     Route("import", "get"),
     Route("import_confirm", "post"),
+    Route("at_risk", "get"),
+    Route("backtest", "get"),
     Route("detail", "get", customer_scoped=True),
     Route("edit", "get", customer_scoped=True),
     Route("purchase_create", "get", customer_scoped=True),

@@ -14,7 +14,7 @@ from tests.factories import CustomerFactory, FollowUpFactory
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-TODAY = datetime.date(2026, 12, 8)
+TODAY = datetime.date(2026, 6, 1)  # a past day: purchases cannot be in the future
 
 
 def _customer_worth(yearly: int | None, *, first_purchase_days_ago: int = 400):

@@ -31,7 +31,7 @@ def _calls(rep, count, *, day=None, reason="one_off"):
     calls = []
     for n in range(count):
         customer = CustomerFactory(owner=rep)
-        purchase_add(customer=customer, purchased_on=day - 400 * DAY, amount=1_000_000 + n * 10_000)
+        purchase_add(customer=customer, purchased_on=day - 10 * DAY, amount=1_000_000 + n * 10_000)
         calls.append(FollowUpFactory(customer=customer, scheduled_on=day, reason=reason))
     return calls[::-1]  # the most valuable first: the page's order
 

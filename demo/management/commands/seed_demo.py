@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from customers import demo
 from customers.models import Customer
+from customers.services import customers_refresh_rhythm
 from followups.demo import seed_demo_plans
 from surveys.demo import seed_demo_surveys
 
@@ -25,10 +26,12 @@ class Command(BaseCommand):
             customers=Customer.objects.filter(source="demo"), today=timezone.localdate(), seed=seed
         )
         answers = seed_demo_surveys(seed=seed)
+        customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
+        silent = Customer.objects.filter(source="demo", silent_since__isnull=False).count()
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
-            f"{followups} new follow-ups, {answers} new survey answers."
+            f"{followups} new follow-ups, {answers} new survey answers, {silent} silent customers."
         )
         self.stdout.write("Demo logins (username / password):")
         self.stdout.write(f"  manager / {demo.DEMO_PASSWORD_MANAGER}")

@@ -1,0 +1,89 @@
+"""Win-back calls: one per silence episode, raised for the owner; a purchase ends the episode.
+
+A customer's silence episode is named by their last purchase before it: ``win_back:customer:
+<id>:since:<last purchase day>``. The nightly rhythm refresh (``customers.services``) marks who is
+silent; this raises their calls through the pipeline, so running it twice, or in two workers at
+once, still gives one call per episode. A later purchase closes an open win-back with the outcome
+"bought again"; if the rep had reached the customer on that win-back in the
+``PEYGIR_SAVE_WINDOW_DAYS`` (90) before the purchase, it is a **save**, credited to that rep.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from followups.models import FollowUp
+from followups.services import RaisedCall, followups_raise_many
+
+
+def save_window_days() -> int:
+    """A purchase this many days or fewer after the win-back reached the customer counts as a save."""
+    return settings.PEYGIR_SAVE_WINDOW_DAYS
+
+
+def source_key(customer_id: int, last_purchase_on: datetime.date) -> str:
+    return f"win_back:customer:{customer_id}:since:{last_purchase_on.isoformat()}"
+
+
+def win_backs_raise(*, as_of: datetime.date, customer_ids: Iterable[int] | None = None) -> int:
+    """A win-back call for every silent customer (of ``customer_ids``, or all) whose episode has none.
+
+    Returns how many calls were new.
+    """
+    silent = Customer.objects.filter(silent_since__isnull=False, last_purchase_on__isnull=False)
+    if customer_ids is not None:
+        silent = silent.filter(pk__in=list(customer_ids))
+    rows = silent.values_list("pk", "owner_id", "last_purchase_on", "rhythm_gap_days", "rhythm_basis")
+    return followups_raise_many(
+        RaisedCall(
+            customer_id=pk,
+            assignee_id=owner_id,
+            reason=FollowUp.Reason.WIN_BACK,
+            source_key=source_key(pk, last_on),
+            due_on=as_of,
+            facts={"typical_gap_days": gap, "basis": basis, "last_purchase_on": last_on.isoformat()},
+        )
+        for pk, owner_id, last_on, gap, basis in rows.iterator(chunk_size=2000)
+    )
+
+
+@transaction.atomic
+def win_backs_end_on_purchase(*, purchases: Iterable[tuple[int, datetime.date]]) -> int:
+    """Purchases end their customers' silence: open win-backs close as "bought again"; a win-back
+    that had reached the customer before the purchase becomes a save. Returns the saves credited."""
+    bought_on: dict[int, datetime.date] = {}
+    for customer_id, day in purchases:
+        bought_on[customer_id] = max(day, bought_on.get(customer_id, day))
+    if not bought_on:
+        return 0
+    calls = FollowUp.objects.select_for_update().filter(
+        customer_id__in=list(bought_on), reason=FollowUp.Reason.WIN_BACK, saved_on__isnull=True
+    )
+    now, saves = timezone.now(), 0
+    for call in calls.exclude(status=FollowUp.Status.SKIPPED):
+        day = bought_on[call.customer_id]
+        if not _ends_episode(call, day):
+            continue
+        fields = []
+        if call.reached_at is not None and 0 <= (day - timezone.localdate(call.reached_at)).days <= save_window_days():
+            call.saved_on, call.saved_by_id = day, call.completed_by_id or call.assignee_id
+            fields += ["saved_on", "saved_by"]
+            saves += 1
+        if call.is_pending:
+            call.status, call.outcome, call.completed_at = FollowUp.Status.DONE, FollowUp.Outcome.BOUGHT_AGAIN, now
+            fields += ["status", "outcome", "completed_at"]
+        if fields:
+            call.save(update_fields=fields)
+    return saves
+
+
+def _ends_episode(call: FollowUp, day: datetime.date) -> bool:
+    """A purchase after the last one before the silence (an imported older purchase does not count)."""
+    try:
+        return day > datetime.date.fromisoformat(call.facts.get("last_purchase_on", ""))
+    except ValueError:
+        return day >= timezone.localdate(call.created_at)
