@@ -129,8 +129,11 @@ def customers_refresh_rhythm(*, as_of: datetime.date | None = None, customer_ids
     """Typical gap, expected next purchase and the silent flag, set-based (``customers.rhythm``).
 
     ``customer_ids=None`` (the nightly job) first learns the segments' and the shop's priors from
-    every customer and stores them; a batch refresh uses the stored priors. Sends
-    ``customers_rhythm_refreshed``. Returns how many customers' figures changed.
+    every customer and stores them, and then announces the refresh (``customers_rhythm_refreshed``:
+    win-back calls are raised for the silent). A batch refresh (after purchases) uses the stored
+    priors and announces nothing: a purchase only ever ends a silence, and history typed in by
+    hand, one old purchase after another, must not raise a call at each step. Returns how many
+    customers' figures changed.
     """
     as_of = as_of or timezone.localdate()
     if customer_ids is None or not RhythmPrior.objects.exists():
@@ -146,7 +149,8 @@ def customers_refresh_rhythm(*, as_of: datetime.date | None = None, customer_ids
             ids = ", ".join(map(str, chunk))
             changed += _update_rhythm(as_of, rule, customer_filter=f"customer_id IN ({ids})")
         _clear_rhythm(Customer.objects.filter(pk__in=customer_ids))
-    customers_rhythm_refreshed.send(sender=Customer, as_of=as_of, customer_ids=customer_ids)
+        return changed
+    customers_rhythm_refreshed.send(sender=Customer, as_of=as_of)
     return changed
 
 

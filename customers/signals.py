@@ -3,8 +3,8 @@ from django.dispatch import Signal
 # Sent by customers.services.customer_reassign with ``customer`` (its new owner already set).
 customer_reassigned = Signal()
 
-# Sent by customers.services after a rhythm refresh with ``as_of`` and ``customer_ids`` (None: every
-# customer): whoever acts on silent customers (follow-ups raise win-back calls) reads them now.
+# Sent by customers.services after the nightly rhythm refresh of every customer, with ``as_of``:
+# whoever acts on silent customers (follow-ups raise win-back calls) reads them now.
 customers_rhythm_refreshed = Signal()
 
 # Sent by customers.services with ``purchases``: (customer_id, purchased_on) of new purchases, once a

@@ -10,8 +10,8 @@ def move_followups_to_new_owner(sender, customer, **kwargs):
 
 
 @receiver(customers_rhythm_refreshed)
-def raise_win_backs(sender, as_of, customer_ids, **kwargs):
-    win_backs.win_backs_raise(as_of=as_of, customer_ids=customer_ids)
+def raise_win_backs(sender, as_of, **kwargs):
+    win_backs.win_backs_raise(as_of=as_of)
 
 
 @receiver(customers_bought)

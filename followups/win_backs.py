@@ -29,14 +29,9 @@ def source_key(customer_id: int, last_purchase_on: datetime.date) -> str:
     return f"win_back:customer:{customer_id}:since:{last_purchase_on.isoformat()}"
 
 
-def win_backs_raise(*, as_of: datetime.date, customer_ids: Iterable[int] | None = None) -> int:
-    """A win-back call for every silent customer (of ``customer_ids``, or all) whose episode has none.
-
-    Returns how many calls were new.
-    """
+def win_backs_raise(*, as_of: datetime.date) -> int:
+    """A win-back call for every silent customer whose episode has none; returns how many were new."""
     silent = Customer.objects.filter(silent_since__isnull=False, last_purchase_on__isnull=False)
-    if customer_ids is not None:
-        silent = silent.filter(pk__in=list(customer_ids))
     rows = silent.values_list("pk", "owner_id", "last_purchase_on", "rhythm_gap_days", "rhythm_basis")
     return followups_raise_many(
         RaisedCall(
