@@ -131,3 +131,34 @@ def input_value(value, language: str | None = None) -> str:
         jday = jdatetime.date.fromgregorian(date=day)
         return f"{jday.year:04d}/{jday.month:02d}/{jday.day:02d}"
     return day.isoformat()
+
+
+def month_of(day: datetime.date, language: str | None = None) -> tuple[int, int]:
+    """(year, month) of ``day`` in the reader's calendar: Jalali in Persian, Gregorian in English."""
+    if uses_jalali(language):
+        jday = jdatetime.date.fromgregorian(date=day)
+        return jday.year, jday.month
+    return day.year, day.month
+
+
+def months_back(day: datetime.date, count: int, language: str | None = None) -> list[tuple[int, int]]:
+    """The ``count`` months up to and including ``day``'s, oldest first, in the reader's calendar."""
+    year, month = month_of(day, language)
+    index = year * 12 + month - 1
+    return [(number // 12, number % 12 + 1) for number in range(index - count + 1, index + 1)]
+
+
+def month_start(key: tuple[int, int], language: str | None = None) -> datetime.date:
+    """The first day (Gregorian) of a ``month_of`` key."""
+    year, month = key
+    if uses_jalali(language):
+        return jdatetime.date(year, month, 1).togregorian()
+    return datetime.date(year, month, 1)
+
+
+def format_month(key: tuple[int, int], language: str | None = None) -> str:
+    """"آذر ۱۴۰۵" or "Dec 2026"."""
+    year, month = key
+    if uses_jalali(language):
+        return to_persian_digits(f"{JALALI_MONTHS[month - 1]} {year}")
+    return f"{GREGORIAN_MONTHS[month - 1]} {year}"

@@ -14,10 +14,11 @@ from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import dates
 from core.db import DaysBetween, as_float
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
-from customers.models import Customer, Purchase, SilenceRuleAdoption
+from customers.models import Customer, Interaction, Purchase, SilenceRuleAdoption
 from customers.rhythm import SilenceRule
 
 # A customer's value is counted over at least this long: a customer of two months is not
@@ -166,6 +167,57 @@ _TIMELINE_SOURCES: list[Callable[[Customer, int], list[TimelineEntry]]] = []
 def register_timeline_source(source: Callable[[Customer, int], list[TimelineEntry]]) -> None:
     if source not in _TIMELINE_SOURCES:
         _TIMELINE_SOURCES.append(source)
+
+
+# Other apps add a row to a customer's contact calendar (survey answers...) with
+# ``register_calendar_source(label, fn)`` in their AppConfig.ready(); fn(customer, since) -> dates.
+_CALENDAR_SOURCES: list[tuple[Callable[[], str], Callable[[Customer, datetime.date], list[datetime.date]]]] = []
+
+
+def register_calendar_source(label: Callable[[], str], days: Callable[[Customer, datetime.date], list]) -> None:
+    if (label, days) not in _CALENDAR_SOURCES:
+        _CALENDAR_SOURCES.append((label, days))
+
+
+@dataclass(frozen=True)
+class ContactCalendar:
+    """The rhythm of a relationship at a glance: per month, how often we called, visited, wrote,
+    were answered and sold. ``rows`` are (label, counts per month, oldest first)."""
+
+    months: list[str]
+    rows: list[tuple[str, list[int]]]
+
+
+CALENDAR_MONTHS = 12
+
+
+def contact_calendar(*, customer: Customer, day: datetime.date) -> ContactCalendar:
+    """The last ``CALENDAR_MONTHS`` months in the reader's calendar: a query per row kind."""
+    keys = dates.months_back(day, CALENDAR_MONTHS)
+    since = dates.month_start(keys[0])
+    position = {key: index for index, key in enumerate(keys)}
+
+    def counts(days) -> list[int]:
+        row = [0] * len(keys)
+        for when in days:
+            index = position.get(dates.month_of(when))
+            if index is not None:
+                row[index] += 1
+        return row
+
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    contacts = customer.interactions.filter(occurred_at__gte=start).values_list("kind", "occurred_at")
+    by_kind: dict[str, list[datetime.date]] = {}
+    for kind, moment in contacts:
+        by_kind.setdefault(kind, []).append(timezone.localdate(moment))
+    rows = [
+        (str(kind.label), counts(by_kind.get(kind.value, [])))
+        for kind in Interaction.CONTACT_KINDS
+    ]
+    rows += [(label(), counts(source(customer, since))) for label, source in _CALENDAR_SOURCES]
+    purchases = customer.purchases.filter(purchased_on__gte=since).values_list("purchased_on", flat=True)
+    rows.append((str(Purchase._meta.verbose_name_plural), counts(purchases)))
+    return ContactCalendar(months=[dates.format_month(key) for key in keys], rows=rows)
 
 
 def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEntry]:

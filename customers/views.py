@@ -179,16 +179,17 @@ def backtest(request):
 @login_required
 def customer_detail(request, pk):
     customer = selectors.customer_get_for(user=request.user, pk=pk)
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "timeline": selectors.customer_timeline(customer=customer),
-            "purchase_form": PurchaseForm(customer=customer),
-            "interaction_form": InteractionForm(),
-        },
-    )
+    return render(request, "customers/customer_detail.html", _detail_context(customer))
+
+
+def _detail_context(customer, *, interaction_form=None) -> dict:
+    return {
+        "customer": customer,
+        "timeline": selectors.customer_timeline(customer=customer),
+        "calendar": selectors.contact_calendar(customer=customer, day=timezone.localdate()),
+        "purchase_form": PurchaseForm(customer=customer),
+        "interaction_form": interaction_form or InteractionForm(),
+    }
 
 
 @login_required
@@ -285,17 +286,8 @@ def interaction_create(request, pk):
         )
         messages.success(request, _("Added to the timeline."))
         return redirect("customers:detail", pk=customer.pk)
-    return render(
-        request,
-        "customers/customer_detail.html",
-        {
-            "customer": customer,
-            "timeline": selectors.customer_timeline(customer=customer),
-            "purchase_form": PurchaseForm(customer=customer),
-            "interaction_form": form,
-        },
-        status=400,
-    )
+    context = _detail_context(customer, interaction_form=form)
+    return render(request, "customers/customer_detail.html", context, status=400)
 
 
 def _moment_on(day: datetime.date) -> datetime.datetime:

@@ -51,6 +51,8 @@ class FollowUpPlan(models.Model):
         _("count the next one from"), max_length=12, choices=CountFrom.choices, default=CountFrom.SCHEDULE
     )
     active = models.BooleanField(_("active"), default=True)
+    # Given by the shop's default cadence to a customer who had no plan (PEYGIR_DEFAULT_CADENCE_MONTHS).
+    is_default = models.BooleanField(_("the shop's default cadence"), default=False, editable=False)
 
     # The rhythm: occurrence n falls on anchor_on + n x interval. Kept by followups.services.
     anchor_on = models.DateField(editable=False)
@@ -112,6 +114,7 @@ class FollowUp(models.Model):
         POINTS_EXPIRING = "points_expiring", _("Points expiring")
         RENEWAL = "renewal", _("Renewal")
         ONBOARDING = "onboarding", _("Onboarding")
+        NO_CONTACT = "no_contact", _("Not contacted")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

@@ -14,7 +14,8 @@ referral           ``referrer_name``
 win_back           ``typical_gap_days``, ``basis`` (own, first_return), ``last_purchase_on``
 points_expiring    ``points``, ``expires_on``
 renewal            ``ends_on``
-onboarding         ``since``
+onboarding         ``since``, ``step``
+no_contact         ``last_contact_on`` (none: never)
 =================  ============================================================
 """
 
@@ -120,6 +121,16 @@ def _onboarding(followup: FollowUp, day: datetime.date) -> str:
     return _("new customer since %(day)s: welcome call") % {"day": format_date(since)}
 
 
+def _no_contact(followup: FollowUp, day: datetime.date) -> str:
+    last = _day(followup.facts.get("last_contact_on"))
+    if last is None:
+        return _("never contacted")
+    return _("no contact for %(days)s days, since %(day)s") % {
+        "days": format_number((day - last).days),
+        "day": format_date(last),
+    }
+
+
 # The risks are the product's judgement of how much of a customer's yearly value each reason
 # puts at stake if the call is not made; the ranking multiplies them (followups.ranking).
 REASONS: dict[str, ReasonRule] = {
@@ -128,6 +139,7 @@ REASONS: dict[str, ReasonRule] = {
     Reason.RENEWAL: ReasonRule(risk=0.35, explain=_renewal),
     Reason.REFERRAL: ReasonRule(risk=0.2, explain=_referral),
     Reason.ONBOARDING: ReasonRule(risk=0.2, explain=_onboarding),
+    Reason.NO_CONTACT: ReasonRule(risk=0.15, explain=_no_contact),
     Reason.POINTS_EXPIRING: ReasonRule(risk=0.15, explain=_points_expiring),
     Reason.ONE_OFF: ReasonRule(risk=0.15, explain=_one_off),
     Reason.PERIODIC: ReasonRule(risk=0.1, explain=_periodic),

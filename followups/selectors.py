@@ -3,9 +3,10 @@
 import datetime
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from core.db import SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order
 from core.roles import is_manager
 from customers.models import Interaction
-from customers.selectors import sales_team
+from customers.selectors import customer_list, sales_team
 from followups.models import FollowUp, FollowUpPlan
 from followups.ranking import ranked
 from followups.services import escalation_cutoff, horizon_for
@@ -289,6 +290,29 @@ def plans_for_customer(*, customer) -> QuerySet[FollowUpPlan]:
 def pending_followups_for_customer(*, customer) -> QuerySet[FollowUp]:
     followups = customer.followups.filter(status__in=FollowUp.PENDING)
     return followups.select_related("assignee", "plan", "customer").order_by("due_on")
+
+
+def not_contacted_cutoff(day: datetime.date) -> datetime.date:
+    """Customers not reached since before this day (nor added since) count as not contacted."""
+    return day - datetime.timedelta(days=settings.PEYGIR_NOT_CONTACTED_DAYS)
+
+
+def customers_not_contacted(
+    *,
+    user: AbstractBaseUser,
+    day: datetime.date,
+    search: str = "",
+    owner_id: int | None = None,
+    segment_id: int | None = None,
+    **_sort,
+) -> QuerySet:
+    """The communication calendar's gap: customers not reached for ``PEYGIR_NOT_CONTACTED_DAYS`` and
+    with no open call, most valuable first. Nobody on it is on anybody's list."""
+    cutoff = not_contacted_cutoff(day)
+    open_call = FollowUp.objects.filter(customer=OuterRef("pk"), status__in=FollowUp.PENDING)
+    customers = customer_list(user=user, search=search, owner_id=owner_id, segment_id=segment_id)
+    quiet = Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, created_at__lt=_local_day_bounds(cutoff)[0])
+    return customers.filter(quiet).exclude(Exists(open_call)).order_by(F("yearly_value").desc(), "id")
 
 
 def reps_with_calls(*, day: datetime.date) -> QuerySet:

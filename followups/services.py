@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Min, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,6 +245,31 @@ def plans_apply_cadence(
     FollowUpPlan.objects.bulk_create(plans, batch_size=2000, ignore_conflicts=True)  # a concurrent apply may race
     materialise_plans(plan_ids=same_cadence.values_list("pk", flat=True), until=horizon_for(today))
     return same_cadence.count() - before
+
+
+def default_cadence_months() -> int:
+    """Months of the cadence a customer without any plan is given; 0: none."""
+    return settings.PEYGIR_DEFAULT_CADENCE_MONTHS
+
+
+def plans_give_default_cadence(*, today: datetime.date | None = None) -> int:
+    """Every customer without any plan (not even a paused one) gets the shop's default cadence, its
+    first calls spread over the first cycle. Run hourly: after an import or a deleted plan, nobody
+    stays on no list for long. Returns how many customers got it."""
+    months = default_cadence_months()
+    if not months:
+        return 0
+    planless = Customer.objects.exclude(Exists(FollowUpPlan.objects.filter(customer=OuterRef("pk"))))
+    if not planless.exists():
+        return 0
+    return plans_apply_cadence(
+        customers=planless,
+        every=months,
+        unit=FollowUpPlan.Unit.MONTHS,
+        starts_on=today or timezone.localdate(),
+        spread=True,
+        is_default=True,
+    )
 
 
 @transaction.atomic
@@ -638,3 +663,20 @@ def followup_raise(
             followup.facts = facts
         return followup, False
     return followup, True
+
+
+def no_contact_calls_raise(*, customers: QuerySet[Customer], day: datetime.date) -> int:
+    """A call for each customer of the "not contacted" list, once per quiet spell (since their last
+    contact); returns how many were new."""
+    rows = customers.values_list("pk", "owner_id", "last_contact_on")
+    return followups_raise_many(
+        RaisedCall(
+            customer_id=pk,
+            assignee_id=owner_id,
+            reason=FollowUp.Reason.NO_CONTACT,
+            source_key=f"no_contact:customer:{pk}:since:{last.isoformat() if last else 'never'}",
+            due_on=day,
+            facts={"last_contact_on": last.isoformat() if last else None},
+        )
+        for pk, owner_id, last in rows.iterator(chunk_size=2000)
+    )

@@ -12,6 +12,9 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(DatabaseError,), retry_backoff=30, max_retries=5)
 def materialise_followups_task() -> int:
+    given = services.plans_give_default_cadence()
+    if given:
+        logger.info("materialise_followups_task gave %s customers the default cadence", given)
     created = services.materialise_due()
     logger.info("materialise_followups_task created %s follow-ups", created)
     return created

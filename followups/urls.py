@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.calls_due, name="calls_due"),
     path("more/", views.calls_more, name="more"),
     path("team/", views.team, name="team"),
+    path("not-contacted/", views.not_contacted, name="not_contacted"),
     path("bulk-cadence/", views.bulk_cadence, name="bulk_cadence"),
     path("<int:pk>/actions/", views.followup_actions, name="actions"),
     path("<int:pk>/rank/", views.followup_rank, name="rank"),

@@ -4,9 +4,11 @@ import datetime
 import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import dates
+from core.numbers import format_number
 from core.roles import is_manager, manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
@@ -362,7 +365,7 @@ def bulk_cadence(request):
     confirming POST applies it.
     """
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
-    customers = customer_selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    customers = _listed_customers(request, filter_form)
     form = BulkCadenceForm(request.POST or None)
     preview = None
     if form.is_valid():
@@ -374,7 +377,8 @@ def bulk_cadence(request):
                 _("%(created)s customers got the new plan; %(skipped)s already had it.")
                 % {"created": created, "skipped": customers.count() - created},
             )
-            return redirect(f"{reverse('customers:list')}?{request.GET.urlencode()}")
+            back = "followups:not_contacted" if request.GET.get("list") == NOT_CONTACTED else "customers:list"
+            return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
         preview = services.plans_apply_cadence_preview(customers=customers, **fields)
     return render(
         request,
@@ -385,5 +389,45 @@ def bulk_cadence(request):
             "filter_form": filter_form,
             "count": customers.count(),
             "query": request.GET.urlencode(),
+        },
+    )
+
+
+NOT_CONTACTED = "not_contacted"
+
+
+def _listed_customers(request, filter_form):
+    """The customers a bulk action applies to: the customer list's filters, or the not-contacted list's."""
+    filters = filter_form.filters() if request.GET else {}
+    if request.GET.get("list") == NOT_CONTACTED:
+        return selectors.customers_not_contacted(user=request.user, day=timezone.localdate(), **filters)
+    return customer_selectors.customer_list(user=request.user, **filters)
+
+
+@login_required
+def not_contacted(request):
+    """Customers nobody has reached for too long and nobody is due to call; a manager gives them a
+    cadence (spread, as the bulk action does) or a call each."""
+    filter_form = CustomerFilterForm(request.GET or None, user=request.user)
+    customers = _listed_customers(request, filter_form)
+    if request.method == "POST":
+        if not is_manager(request.user):
+            raise PermissionDenied
+        created = services.no_contact_calls_raise(customers=customers, day=timezone.localdate())
+        messages.success(request, _("%(count)s calls added to the reps' lists.") % {"count": format_number(created)})
+        return redirect(f"{reverse('followups:not_contacted')}?{request.GET.urlencode()}")
+    page = Paginator(customers, settings.PEYGIR_CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["list"] = NOT_CONTACTED
+    return render(
+        request,
+        "followups/not_contacted.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "customers": page.object_list,
+            "query": query.urlencode(),
+            "days": settings.PEYGIR_NOT_CONTACTED_DAYS,
         },
     )

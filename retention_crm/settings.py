@@ -209,6 +209,11 @@ PEYGIR_SILENT_K = env.float("PEYGIR_SILENT_K", default=2.0)
 PEYGIR_SILENT_FLOOR_DAYS = env.int("PEYGIR_SILENT_FLOOR_DAYS", default=30)
 # A win-back that reached the customer and is followed by a purchase within this many days is a save.
 PEYGIR_SAVE_WINDOW_DAYS = env.int("PEYGIR_SAVE_WINDOW_DAYS", default=90)
+# Every customer without a plan gets this cadence (every N months, first calls spread over the
+# cycle) within the hour, so nobody is forgotten after an import; 0 turns it off.
+PEYGIR_DEFAULT_CADENCE_MONTHS = env.int("PEYGIR_DEFAULT_CADENCE_MONTHS", default=3)
+# Not reached for this many days, and no open call: on the "not contacted" list.
+PEYGIR_NOT_CONTACTED_DAYS = env.int("PEYGIR_NOT_CONTACTED_DAYS", default=90)
 # Links in emails point here.
 PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")
 # Surveys: one invitation per customer per throttle window; links expire; one reminder.

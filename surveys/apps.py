@@ -7,7 +7,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from customers.selectors import register_timeline_source
+        from customers.selectors import register_calendar_source, register_timeline_source
         from surveys import receivers
 
         register_timeline_source(receivers.survey_timeline)
+        register_calendar_source(receivers.calendar_label, receivers.survey_answer_days)

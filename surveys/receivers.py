@@ -1,6 +1,7 @@
 """How surveys hook into the rest: auto-send after calls, and answers on the customer timeline."""
 
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -36,3 +37,12 @@ def survey_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:
             )
         )
     return entries
+
+
+def calendar_label() -> str:
+    return _("Survey answers")
+
+
+def survey_answer_days(customer: Customer, since) -> list:
+    moments = customer.survey_responses.filter(answered_at__date__gte=since).values_list("answered_at", flat=True)
+    return [timezone.localdate(moment) for moment in moments]

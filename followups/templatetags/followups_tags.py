@@ -5,7 +5,7 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
-from followups import cadence, reasons, selectors
+from followups import cadence, reasons, selectors, services
 from followups.forms import PlanForm
 from followups.models import FollowUp
 
@@ -41,6 +41,7 @@ def customer_followups(context, customer):
         "pending": selectors.pending_followups_for_customer(customer=customer),
         "plan_form": PlanForm(user=request.user, customer=customer),
         "presets": cadence.PRESET_MONTHS,
+        "default_months": services.default_cadence_months(),
         "today": timezone.localdate(),
     }
 
