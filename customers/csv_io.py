@@ -24,7 +24,7 @@ from core import dates
 from core.forms import parse_amount
 from core.phones import normalize_mobile
 from core.text import normalize_search_text
-from customers.models import Customer, Purchase, Segment, customer_search_text
+from customers.models import Contract, Customer, Purchase, Segment, customer_search_text
 from customers.selectors import sales_team
 from customers.services import purchases_recorded
 
@@ -60,9 +60,23 @@ _HEADER_ALIASES = {  # keys in normalize_search_text form
     "شماره فاکتور": "invoice",
     "note": "note",
     "توضیح": "note",
+    "contract end": "contract_end",
+    "contract_end": "contract_end",
+    "پایان قرارداد": "contract_end",
 }
 COLUMNS = {
-    CUSTOMERS: ["name", "mobile", "email", "company", "city", "segment", "owner", "language", "notes"],
+    CUSTOMERS: [
+        "name",
+        "mobile",
+        "email",
+        "company",
+        "city",
+        "segment",
+        "owner",
+        "language",
+        "notes",
+        "contract_end",
+    ],
     PURCHASES: ["mobile", "date", "amount", "invoice", "note"],
 }
 REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"mobile", "date", "amount", "invoice"}}
@@ -250,8 +264,19 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
                 row.errors.append(_("Same mobile as line %(line)s.") % {"line": first_line_of[mobile]})
             else:
                 first_line_of[mobile] = row.line
+        contract_end = None
+        if values.get("contract_end"):
+            try:
+                contract_end = dates.parse_date(values["contract_end"])
+            except dates.InvalidDate as error:
+                row.errors.append(error.message)
         _check_lengths(CUSTOMERS, row)
-        row.cleaned = {"mobile": mobile, "owner": owners.get(owner_name), "language": language}
+        row.cleaned = {
+            "mobile": mobile,
+            "owner": owners.get(owner_name),
+            "language": language,
+            "contract_end": contract_end,
+        }
     existing = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
     for row in rows:
         if row.cleaned["mobile"] in existing and not row.errors:
@@ -337,6 +362,19 @@ def _create_customers(rows: list[ImportRow]) -> None:
         customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
         customers.append(customer)
     Customer.objects.bulk_create(customers, batch_size=1000, ignore_conflicts=True)
+    _create_contracts(rows)
+
+
+def _create_contracts(rows: list[ImportRow]) -> None:
+    """The contract end a row gives becomes the new customer's contract (its renewal call follows)."""
+    ends = {row.cleaned["mobile"]: row.cleaned["contract_end"] for row in rows if row.cleaned.get("contract_end")}
+    contracts = []
+    for chunk in _chunks(ends):
+        contracts += [
+            Contract(customer_id=pk, ends_on=ends[mobile])
+            for pk, mobile in Customer.objects.filter(mobile__in=chunk).values_list("pk", "mobile")
+        ]
+    Contract.objects.bulk_create(contracts, batch_size=1000)
 
 
 def _create_purchases(rows: list[ImportRow]) -> None:
@@ -377,6 +415,7 @@ def write_customers_csv(customers: Iterable[Customer], out) -> None:
                 customer.owner.get_username() if customer.owner else "",
                 customer.preferred_language,
                 customer.notes,
+                dates.input_value(getattr(customer, "contract_ends_on", None)),
                 dates.input_value(customer.first_purchase_on),
                 dates.input_value(customer.last_purchase_on),
                 customer.purchase_count,

@@ -11,7 +11,7 @@ from core.forms import AmountField, JalaliDateField, MobileField, WholeNumberFie
 from core.numbers import format_number
 from core.roles import display_name, is_manager
 from customers.backtest import DEFAULT_WINDOW_DAYS
-from customers.models import Customer, Interaction, Purchase, Segment
+from customers.models import Contract, Customer, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
 
 
@@ -82,6 +82,24 @@ class PurchaseForm(forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("purchased_on"), Column("amount")), Row(Column("reference"), Column("note"))
         )
+
+
+class ContractForm(forms.ModelForm):
+    """A contract or subscription term; the renewal call comes before its end."""
+
+    starts_on = JalaliDateField(label=capfirst(_("starts")), required=False)
+    ends_on = JalaliDateField(label=capfirst(_("ends")))
+    value = AmountField(label=capfirst(_("value (Rial)")), required=False)
+
+    class Meta:
+        model = Contract
+        fields = ["starts_on", "ends_on", "value", "offer"]
+
+    def __init__(self, *args, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.customer = customer
+        self.helper = _helper(_("Save contract"))
+        self.helper.layout = Layout(Row(Column("starts_on"), Column("ends_on")), Row(Column("value"), Column("offer")))
 
 
 class InteractionForm(forms.ModelForm):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +110,37 @@ class Customer(models.Model):
 
 def customer_search_text(*parts: str) -> str:
     return normalize_search_text(" ".join(part for part in parts if part))
+
+
+class Contract(models.Model):
+    """One term of a customer's contract or subscription; the next term is a new row."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contracts"
+    )
+    starts_on = models.DateField(_("starts"), null=True, blank=True)
+    ends_on = models.DateField(_("ends"))
+    value = models.DecimalField(_("value (Rial)"), max_digits=18, decimal_places=0, null=True, blank=True)
+    offer = models.CharField(_("renewal offer"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        indexes = [models.Index(fields=["ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__gt=F("starts_on")), name="contract_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} · {self.ends_on}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("The contract must end after it starts.")}, code="order")
 
 
 class RhythmPrior(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,7 +18,7 @@ from core import dates
 from core.db import DaysBetween, as_float
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
-from customers.models import Customer, Interaction, Purchase, SilenceRuleAdoption
+from customers.models import Contract, Customer, Interaction, Purchase, SilenceRuleAdoption
 from customers.rhythm import SilenceRule
 
 # A customer's value is counted over at least this long: a customer of two months is not
@@ -99,6 +99,11 @@ def customer_list(
     return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"]))
 
 
+def renewal_notice_days() -> int:
+    """A contract term's renewal call comes this many days before its end."""
+    return settings.PEYGIR_RENEWAL_NOTICE_DAYS
+
+
 def silence_rule_in_force() -> tuple[SilenceRule, SilenceRuleAdoption | None]:
     """The rule that flags silent customers: the one a manager last adopted, else the settings'."""
     adoption = SilenceRuleAdoption.objects.select_related("adopted_by").first()
@@ -113,6 +118,12 @@ def customers_at_risk(
     """The silent customers ``user`` may see, most valuable first (the value is what is at risk)."""
     silent = customer_list(user=user, search=search, owner_id=owner_id, segment_id=segment_id)
     return silent.filter(silent_since__isnull=False).order_by(F("yearly_value").desc(), "id")
+
+
+def with_contract_end(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """``contract_ends_on``: the end of each customer's latest contract term (None without one)."""
+    latest = Contract.objects.filter(customer=OuterRef("pk")).order_by("-ends_on").values("ends_on")[:1]
+    return customers.annotate(contract_ends_on=Subquery(latest))
 
 
 def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers import rhythm
-from customers.models import Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
+from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
 from customers.selectors import silence_rule_in_force
 from customers.signals import customer_reassigned, customers_bought, customers_rhythm_refreshed
 
@@ -50,6 +50,14 @@ def _locked_owner_id(customer: Customer) -> int | None:
 def _announce_if_reassigned(customer: Customer, owner_before: int | None) -> None:
     if owner_before != customer.owner_id:
         customer_reassigned.send(sender=Customer, customer=customer)
+
+
+@transaction.atomic
+def contract_add(*, contract: Contract) -> Contract:
+    """A new contract term (fields set, e.g. by a form); its renewal call comes when it is due."""
+    contract.full_clean()
+    contract.save()
+    return contract
 
 
 def customer_record_nps(*, customer_id: int, score: int, at: datetime.datetime) -> None:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/purchases/<int:purchase_pk>/edit/", views.purchase_edit, name="purchase_edit"),
     path("<int:pk>/purchases/<int:purchase_pk>/delete/", views.purchase_delete, name="purchase_delete"),
     path("<int:pk>/interactions/new/", views.interaction_create, name="interaction_create"),
+    path("<int:pk>/contracts/new/", views.contract_create, name="contract_create"),
 ]

@@ -25,6 +25,7 @@ from customers.backtest import silence_backtest as backtest_run
 from customers.forms import (
     AdoptRuleForm,
     BacktestForm,
+    ContractForm,
     CsvUploadForm,
     CustomerFilterForm,
     CustomerForm,
@@ -65,7 +66,7 @@ def customer_export(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    csv_io.write_customers_csv(customers.iterator(chunk_size=2000), response)
+    csv_io.write_customers_csv(selectors.with_contract_end(customers).iterator(chunk_size=2000), response)
     return response
 
 
@@ -182,14 +183,29 @@ def customer_detail(request, pk):
     return render(request, "customers/customer_detail.html", _detail_context(customer))
 
 
-def _detail_context(customer, *, interaction_form=None) -> dict:
+def _detail_context(customer, *, interaction_form=None, contract_form=None) -> dict:
     return {
         "customer": customer,
         "timeline": selectors.customer_timeline(customer=customer),
         "calendar": selectors.contact_calendar(customer=customer, day=timezone.localdate()),
+        "contracts": customer.contracts.all()[:3],
+        "contract_form": contract_form or ContractForm(customer=customer),
+        "renewal_notice": selectors.renewal_notice_days(),
         "purchase_form": PurchaseForm(customer=customer),
         "interaction_form": interaction_form or InteractionForm(),
     }
+
+
+@login_required
+@require_POST
+def contract_create(request, pk):
+    customer = selectors.customer_get_for(user=request.user, pk=pk)
+    form = ContractForm(request.POST, customer=customer)
+    if form.is_valid() and _service_accepts(form, services.contract_add, contract=form.save(commit=False)):
+        messages.success(request, _("Contract saved; the renewal call comes before it ends."))
+        return redirect(reverse("customers:detail", args=[customer.pk]) + "#contracts")
+    context = _detail_context(customer, contract_form=form)
+    return render(request, "customers/customer_detail.html", context, status=400)
 
 
 @login_required

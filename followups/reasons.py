@@ -14,7 +14,7 @@ referral           ``referrer_name``
 win_back           ``typical_gap_days``, ``basis`` (own, first_return), ``last_purchase_on``
 points_expiring    ``points``, ``expires_on``
 renewal            ``ends_on``
-onboarding         ``since``, ``step``
+onboarding         ``since``, ``step`` (welcome, check_in), ``skipped_reached_on``
 no_contact         ``last_contact_on`` (none: never)
 =================  ============================================================
 """
@@ -115,10 +115,20 @@ def _renewal(followup: FollowUp, day: datetime.date) -> str:
 
 
 def _onboarding(followup: FollowUp, day: datetime.date) -> str:
-    since = _day(followup.facts.get("since"))
-    if since is None:
-        return _("new customer: welcome call")
-    return _("new customer since %(day)s: welcome call") % {"day": format_date(since)}
+    since, step = _day(followup.facts.get("since")), followup.facts.get("step")
+    call = _("check-in call") if step == "check_in" else _("welcome call")
+    sentence = (
+        _("new customer since %(day)s: %(call)s") % {"day": format_date(since), "call": call}
+        if since
+        else _("new customer: %(call)s") % {"call": call}
+    )
+    reached = _day(followup.facts.get("skipped_reached_on"))
+    if reached:
+        sentence = _("%(sentence)s; not needed: already reached on %(day)s") % {
+            "sentence": sentence,
+            "day": format_date(reached),
+        }
+    return sentence
 
 
 def _no_contact(followup: FollowUp, day: datetime.date) -> str:

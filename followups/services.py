@@ -580,7 +580,11 @@ def followups_move_to_owner(*, customer: Customer) -> int:
 
 @dataclass(frozen=True)
 class RaisedCall:
-    """One call a cause raises in bulk (``followups_raise_many``): the arguments of ``followup_raise``."""
+    """One call a cause raises in bulk (``followups_raise_many``): the arguments of ``followup_raise``.
+
+    ``skipped``: the cause records its step as not needed (an onboarding call when the rep had
+    already reached the customer); the facts say why.
+    """
 
     customer_id: int
     assignee_id: int | None
@@ -588,13 +592,15 @@ class RaisedCall:
     source_key: str
     due_on: datetime.date
     facts: dict
+    skipped: bool = False
+    purpose: str = ""
 
 
 def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
     """``followup_raise`` for a batch (a nightly job's thousands): one insert per chunk, each source
     key at most once (the unique constraint), existing calls left as they are. Returns how many
     calls were new."""
-    days, created = working_days(), 0
+    days, created, now = working_days(), 0, timezone.now()
     rows = [
         FollowUp(
             customer_id=call.customer_id,
@@ -602,8 +608,11 @@ def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
             reason=call.reason,
             source_key=call.source_key,
             facts=call.facts,
+            purpose=call.purpose[:300],
             scheduled_on=days.on_or_after(call.due_on),
             due_on=days.on_or_after(call.due_on),
+            status=FollowUp.Status.SKIPPED if call.skipped else FollowUp.Status.OPEN,
+            completed_at=now if call.skipped else None,
         )
         for call in calls
     ]

@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_survey_reminders_task",
         "schedule": crontab(hour=9, minute=30),
     },
+    # New customers' onboarding survey on its day (the task skips non-working days).
+    "onboarding-surveys": {
+        "task": "surveys.tasks.send_onboarding_surveys_task",
+        "schedule": crontab(hour=9, minute=40),
+    },
     # Emails whose task never reached a worker (broker outage) are sent late, not lost.
     "sweep-outbox": {
         "task": "outbox.tasks.sweep_outbox_task",
@@ -212,6 +217,11 @@ PEYGIR_SAVE_WINDOW_DAYS = env.int("PEYGIR_SAVE_WINDOW_DAYS", default=90)
 # Every customer without a plan gets this cadence (every N months, first calls spread over the
 # cycle) within the hour, so nobody is forgotten after an import; 0 turns it off.
 PEYGIR_DEFAULT_CADENCE_MONTHS = env.int("PEYGIR_DEFAULT_CADENCE_MONTHS", default=3)
+# A new customer's first weeks (followups/onboarding.py): step:days after the first purchase,
+# "w" counting working days; the steps are welcome, check_in (calls) and survey.
+PEYGIR_ONBOARDING = env.list("PEYGIR_ONBOARDING", default=["welcome:2w", "check_in:14", "survey:30"])
+# A renewal call this many days before a contract ends.
+PEYGIR_RENEWAL_NOTICE_DAYS = env.int("PEYGIR_RENEWAL_NOTICE_DAYS", default=30)
 # Not reached for this many days, and no open call: on the "not contacted" list.
 PEYGIR_NOT_CONTACTED_DAYS = env.int("PEYGIR_NOT_CONTACTED_DAYS", default=90)
 # Links in emails point here.

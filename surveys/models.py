@@ -89,6 +89,12 @@ class SurveyInvitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     # The score of a tapped email link, before the page confirmed it: never counted.
     provisional_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    class Occasion(models.TextChoices):
+        ASKED = "asked", _("Sent by a colleague")
+        AFTER_CALL = "after_call", _("After a call")
+        ONBOARDING = "onboarding", _("A new customer's first month")
+
+    occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices, default=Occasion.ASKED)
     followup = models.ForeignKey(
         "followups.FollowUp", on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_invitations"
     )
@@ -101,6 +107,13 @@ class SurveyInvitation(models.Model):
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
         indexes = [models.Index(fields=["customer", "-created_at"]), models.Index(fields=["sent_at", "answered_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(occasion="onboarding"),
+                name="one_onboarding_survey_per_customer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.survey} · {self.customer}"

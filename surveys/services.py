@@ -26,6 +26,7 @@ from customers.models import Customer
 from customers.services import customer_opt_out_of_email, customer_record_nps, customer_save
 from followups import services as followup_services
 from followups.models import FollowUp
+from followups.onboarding import SURVEY_STEP, onboarding_steps
 from outbox.services import email_queue
 from surveys import nps
 from surveys.defaults import defaults_for
@@ -88,6 +89,7 @@ def invitations_send(
     customers: QuerySet[Customer],
     by: AbstractBaseUser | None = None,
     followup: FollowUp | None = None,
+    occasion: str | None = None,
 ) -> SendReport:
     """Invite every eligible customer; say who was skipped and why.
 
@@ -101,12 +103,12 @@ def invitations_send(
         if reason:
             report.skipped.append((customer, reason))
             continue
-        _invite(survey=survey, customer=customer, by=by, followup=followup)
+        _invite(survey=survey, customer=customer, by=by, followup=followup, occasion=occasion)
         report.sent.append(customer)
     return report
 
 
-def _invite(*, survey: Survey, customer: Customer, by, followup) -> tuple[SurveyInvitation, str]:
+def _invite(*, survey: Survey, customer: Customer, by, followup, occasion=None) -> tuple[SurveyInvitation, str]:
     salt = secrets.token_hex(SALT_BYTES)
     token = token_for(salt)
     invitation = SurveyInvitation.objects.create(
@@ -117,6 +119,8 @@ def _invite(*, survey: Survey, customer: Customer, by, followup) -> tuple[Survey
         language=customer.preferred_language,
         expires_at=timezone.now() + datetime.timedelta(days=settings.PEYGIR_SURVEY_LINK_DAYS),
         followup=followup,
+        occasion=occasion
+        or (SurveyInvitation.Occasion.AFTER_CALL if followup else SurveyInvitation.Occasion.ASKED),
         sent_by=by if by and by.is_authenticated else None,
         sent_at=timezone.now(),
     )
@@ -319,3 +323,26 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             _queue_email(invitation, token_for(invitation.token_salt), reminder=True)
             sent += 1
     return sent
+
+
+def onboarding_surveys_send(*, today: datetime.date | None = None) -> int:
+    """The relationship survey to each new customer on the onboarding's survey day, once per customer.
+
+    On a working morning; a customer who cannot be asked (opted out, no email, surveyed lately)
+    is skipped, and stays skipped once the day is more than two weeks behind. Returns how many
+    were invited.
+    """
+    today = today or timezone.localdate()
+    step = next((step for step in onboarding_steps() if step.name == SURVEY_STEP), None)
+    if step is None or not followup_services.working_days().is_working_day(today):
+        return 0
+    latest = today - datetime.timedelta(days=step.days)
+    due = Customer.objects.filter(
+        first_purchase_on__lte=latest, first_purchase_on__gt=latest - datetime.timedelta(days=14)
+    ).exclude(survey_invitations__occasion=SurveyInvitation.Occasion.ONBOARDING)
+    if not due.exists():
+        return 0
+    report = invitations_send(
+        survey=survey_for(Survey.Kind.RELATIONSHIP), customers=due, occasion=SurveyInvitation.Occasion.ONBOARDING
+    )
+    return len(report.sent)

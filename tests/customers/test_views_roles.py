@@ -45,6 +45,7 @@ ROUTES = [
     Route("purchase_edit", "get", customer_scoped=True, purchase_scoped=True),
     Route("purchase_delete", "post", customer_scoped=True, purchase_scoped=True),
     Route("interaction_create", "post", customer_scoped=True),
+    Route("contract_create", "post", customer_scoped=True),
 ]
 CUSTOMER_ROUTES = [route for route in ROUTES if route.customer_scoped]
 # Pages that are also posted to; every customer-scoped page is checked with both methods where it takes both.
@@ -88,6 +89,7 @@ POSTED = {
     "purchase_create": {"purchased_on": "1403/02/15", "amount": "100", "reference": "NEW"},
     "purchase_edit": {"purchased_on": "1403/02/15", "amount": "1", "reference": "THEIRS-1"},
     "interaction_create": {"kind": "call", "occurred_on": "1403/02/15", "summary": "تماس"},
+    "contract_create": {"ends_on": "1406/01/15", "offer": "ده درصد تخفیف"},
 }
 
 
@@ -106,7 +108,7 @@ def test_a_rep_reaches_every_page_of_their_own_customer(rep_client, mine, route)
     response = send(rep_client, route.method, route.url(mine, mine.purchases.get()), POSTED.get(route.name))
     assert response.status_code in {200, 302}
     if response.status_code == 302:
-        assert response["Location"] == reverse("customers:detail", args=[mine.pk])
+        assert response["Location"].split("#")[0] == reverse("customers:detail", args=[mine.pk])
 
 
 @pytest.mark.parametrize("route", CUSTOMER_ROUTES, ids=lambda route: route.name)
@@ -114,7 +116,7 @@ def test_a_manager_reaches_every_page_of_any_rep_s_customer(manager_client, thei
     response = send(manager_client, route.method, route.url(theirs, theirs.purchases.get()), POSTED.get(route.name))
     assert response.status_code in {200, 302}
     if response.status_code == 302:
-        assert response["Location"] == reverse("customers:detail", args=[theirs.pk])
+        assert response["Location"].split("#")[0] == reverse("customers:detail", args=[theirs.pk])
 
 
 def test_a_purchase_is_not_found_under_another_customer_s_url(rep_client, rep, mine):

@@ -33,7 +33,7 @@ def test_materialise_followups_creates_the_due_follow_ups_and_says_how_many():
 def test_materialise_followups_calls_the_service():
     with mock.patch("followups.services.materialise_due", return_value=42) as service:
         assert "42" in _run("materialise_followups")
-    service.assert_called_once_with()
+    service.assert_called_once_with(today=timezone.localdate())
 
 
 def test_send_digests_queues_todays_digests_once(django_capture_on_commit_callbacks):
