@@ -238,13 +238,14 @@ def plans_apply_cadence(
         )
         _skip_to_latest_missed(plan, today=today, days=days)
         plans.append(plan)
-    same_cadence = FollowUpPlan.objects.filter(
-        customer__in=customers.values("pk"), every=every, unit=unit, channel=channel, active=True
-    )
-    before = same_cadence.count()
     FollowUpPlan.objects.bulk_create(plans, batch_size=2000, ignore_conflicts=True)  # a concurrent apply may race
-    materialise_plans(plan_ids=same_cadence.values_list("pk", flat=True), until=horizon_for(today))
-    return same_cadence.count() - before
+    created = 0
+    for start in range(0, len(newcomers), PLANS_PER_TRANSACTION):
+        ids = [customer_id for customer_id, _owner in newcomers[start : start + PLANS_PER_TRANSACTION]]
+        given = FollowUpPlan.objects.filter(customer_id__in=ids, every=every, unit=unit, channel=channel, active=True)
+        created += given.count()
+        materialise_plans(plan_ids=given.values_list("pk", flat=True), until=horizon_for(today))
+    return created
 
 
 def default_cadence_months() -> int:

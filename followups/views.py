@@ -396,10 +396,10 @@ def bulk_cadence(request):
 NOT_CONTACTED = "not_contacted"
 
 
-def _listed_customers(request, filter_form):
+def _listed_customers(request, filter_form, *, listing: str = ""):
     """The customers a bulk action applies to: the customer list's filters, or the not-contacted list's."""
     filters = filter_form.filters() if request.GET else {}
-    if request.GET.get("list") == NOT_CONTACTED:
+    if (listing or request.GET.get("list")) == NOT_CONTACTED:
         return selectors.customers_not_contacted(user=request.user, day=timezone.localdate(), **filters)
     return customer_selectors.customer_list(user=request.user, **filters)
 
@@ -409,7 +409,7 @@ def not_contacted(request):
     """Customers nobody has reached for too long and nobody is due to call; a manager gives them a
     cadence (spread, as the bulk action does) or a call each."""
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
-    customers = _listed_customers(request, filter_form)
+    customers = _listed_customers(request, filter_form, listing=NOT_CONTACTED)
     if request.method == "POST":
         if not is_manager(request.user):
             raise PermissionDenied
