@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.roles import MANAGER_GROUP, REP_GROUP
-from customers.models import Customer, Interaction, Purchase, Segment, customer_search_text
+from customers.models import Contract, Customer, Interaction, Purchase, Segment, customer_search_text
 from customers.services import customers_refresh_purchase_figures
 
 FIRST_NAMES = (
@@ -115,6 +115,7 @@ class Rhythm:
     gap_days: int
     jitter_days: int
     silent_for_days: int = 0  # stopped buying this long ago (the ones to win back)
+    joined_days_ago: int = 0  # a new customer: first bought this many days ago (onboarding)
 
 
 RHYTHMS = (
@@ -127,6 +128,14 @@ RHYTHMS = (
     (Rhythm(30, 7, silent_for_days=150), 0.08),
     (Rhythm(45, 10, silent_for_days=240), 0.05),
     (Rhythm(10, 3, silent_for_days=90), 0.05),
+    (Rhythm(30, 5, joined_days_ago=6), 0.02),
+    (Rhythm(20, 3, joined_days_ago=12), 0.02),
+)
+
+RENEWAL_OFFERS = (
+    "تمدید دوساله با ده درصد تخفیف",
+    "ارسال رایگان در سال دوم",
+    "قیمت ثابت برای شش ماه نخست",
 )
 
 CALL_NOTES = (
@@ -185,6 +194,7 @@ def seed_demo(*, customers: int = 300, seed: int = 1403, today: datetime.date | 
 
     new_customers = [c for mobile, c in by_mobile.items() if mobile not in already_there]
     interactions = _first_interactions(rng, new_customers, today)
+    _contracts(rng, new_customers, today)
     return DemoSummary(
         users=len(users),
         customers=Customer.objects.count(),
@@ -223,7 +233,8 @@ def _purchases_for(rng: random.Random, index: int, customer: Customer, rhythm: R
     wholesale = customer.segment and customer.segment.name == SEGMENTS[0]
     typical = Decimal(rng.choice((8, 15, 25, 40, 80)) * (10 if wholesale else 1) * 100_000)
     last_day = today - datetime.timedelta(days=rhythm.silent_for_days or rng.randint(0, rhythm.gap_days // 2))
-    day = today - datetime.timedelta(days=730 - rng.randint(0, rhythm.gap_days))
+    start = rhythm.joined_days_ago or 730 - rng.randint(0, rhythm.gap_days)
+    day = today - datetime.timedelta(days=start)
     purchases, number = [], 0
     while day <= last_day:
         number += 1
@@ -233,6 +244,24 @@ def _purchases_for(rng: random.Random, index: int, customer: Customer, rhythm: R
         )
         day += datetime.timedelta(days=max(1, rhythm.gap_days + rng.randint(-rhythm.jitter_days, rhythm.jitter_days)))
     return purchases
+
+
+def _contracts(rng: random.Random, customers: list[Customer], today) -> None:
+    """A yearly contract for one wholesale customer in three, some ending within the renewal notice."""
+    contracts = []
+    for customer in sorted(customers, key=lambda c: c.mobile):
+        if customer.segment and customer.segment.name == SEGMENTS[0] and rng.random() < 0.33:
+            ends = today + datetime.timedelta(days=rng.randint(5, 300))
+            contracts.append(
+                Contract(
+                    customer=customer,
+                    starts_on=ends - datetime.timedelta(days=365),
+                    ends_on=ends,
+                    value=Decimal(rng.choice((120, 240, 480))) * 1_000_000,
+                    offer=rng.choice(RENEWAL_OFFERS),
+                )
+            )
+    Contract.objects.bulk_create(contracts)
 
 
 def _first_interactions(rng: random.Random, customers: list[Customer], today) -> int:

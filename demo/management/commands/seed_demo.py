@@ -6,6 +6,7 @@ from customers import demo
 from customers.models import Customer
 from customers.services import customers_refresh_rhythm
 from followups.demo import seed_demo_plans
+from followups.hourly import calls_due_bring_up_to_date
 from surveys.demo import seed_demo_surveys
 
 
@@ -27,11 +28,13 @@ class Command(BaseCommand):
         )
         answers = seed_demo_surveys(seed=seed)
         customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
+        hourly = calls_due_bring_up_to_date()  # the hourly job: onboarding and renewal calls
         silent = Customer.objects.filter(source="demo", silent_since__isnull=False).count()
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
-            f"{followups} new follow-ups, {answers} new survey answers, {silent} silent customers."
+            f"{followups} new follow-ups, {answers} new survey answers, {silent} silent customers, "
+            f"{hourly.onboarding_calls} onboarding and {hourly.renewal_calls} renewal calls."
         )
         self.stdout.write("Demo logins (username / password):")
         self.stdout.write(f"  manager / {demo.DEMO_PASSWORD_MANAGER}")
