@@ -170,7 +170,7 @@ def test_export_downloads_the_filtered_list_as_excel_friendly_csv(open_page, rep
     page = open_page(rep)
     page.goto("/customers/?q=علی")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("CSV")).click()
+        page.get_by_role("link", name=re.compile("دریافت فایل جدول")).click()
     content = download_info.value.path().read_bytes().decode("utf-8")
     assert content.startswith("\ufeff")
     assert "علی کاظمی" in content and "زهرا یزدانی" not in content
