@@ -12,12 +12,11 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from customers.models import Customer
 from followups.models import FollowUp
-from followups.services import RaisedCall, followups_raise_many
+from followups.services import followups_insert_select, working_days
 
 
 def save_window_days() -> int:
@@ -30,19 +29,26 @@ def source_key(customer_id: int, last_purchase_on: datetime.date) -> str:
 
 
 def win_backs_raise(*, as_of: datetime.date) -> int:
-    """A win-back call for every silent customer whose episode has none; returns how many were new."""
-    silent = Customer.objects.filter(silent_since__isnull=False, last_purchase_on__isnull=False)
-    rows = silent.values_list("pk", "owner_id", "last_purchase_on", "rhythm_gap_days", "rhythm_basis")
-    return followups_raise_many(
-        RaisedCall(
-            customer_id=pk,
-            assignee_id=owner_id,
-            reason=FollowUp.Reason.WIN_BACK,
-            source_key=source_key(pk, last_on),
-            due_on=as_of,
-            facts={"typical_gap_days": gap, "basis": basis, "last_purchase_on": last_on.isoformat()},
-        )
-        for pk, owner_id, last_on, gap, basis in rows.iterator(chunk_size=2000)
+    """A win-back call for every silent customer whose episode has none; returns how many were new.
+
+    One INSERT ... SELECT over the silent customers (the first night after an import may flag tens
+    of thousands); the source key's uniqueness skips the episodes that already have their call.
+    """
+    due = working_days().on_or_after(as_of)
+    postgres = connection.vendor == "postgresql"
+    last_on = "c.last_purchase_on::text" if postgres else "c.last_purchase_on"
+    json_object = "jsonb_build_object" if postgres else "json_object"
+    return followups_insert_select(
+        prototype=FollowUp(reason=FollowUp.Reason.WIN_BACK, scheduled_on=due, due_on=due),
+        values={
+            "customer_id": "c.id",
+            "assignee_id": "c.owner_id",
+            "source_key": f"'win_back:customer:' || c.id || ':since:' || {last_on}",
+            "facts": f"{json_object}('typical_gap_days', c.rhythm_gap_days, 'basis', c.rhythm_basis, "
+            f"'last_purchase_on', {last_on})",
+        },
+        source="customers_customer AS c WHERE c.silent_since IS NOT NULL AND c.last_purchase_on IS NOT NULL",
+        params=[],
     )
 
 

@@ -5,6 +5,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -145,3 +147,18 @@ def test_the_customer_page_says_which_plan_or_rule_covers_the_customer(rep_clien
     services.plans_give_default_cadence()
     html = rep_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert 'data-testid="default-plan"' in html
+
+
+def test_the_list_makes_the_same_queries_for_three_or_thirty_customers(manager_client, rep):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert manager_client.get(URL).status_code == 200
+        return len(captured.captured_queries)
+
+    for number in range(3):
+        _customer(rep, f"کم {number}")
+    few = queries()
+    for number in range(27):
+        _customer(rep, f"زیاد {number}")
+
+    assert queries() == few

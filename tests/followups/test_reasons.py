@@ -72,6 +72,28 @@ CASES = [
         "مشتری تازه از ۱۴۰۵/۰۹/۱۰: تماس خوشامد",
         "new customer since 2026-12-01: welcome call",
     ),
+    (
+        Reason.WIN_BACK,
+        {"typical_gap_days": 45, "basis": "first_return", "last_purchase_on": "2026-10-09"},
+        {},
+        "یک خرید، در ۱۴۰۵/۰۷/۱۷؛ ۸۰٪ مشتریانی که برمی‌گردند ظرف ۴۵ روز برگشته‌اند؛ ۶۰ روز است خرید نکرده",
+        "one purchase, on 2026-10-09; 80% of returning customers are back within 45 days; silent for 60",
+    ),
+    (
+        Reason.ONBOARDING,
+        {"since": "2026-11-24", "step": "check_in", "skipped_reached_on": "2026-12-02"},
+        {},
+        "مشتری تازه از ۱۴۰۵/۰۹/۰۳: تماس احوال‌پرسی؛ لازم نشد: در ۱۴۰۵/۰۹/۱۱ با مشتری صحبت شده بود",
+        "new customer since 2026-11-24: check-in call; not needed: already reached on 2026-12-02",
+    ),
+    (
+        Reason.NO_CONTACT,
+        {"last_contact_on": "2026-08-10"},
+        {},
+        "۱۲۰ روز بدون تماس، از ۱۴۰۵/۰۵/۱۹",
+        "no contact for 120 days, since 2026-08-10",
+    ),
+    (Reason.NO_CONTACT, {"last_contact_on": None}, {}, "هرگز تماسی نبوده", "never contacted"),
     (Reason.ONE_OFF, {}, {"purpose": "پیگیری پیش‌فاکتور"}, "پیگیری پیش‌فاکتور", "پیگیری پیش‌فاکتور"),
     (Reason.ONE_OFF, {}, {"purpose": ""}, "تماس یک‌باره", "a one-off call"),
 ]
