@@ -702,6 +702,29 @@ def measure_pages(args, conn) -> None:
         )
 
 
+def measure_backtest(day: datetime.date, args, conn) -> None:
+    """The backtest page's work: every rule of the grid scored over the purchases as of a past day."""
+    from customers.backtest import DEFAULT_WINDOW_DAYS, silence_backtest
+    from customers.selectors import silence_rule_in_force
+
+    as_of = day - datetime.timedelta(days=DEFAULT_WINDOW_DAYS + 20)
+    rule, _adoption = silence_rule_in_force()
+    print()
+    print(f"=== the backtest: silence_backtest(as_of={as_of}, window {DEFAULT_WINDOW_DAYS} days), {args.runs} runs ===")
+    statements = [replayable(query["sql"]) for query in capture(lambda: silence_backtest(as_of=as_of, in_force=rule))]
+    timings, bare = [], []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = silence_backtest(as_of=as_of, in_force=rule)
+        timings.append(time.perf_counter() - started)
+        bare.append(replay(conn, statements)[0])
+    print(f"  {len(result.results)} rules scored on {result.best.everyone.customers:,} customers who had bought")
+    print(
+        f"  backtest: median {_s(statistics.median(timings))}; its {len(statements)} SQL statements alone "
+        f"{_s(statistics.median(bare))}; ratio {_ratio(statistics.median(timings), statistics.median(bare))}"
+    )
+
+
 def main() -> None:
     args = parse_args()
     start("silent_customers", SCHEMA, reseed=args.reseed)
@@ -735,6 +758,7 @@ def main() -> None:
     conn = bare_connection(SCHEMA)
     try:
         measure_job(day, args, conn)
+        measure_backtest(day, args, conn)
         measure_pages(args, conn)
     finally:
         conn.close()

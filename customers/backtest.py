@@ -115,12 +115,15 @@ def silence_backtest(
             rules.append(extra)
     cte, params = rhythm.rhythm_with(as_of=as_of, stored_priors=False)
     start, end = rhythm.date_literal(as_of), rhythm.date_literal(as_of + datetime.timedelta(days=window_days))
+    # Who came back: one pass over the window's purchases. ``outcome`` is MATERIALIZED: inlined, each
+    # of the rules below would compute every customer's gap again (ten times slower).
     outcome = (
-        "outcome AS (SELECT r.gap, r.basis, "
+        "came_back AS (SELECT DISTINCT customer_id FROM customers_purchase "
+        f"WHERE purchased_on > {start} AND purchased_on <= {end}),\n"
+        "outcome AS MATERIALIZED (SELECT r.gap, r.basis, "
         f"{rhythm.days_between(start, 'r.last_on')} AS silent_days, "
-        "CASE WHEN EXISTS (SELECT 1 FROM customers_purchase AS p WHERE p.customer_id = r.customer_id "
-        f"AND p.purchased_on > {start} AND p.purchased_on <= {end}) THEN 0 ELSE 1 END AS churned "
-        "FROM rhythm AS r)"
+        "CASE WHEN b.customer_id IS NULL THEN 1 ELSE 0 END AS churned "
+        "FROM rhythm AS r LEFT JOIN came_back AS b ON b.customer_id = r.customer_id)"
     )
     columns = []
     for population in ("1 = 1", "basis = 'own'"):

@@ -76,9 +76,10 @@ class SilenceRule:
         floor = str(int(self.floor_days))
         if self.k is None:
             return floor
+        times = f"CAST({float(self.k)} AS DOUBLE PRECISION)"  # not numeric: 10x faster per row on PostgreSQL
         return (
             f"CASE WHEN {gap} IS NULL THEN {floor} "
-            f"WHEN {basis} = 'own' THEN {greatest(floor, f'{float(self.k)} * {gap}')} "
+            f"WHEN {basis} = 'own' THEN {greatest(floor, f'{times} * {gap}')} "
             f"ELSE {greatest(floor, gap)} END"
         )
 
@@ -148,7 +149,8 @@ def _rhythm_cte(customer_filter: str) -> str:
     return (
         "last AS (SELECT customer_id, MAX(purchased_on) AS last_on FROM days"
         f"{where} GROUP BY customer_id),\n"
-        "rhythm AS (SELECT l.customer_id, l.last_on, "
+        # MATERIALIZED: the statements that read ``rhythm`` use a customer's gap several times over.
+        "rhythm AS MATERIALIZED (SELECT l.customer_id, l.last_on, "
         f"CASE WHEN o.n IS NULL THEN s.first_return_days ELSE {typical} END AS gap, "
         "CASE WHEN o.n IS NULL THEN 'first_return' ELSE 'own' END AS basis, "
         f"CASE WHEN o.n IS NULL THEN CAST(ROUND(s.first_return_median) AS INTEGER) ELSE {typical} END "

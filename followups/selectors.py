@@ -315,6 +315,16 @@ def customers_not_contacted(
     return customers.filter(quiet).exclude(Exists(open_call)).order_by(F("yearly_value").desc(), "id")
 
 
+RAISED_CALLS_SHOWN = 5
+
+
+def raised_calls_for_customer(*, customer) -> QuerySet[FollowUp]:
+    """The calls raised for a reason other than a plan, newest first: the customer page's history of
+    them, open or closed (an onboarding step marked not needed says why)."""
+    calls = customer.followups.exclude(reason=FollowUp.Reason.PERIODIC).select_related("customer", "assignee")
+    return calls.order_by("-created_at", "-id")[:RAISED_CALLS_SHOWN]
+
+
 def reps_with_calls(*, day: datetime.date) -> QuerySet:
     """Active users with something pending due by ``day``: who gets a morning digest."""
     return (

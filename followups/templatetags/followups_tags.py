@@ -39,6 +39,7 @@ def customer_followups(context, customer):
         "customer": customer,
         "plans": selectors.plans_for_customer(customer=customer),
         "pending": selectors.pending_followups_for_customer(customer=customer),
+        "raised": selectors.raised_calls_for_customer(customer=customer),
         "plan_form": PlanForm(user=request.user, customer=customer),
         "presets": cadence.PRESET_MONTHS,
         "default_months": services.default_cadence_months(),

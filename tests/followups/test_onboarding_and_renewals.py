@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from customers import csv_io
 from customers.models import Contract
 from customers.services import interaction_log, purchase_add
 from followups import hourly, onboarding, renewals
@@ -216,3 +217,27 @@ def test_a_contract_that_has_ended_raises_nothing(rep):
     hourly.calls_due_bring_up_to_date()
 
     assert not _renewals(customer).exists()
+
+
+def test_the_customer_page_lists_the_steps_including_one_not_needed(rep_client, rep):
+    customer = _new_customer(rep, 10)
+    moment = timezone.make_aware(datetime.datetime.combine(_today() - 9 * DAY, datetime.time(11)))
+    interaction_log(customer=customer, kind="call", summary="خوشامد گفتم", occurred_at=moment, by=rep)
+    hourly.calls_due_bring_up_to_date()
+
+    html = rep_client.get(f"/customers/{customer.pk}/").content.decode()
+
+    raised = html.split('data-testid="raised-calls"')[1].split("</ul>")[0]
+    assert "تماس احوال‌پرسی" in raised and "تماس خوشامد" in raised
+    assert "لازم نشد" in raised
+
+
+def test_imported_customers_get_the_default_cadence_in_the_next_hourly_run(rep):
+    rows = "\n".join(f"وارداتی {n},0912{n:07d}" for n in range(40))
+    checked = csv_io.preview_import(kind=csv_io.CUSTOMERS, text=f"name,mobile\n{rows}\n")
+    csv_io.apply_import(checked)
+
+    run = hourly.calls_due_bring_up_to_date()
+
+    assert run.given_default_cadence == 40
+    assert FollowUp.objects.filter(plan__is_default=True).exists()  # their first calls within the horizon
