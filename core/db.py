@@ -1,5 +1,6 @@
-"""Database helpers that know nothing of Peygir's business: portable date arithmetic, keyset pages,
-and moving a model's table into a new app without touching its rows."""
+"""Database helpers that know nothing of Peygir's business: portable SQL (date arithmetic and the
+like, for the ORM and for hand-written statements alike), keyset pages, and moving a model's table
+into a new app without touching its rows."""
 
 import base64
 import datetime
@@ -7,34 +8,66 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection as default_connection
 from django.db import migrations
 from django.db.models import F, FloatField, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 
+# --- SQL that differs between PostgreSQL and SQLite, in one place ---------------------------------
+# Each takes SQL text (column names, expressions) and returns SQL text for the connection in use.
+
+
+def on_postgres(connection=None) -> bool:
+    return (connection or default_connection).vendor == "postgresql"
+
+
+def days_between(later: str, earlier: str, connection=None) -> str:
+    """Whole days from ``earlier`` to ``later``: PostgreSQL subtracts dates, SQLite counts Julian days."""
+    if on_postgres(connection):
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def add_days(day: str, days: str) -> str:
+    if on_postgres():
+        return f"({day} + CAST({days} AS integer))"
+    return f"date({day}, '+' || CAST({days} AS INTEGER) || ' days')"
+
+
+def date_literal(day: datetime.date) -> str:
+    """A date written into the SQL (a ``datetime.date``'s ISO form: nothing a user typed)."""
+    text = day.isoformat()
+    return f"DATE '{text}'" if on_postgres() else f"'{text}'"
+
+
+def differs(first: str, second: str) -> str:
+    """True when the two differ, NULL counting as a value."""
+    return f"{first} IS DISTINCT FROM {second}" if on_postgres() else f"{first} IS NOT {second}"
+
+
+def greatest(first: str, second: str) -> str:
+    return f"{'GREATEST' if on_postgres() else 'MAX'}({first}, {second})"
+
+
+def rows_affected(cursor) -> int:
+    """Rows the last statement wrote; sqlite3 reports none for a statement that starts WITH."""
+    if not on_postgres():
+        cursor.execute("SELECT changes()")
+        return cursor.fetchone()[0]
+    return cursor.rowcount
+
 
 class DaysBetween(Func):
-    """Whole days from ``start`` to ``end`` (``end - start``, negative when end is earlier).
-
-    Date subtraction differs by database: PostgreSQL subtracts dates to an integer, SQLite
-    counts Julian days.
-    """
+    """Whole days from ``start`` to ``end`` (``end - start``, negative when end is earlier), in the ORM."""
 
     output_field = IntegerField()
 
     def __init__(self, end, start, **extra):
         super().__init__(end, start, **extra)
 
-    def _compiled(self, compiler):
-        (end, end_params), (start, start_params) = (compiler.compile(e) for e in self.get_source_expressions())
-        return end, start, [*end_params, *start_params]
-
     def as_sql(self, compiler, connection, **extra_context):
-        end, start, params = self._compiled(compiler)
-        return f"(CAST({end} AS date) - CAST({start} AS date))", params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        end, start, params = self._compiled(compiler)
-        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)", params
+        (end, end_params), (start, start_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return days_between(end, start, connection), [*end_params, *start_params]
 
 
 def as_float(expression) -> Cast:

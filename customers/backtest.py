@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from core.db import date_literal, days_between
 from customers import rhythm
 from customers.rhythm import SilenceRule
 
@@ -114,14 +115,14 @@ def silence_backtest(
         if extra not in rules:
             rules.append(extra)
     cte, params = rhythm.rhythm_with(as_of=as_of, stored_priors=False)
-    start, end = rhythm.date_literal(as_of), rhythm.date_literal(as_of + datetime.timedelta(days=window_days))
+    start, end = date_literal(as_of), date_literal(as_of + datetime.timedelta(days=window_days))
     # Who came back: one pass over the window's purchases. ``outcome`` is MATERIALIZED: inlined, each
     # of the rules below would compute every customer's gap again (ten times slower).
     outcome = (
         "came_back AS (SELECT DISTINCT customer_id FROM customers_purchase "
         f"WHERE purchased_on > {start} AND purchased_on <= {end}),\n"
         "outcome AS MATERIALIZED (SELECT r.gap, r.basis, "
-        f"{rhythm.days_between(start, 'r.last_on')} AS silent_days, "
+        f"{days_between(start, 'r.last_on')} AS silent_days, "
         "CASE WHEN b.customer_id IS NULL THEN 1 ELSE 0 END AS churned "
         "FROM rhythm AS r LEFT JOIN came_back AS b ON b.customer_id = r.customer_id)"
     )

@@ -20,46 +20,15 @@ get the same SQL but for date arithmetic.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from core.dates import format_date
+from core.db import days_between, greatest
 from core.numbers import format_number, format_percent
 
 PRIOR_WEIGHT = 2
 MIN_SEGMENT_CUSTOMERS = 5
 FIRST_RETURN_SHARE = 0.8
-
-
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def days_between(later: str, earlier: str) -> str:
-    if _postgres():
-        return f"({later} - {earlier})"
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
-def add_days(day: str, days: str) -> str:
-    if _postgres():
-        return f"({day} + CAST({days} AS integer))"
-    return f"date({day}, '+' || CAST({days} AS INTEGER) || ' days')"
-
-
-def date_literal(day: datetime.date) -> str:
-    """A date written into the SQL (a ``datetime.date``'s ISO form: nothing a user typed)."""
-    text = day.isoformat()
-    return f"DATE '{text}'" if _postgres() else f"'{text}'"
-
-
-def differs(first: str, second: str) -> str:
-    """True when the two differ, NULL counting as a value."""
-    return f"{first} IS DISTINCT FROM {second}" if _postgres() else f"{first} IS NOT {second}"
-
-
-def greatest(first: str, second: str) -> str:
-    return f"{'GREATEST' if _postgres() else 'MAX'}({first}, {second})"
 
 
 @dataclass(frozen=True)

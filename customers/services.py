@@ -9,6 +9,7 @@ from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.db import add_days, date_literal, days_between, differs, rows_affected
 from customers import rhythm
 from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
 from customers.selectors import silence_rule_in_force
@@ -194,10 +195,10 @@ def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_f
     """One UPDATE ... FROM the rhythm; rows whose figures are already right are not written."""
     cte, params = rhythm.rhythm_with(as_of=as_of, stored_priors=True, customer_filter=customer_filter)
     threshold = rule.threshold_sql()
-    expected = f"CASE WHEN r.expected_gap IS NULL THEN NULL ELSE {rhythm.add_days('r.last_on', 'r.expected_gap')} END"
+    expected = f"CASE WHEN r.expected_gap IS NULL THEN NULL ELSE {add_days('r.last_on', 'r.expected_gap')} END"
     silent = (
-        f"CASE WHEN {rhythm.days_between(rhythm.date_literal(as_of), 'r.last_on')} > {threshold} "
-        f"THEN {rhythm.add_days('r.last_on', f'CAST({threshold} AS INTEGER) + 1')} ELSE NULL END"
+        f"CASE WHEN {days_between(date_literal(as_of), 'r.last_on')} > {threshold} "
+        f"THEN {add_days('r.last_on', f'CAST({threshold} AS INTEGER) + 1')} ELSE NULL END"
     )
     new = {
         "rhythm_gap_days": "r.gap",
@@ -205,18 +206,15 @@ def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_f
         "expected_purchase_on": expected,
         "silent_since": silent,
     }
-    differs = " OR ".join(rhythm.differs(f"customers_customer.{column}", value) for column, value in new.items())
+    changed = " OR ".join(differs(f"customers_customer.{column}", value) for column, value in new.items())
     assignments = ", ".join(f"{column} = {value}" for column, value in new.items())
     sql = (
         f"{cte} UPDATE customers_customer SET {assignments} FROM rhythm AS r "
-        f"WHERE customers_customer.id = r.customer_id AND ({differs})"
+        f"WHERE customers_customer.id = r.customer_id AND ({changed})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if connection.vendor == "sqlite":  # sqlite3 reports no rowcount for a statement that starts WITH
-            cursor.execute("SELECT changes()")
-            return cursor.fetchone()[0]
-        return cursor.rowcount
+        return rows_affected(cursor)
 
 
 def _clear_rhythm(customers: QuerySet[Customer]) -> None:

@@ -19,6 +19,7 @@ from django.db.models import Exists, F, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import rows_affected
 from customers.models import Customer
 from customers.services import interaction_log
 from followups import cadence
@@ -454,10 +455,7 @@ def followups_insert_select(*, prototype: FollowUp, values: dict[str, str], sour
             f"SELECT {', '.join(select)} FROM {source}{where} ON CONFLICT DO NOTHING",
             [*constants, *params],
         )
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT changes()")
-            return cursor.fetchone()[0]
-        return cursor.rowcount
+        return rows_affected(cursor)
 
 
 def _advance_plans(rows: list[tuple[int, int, datetime.date]]) -> None:

@@ -12,9 +12,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core.db import on_postgres
 from followups.models import FollowUp
 from followups.services import followups_insert_select, working_days
 
@@ -35,7 +36,7 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
     of thousands); the source key's uniqueness skips the episodes that already have their call.
     """
     due = working_days().on_or_after(as_of)
-    postgres = connection.vendor == "postgresql"
+    postgres = on_postgres()
     last_on = "c.last_purchase_on::text" if postgres else "c.last_purchase_on"
     json_object = "jsonb_build_object" if postgres else "json_object"
     return followups_insert_select(
