@@ -157,7 +157,7 @@ def customers_refresh_rhythm(*, as_of: datetime.date | None = None, customer_ids
             chunk = [int(pk) for pk in customer_ids[start : start + _RHYTHM_CHUNK]]
             ids = ", ".join(map(str, chunk))
             changed += _update_rhythm(as_of, rule, customer_filter=f"customer_id IN ({ids})")
-        _clear_rhythm(Customer.objects.filter(pk__in=customer_ids))
+            _clear_rhythm(Customer.objects.filter(pk__in=chunk))
         return changed
     customers_rhythm_refreshed.send(sender=Customer, as_of=as_of)
     return changed

@@ -6,6 +6,7 @@ every insert ignores conflicts, so repeated or concurrent runs never duplicate a
 
 import dataclasses
 import datetime
+import functools
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -618,6 +619,7 @@ def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
     key at most once (the unique constraint), existing calls left as they are. Returns how many
     calls were new."""
     days, created, now = working_days(), 0, timezone.now()
+    due = functools.cache(days.on_or_after)  # a batch has few distinct days; each is a Jalali lookup
     rows = [
         FollowUp(
             customer_id=call.customer_id,
@@ -626,8 +628,8 @@ def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
             source_key=call.source_key,
             facts=call.facts,
             purpose=call.purpose[:300],
-            scheduled_on=days.on_or_after(call.due_on),
-            due_on=days.on_or_after(call.due_on),
+            scheduled_on=due(call.due_on),
+            due_on=due(call.due_on),
             status=FollowUp.Status.SKIPPED if call.skipped else FollowUp.Status.OPEN,
             completed_at=now if call.skipped else None,
         )
