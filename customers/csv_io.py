@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import dates
+from core.exports import csv_row
 from core.forms import parse_amount
 from core.phones import normalize_mobile
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Purchase, Segment, customer_search_text
+from customers.rhythm import customer_silence_sentence
 from customers.selectors import sales_team
 from customers.services import purchases_recorded
 
@@ -400,8 +402,7 @@ def write_customers_csv(customers: Iterable[Customer], out) -> None:
 
     Dates are written as in the reader's calendar; the BOM lets Excel read UTF-8.
     """
-    out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = _spreadsheet_writer(out)
     writer.writerow(COLUMNS[CUSTOMERS] + EXPORT_FIGURES)
     for customer in customers:
         writer.writerow(
@@ -424,3 +425,46 @@ def write_customers_csv(customers: Iterable[Customer], out) -> None:
                 dates.input_value(customer.created_at),
             ]
         )
+
+
+AT_RISK_COLUMNS = [
+    "name",
+    "mobile",
+    "owner",
+    "segment",
+    "yearly_value_rial",
+    "why",
+    "typical_gap_days",
+    "last_purchase",
+    "silent_since",
+    "last_contact",
+]
+
+
+def write_at_risk_csv(customers: Iterable[Customer], out, *, day) -> None:
+    """The at-risk page's customers (with ``yearly_value``), each with why; no cell can run as a formula."""
+    writer = _spreadsheet_writer(out)
+    writer.writerow(AT_RISK_COLUMNS)
+    for customer in customers:
+        writer.writerow(
+            csv_row(
+                [
+                    customer.name,
+                    customer.mobile,
+                    customer.owner.get_username() if customer.owner else "",
+                    customer.segment.name if customer.segment else "",
+                    round(customer.yearly_value),
+                    customer_silence_sentence(customer, day=day),
+                    customer.rhythm_gap_days or "",
+                    dates.input_value(customer.last_purchase_on),
+                    dates.input_value(customer.silent_since),
+                    dates.input_value(customer.last_contact_on),
+                ]
+            )
+        )
+
+
+def _spreadsheet_writer(out):
+    """A CSV writer on ``out`` after the BOM that lets Excel read UTF-8."""
+    out.write("\ufeff")
+    return csv.writer(out)

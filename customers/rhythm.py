@@ -179,6 +179,18 @@ def silence_sentence(*, gap: int | None, basis: str, last_purchase_on: datetime.
     }
 
 
+def customer_silence_sentence(customer, *, day: datetime.date) -> str:
+    """``silence_sentence`` from a customer's stored rhythm (empty for one who never bought)."""
+    if customer.last_purchase_on is None:
+        return ""
+    return silence_sentence(
+        gap=customer.rhythm_gap_days,
+        basis=customer.rhythm_basis,
+        last_purchase_on=customer.last_purchase_on,
+        day=day,
+    )
+
+
 def rhythm_sentence(customer, *, day: datetime.date) -> str:
     """The customer page's rhythm: "usually every 42 days; next expected 1405/10/12; silent 2.3×"."""
     if customer.rhythm_gap_days is None or customer.last_purchase_on is None:

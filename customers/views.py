@@ -1,6 +1,5 @@
 """Customer pages. Thin: forms validate, services write, selectors read."""
 
-import csv
 import datetime
 import uuid
 
@@ -16,8 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import dates
-from core.exports import csv_row
 from core.queue import enqueue_after_commit
 from core.roles import is_manager, manager_required
 from customers import csv_io, rhythm, selectors, services
@@ -98,47 +95,8 @@ def at_risk(request):
 def _at_risk_csv(customers) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="at-risk-{timezone.localdate().isoformat()}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(AT_RISK_COLUMNS)
-    today = timezone.localdate()
-    for customer in customers.iterator(chunk_size=2000):
-        writer.writerow(
-            csv_row(
-                [
-                    customer.name,
-                    customer.mobile,
-                    customer.owner.get_username() if customer.owner else "",
-                    customer.segment.name if customer.segment else "",
-                    round(customer.yearly_value),
-                    rhythm.silence_sentence(
-                        gap=customer.rhythm_gap_days,
-                        basis=customer.rhythm_basis,
-                        last_purchase_on=customer.last_purchase_on,
-                        day=today,
-                    ),
-                    customer.rhythm_gap_days or "",
-                    dates.input_value(customer.last_purchase_on),
-                    dates.input_value(customer.silent_since),
-                    dates.input_value(customer.last_contact_on),
-                ]
-            )
-        )
+    csv_io.write_at_risk_csv(customers.iterator(chunk_size=2000), response, day=timezone.localdate())
     return response
-
-
-AT_RISK_COLUMNS = [
-    "name",
-    "mobile",
-    "owner",
-    "segment",
-    "yearly_value_rial",
-    "why",
-    "typical_gap_days",
-    "last_purchase",
-    "silent_since",
-    "last_contact",
-]
 
 
 @manager_required

@@ -55,14 +55,12 @@ def _with_call_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     )
 
 
-def followups_due_for(
-    *, day: datetime.date, rep: AbstractBaseUser | None = None, until: datetime.date | None = None
-) -> QuerySet[FollowUp]:
-    """Pending follow-ups due up to ``until`` (default: ``day``), highest rank first.
+def followups_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> QuerySet[FollowUp]:
+    """Pending follow-ups due by ``day``, highest rank first (the digest's list).
 
     ``rep=None`` means the whole team. Rows carry the ranking's figures (``followups.ranking``).
     """
-    followups = FollowUp.objects.filter(status__in=FollowUp.PENDING, due_on__lte=until or day)
+    followups = FollowUp.objects.filter(status__in=FollowUp.PENDING, due_on__lte=day)
     if rep is not None:
         followups = followups.filter(assignee=rep)
     return _with_call_context(ranked(followups, day=day)).order_by(*keyset_order(SECTION_ORDER[DUE]))

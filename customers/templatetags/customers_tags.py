@@ -9,14 +9,7 @@ register = template.Library()
 @register.simple_tag
 def silence(customer) -> str:
     """Why a silent customer counts as silent, as of today."""
-    if customer.last_purchase_on is None:
-        return ""
-    return rhythm.silence_sentence(
-        gap=customer.rhythm_gap_days,
-        basis=customer.rhythm_basis,
-        last_purchase_on=customer.last_purchase_on,
-        day=timezone.localdate(),
-    )
+    return rhythm.customer_silence_sentence(customer, day=timezone.localdate())
 
 
 @register.simple_tag
