@@ -1,4 +1,3 @@
-import datetime
 import functools
 
 from django import template
@@ -45,11 +44,6 @@ def customer_followups(context, customer):
         "default_months": services.default_cadence_months(),
         "today": timezone.localdate(),
     }
-
-
-@register.filter
-def add_days(day, count):
-    return day + datetime.timedelta(days=int(count))
 
 
 @register.simple_tag
