@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
@@ -59,14 +60,12 @@ def onboarding_calls_raise(*, today: datetime.date) -> int:
         return 0
     horizon = horizon_for(today)
     since = today - datetime.timedelta(days=max(step.days for step in steps) * 2 + 14)
-    customers = list(
-        Customer.objects.filter(first_purchase_on__gte=since, first_purchase_on__lte=today).values_list(
-            "pk", "owner_id", "first_purchase_on"
-        )
-    )
-    reached = _reached_days(customer_ids=[pk for pk, *_rest in customers], since=since)
+    new_customers = Customer.objects.filter(first_purchase_on__gte=since, first_purchase_on__lte=today)
+    reached = _reached_days(customers=new_customers, since=since)
     calls = []
-    for pk, owner_id, first in customers:
+    for pk, owner_id, first in new_customers.values_list("pk", "owner_id", "first_purchase_on").iterator(
+        chunk_size=2000
+    ):
         window_start = first
         for step in steps:
             due = step.due_after(first)
@@ -91,11 +90,11 @@ def onboarding_calls_raise(*, today: datetime.date) -> int:
     return followups_raise_many(calls)
 
 
-def _reached_days(*, customer_ids: list[int], since: datetime.date) -> dict[int, list[datetime.date]]:
-    """The days each customer was reached (a call, visit, email or SMS that was not unanswered)."""
+def _reached_days(*, customers: QuerySet[Customer], since: datetime.date) -> dict[int, list[datetime.date]]:
+    """The days each of ``customers`` was reached (a call, visit, email or SMS that was not unanswered)."""
     contacts = (
         Interaction.objects.filter(
-            customer_id__in=customer_ids, kind__in=Interaction.CONTACT_KINDS, occurred_at__date__gte=since
+            customer__in=customers, kind__in=Interaction.CONTACT_KINDS, occurred_at__date__gte=since
         )
         .exclude(outcome__in=FollowUp.UNREACHED_OUTCOMES)
         .values_list("customer_id", "occurred_at")
