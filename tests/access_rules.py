@@ -1,0 +1,142 @@
+"""Who may open each named URL: the one table that tests/core/test_access_matrix.py checks.
+
+Every named URL of the URLconf (Django admin's aside: it has its own permissions) has one row
+here; the matrix fails when a URL has no row or a row names a URL that is gone. A row says
+who may use the URL, which methods it serves, and how to fill its URL arguments (and, for a
+write, a valid form) from the ``World``: rep A's customer and records, rep B, a manager.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# Who may use a URL.
+PUBLIC = "public"  # anyone, logged in or not
+TOKEN = "token"  # anyone holding the survey link's token; a forged token finds nothing
+LOGIN = "login"  # anyone logged in; lists show a rep their own customers only
+OWNER = "owner"  # the owning rep (rep A) and managers; another rep (rep B) gets 403 or 404
+MANAGER = "manager"  # managers only; a rep gets 403
+
+GET, POST = "GET", "POST"
+BOTH = (GET, POST)
+
+
+@dataclass
+class World:
+    """The records the matrix requests: all of them belong to rep A's customer."""
+
+    manager: object
+    rep_a: object
+    rep_b: object
+    customer: object  # rep A's
+    other_customer: object  # rep B's
+    purchase: object
+    followup: object
+    plan: object
+    token: str  # the link of an invitation sent to rep A's customer
+    email: object  # a failed email (a manager may resend it)
+
+
+def _none(world: World) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``access`` applies to every method unless ``post`` says otherwise for POST.
+
+    ``serves``: the methods the view takes; another method may answer 405 to anyone allowed.
+    ``data``: a valid POST body where an empty one would stop at the form (writes are then
+    really tried, so a refused role's "nothing changed" means something); ``query`` the same
+    for a GET.
+    """
+
+    access: str
+    serves: tuple[str, ...] = BOTH
+    post: str | None = None
+    kwargs: Callable[[World], dict] = field(default=_none)
+    data: Callable[[World], dict] = field(default=_none)
+    query: Callable[[World], dict] = field(default=_none)
+    csrf_exempt: bool = False
+
+    def access_for(self, method: str) -> str:
+        return self.post if method == POST and self.post else self.access
+
+
+def _customer(world: World) -> dict:
+    return {"pk": world.customer.pk}
+
+
+def _purchase(world: World) -> dict:
+    return {"pk": world.customer.pk, "purchase_pk": world.purchase.pk}
+
+
+def _followup(world: World) -> dict:
+    return {"pk": world.followup.pk}
+
+
+def _token(world: World) -> dict:
+    return {"token": world.token}
+
+
+def _customer_form(world: World) -> dict:
+    return {"name": "نام تازه", "mobile": "09121112233", "city": "شیراز", "preferred_language": "fa"}
+
+
+RULES: dict[str, Rule] = {
+    # The front door (redirects to the calls-due list, which asks for a login).
+    "home": Rule(PUBLIC),
+    "login": Rule(PUBLIC),
+    "logout": Rule(PUBLIC, serves=(POST,)),
+    "set_language": Rule(PUBLIC, serves=(POST,), data=lambda world: {"language": "en", "next": "/"}),
+    # Calls.
+    "followups:calls_due": Rule(LOGIN, serves=(GET,)),
+    "followups:more": Rule(LOGIN, serves=(GET,), query=lambda world: {"section": "due"}),
+    "followups:team": Rule(MANAGER, serves=(GET,)),
+    "followups:not_contacted": Rule(LOGIN, post=MANAGER),
+    "followups:bulk_cadence": Rule(MANAGER),
+    "followups:actions": Rule(OWNER, serves=(GET,), kwargs=_followup),
+    "followups:rank": Rule(OWNER, serves=(GET,), kwargs=_followup),
+    "followups:complete": Rule(OWNER, serves=(POST,), kwargs=_followup, data=lambda world: {"outcome": "reached"}),
+    "followups:snooze": Rule(OWNER, serves=(POST,), kwargs=_followup, data=lambda world: {"when": "tomorrow"}),
+    "followups:skip": Rule(OWNER, serves=(POST,), kwargs=_followup, data=lambda world: {"note": "نیازی نیست"}),
+    "followups:reassign": Rule(
+        MANAGER, serves=(POST,), kwargs=_followup, data=lambda world: {"assignee": world.rep_b.pk}
+    ),
+    "followups:plan_create": Rule(
+        OWNER, serves=(POST,), kwargs=lambda world: {"customer_pk": world.customer.pk}, data=lambda world: {"preset": 3}
+    ),
+    "followups:plan_change": Rule(
+        OWNER, serves=(POST,), kwargs=lambda world: {"pk": world.plan.pk, "action": "delete"}
+    ),
+    # Customers.
+    "customers:list": Rule(LOGIN, serves=(GET,)),
+    "customers:create": Rule(LOGIN, data=_customer_form),
+    "customers:export": Rule(LOGIN, serves=(GET,)),
+    "customers:at_risk": Rule(LOGIN, serves=(GET,)),
+    "customers:backtest": Rule(MANAGER, data=lambda world: {"k": 2, "floor_days": 30}),
+    "customers:import": Rule(MANAGER),
+    "customers:import_confirm": Rule(MANAGER, serves=(POST,)),
+    "customers:detail": Rule(OWNER, serves=(GET,), kwargs=_customer),
+    "customers:edit": Rule(OWNER, kwargs=_customer, data=_customer_form),
+    "customers:purchase_create": Rule(OWNER, kwargs=_customer),
+    "customers:purchase_edit": Rule(OWNER, kwargs=_purchase),
+    "customers:purchase_delete": Rule(OWNER, serves=(POST,), kwargs=_purchase),
+    "customers:interaction_create": Rule(OWNER, serves=(POST,), kwargs=_customer),
+    "customers:contract_create": Rule(OWNER, serves=(POST,), kwargs=_customer),
+    # Surveys: the staff side.
+    "surveys:results": Rule(MANAGER, serves=(GET,)),
+    "surveys:send_bulk": Rule(MANAGER),
+    "surveys:send_to_customer": Rule(
+        OWNER,
+        serves=(POST,),
+        kwargs=lambda world: {"customer_pk": world.customer.pk},
+        data=lambda world: {"kind": "relationship"},
+    ),
+    "surveys:settings": Rule(MANAGER, kwargs=lambda world: {"kind": "relationship"}),
+    # Surveys: the customer's side (the link's token is the only key).
+    "survey_links:answer": Rule(TOKEN, kwargs=_token, data=lambda world: {"score": 9}),
+    "survey_links:unsubscribe": Rule(TOKEN, kwargs=_token, csrf_exempt=True),  # mail clients' one-click POST
+    # Sent emails.
+    "emails:list": Rule(MANAGER, serves=(GET,)),
+    "emails:detail": Rule(MANAGER, kwargs=lambda world: {"pk": world.email.pk}),
+}
