@@ -1,20 +1,53 @@
-"""Celery work started by a page or a service, only once the caller's transaction has committed."""
+"""Celery work started by a page or a service, only once the caller's transaction has committed.
+
+A page must never hang on a broker that is away: the publish is tried once, with the short
+socket timeouts from settings, and after a failure this process stops trying for
+BROKER_REST_SECONDS (one log line, not one traceback per email). Every job queued here has a
+scheduled run behind it that does the work late (``fallback`` names it).
+"""
 
 import logging
+import time
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+BROKER_REST_SECONDS = 30.0
+_broker_away_until = 0.0
 
-def enqueue_after_commit(task, *args, fallback: str) -> None:
-    """``task.delay(*args)`` after commit. A broker that is down is logged, not raised: the caller's
-    work is saved, and every queued job has a scheduled run behind it (``fallback`` says which)."""
+
+def enqueue_after_commit(task, *args, fallback: str, on_failure=None) -> None:
+    """``task.delay(*args)`` after commit; ``on_failure()`` runs if it could not be queued."""
 
     def send():
+        global _broker_away_until
+        if time.monotonic() < _broker_away_until:
+            _failed(on_failure)
+            return
         try:
-            task.delay(*args)
-        except Exception:
-            logger.warning("Could not enqueue %s%s; %s.", task.name, args, fallback, exc_info=True)
+            task.apply_async(args, retry=False)
+        except Exception as error:
+            _broker_away_until = time.monotonic() + BROKER_REST_SECONDS
+            logger.warning(
+                "Broker unreachable (%s: %s) enqueueing %s; %s. Not trying again for %ss.",
+                type(error).__name__, error, task.name, fallback, int(BROKER_REST_SECONDS),
+            )
+            _failed(on_failure)
 
     transaction.on_commit(send)
+
+
+def broker_is_resting() -> bool:
+    return time.monotonic() < _broker_away_until
+
+
+def broker_rest_end() -> None:
+    """Forget a broker failure (tests, or a process that knows the broker is back)."""
+    global _broker_away_until
+    _broker_away_until = 0.0
+
+
+def _failed(on_failure) -> None:
+    if on_failure is not None:
+        on_failure()

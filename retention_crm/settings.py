@@ -133,6 +133,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # says so (e.g. smtp+tls://user:pw@host:587). consolemail:// prints them instead.
 vars().update(env.email_url("EMAIL_URL", default="dummymail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Peygir <no-reply@localhost>")
+# A stalled SMTP server fails an attempt after this many seconds (the outbox tries again later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: Redis in production; the embedded default runs tasks in-process.
 REDIS_URL = env("REDIS_URL", default="")
@@ -142,6 +144,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is away must cost a page a fraction of a second, not a hang: short socket
+# timeouts; pages publish without retries (core/queue.py) and the outbox sweeper is the net.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+}
 
 # The periodic jobs, all in one place (times are Asia/Tehran). Each is also a command.
 CELERY_BEAT_SCHEDULE = {
@@ -170,10 +179,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_onboarding_surveys_task",
         "schedule": crontab(hour=9, minute=40),
     },
-    # Emails whose task never reached a worker (broker outage) are sent late, not lost.
+    # The outbox's one scheduler: every minute it enqueues the emails whose next attempt is due
+    # (retries after an SMTP outage, tasks lost to a broker outage) and settles interrupted sends.
     "sweep-outbox": {
         "task": "outbox.tasks.sweep_outbox_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
 }
 
@@ -233,6 +243,9 @@ PEYGIR_ONBOARDING = env.list("PEYGIR_ONBOARDING", default=["welcome:2w", "check_
 PEYGIR_RENEWAL_NOTICE_DAYS = env.int("PEYGIR_RENEWAL_NOTICE_DAYS", default=30)
 # Not reached for this many days, and no open call: on the "not contacted" list.
 PEYGIR_NOT_CONTACTED_DAYS = env.int("PEYGIR_NOT_CONTACTED_DAYS", default=90)
+# The outbox keeps trying an email this long (backing off from a minute to a few hours) before
+# it is marked failed; a manager can then retry all failed ones (outbox/delivery.py).
+PEYGIR_EMAIL_RETRY_HOURS = env.int("PEYGIR_EMAIL_RETRY_HOURS", default=48)
 # Links in emails point here.
 PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")
 # Surveys: one invitation per customer per throttle window; links expire; one reminder.

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.utils import translation
 
+from core.queue import broker_rest_end
 from core.roles import MANAGER_GROUP, REP_GROUP
 from tests.factories import UserFactory
 
@@ -23,6 +24,7 @@ def _fast_and_predictable(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PEYGIR_CURRENCY = "toman"  # the default, pinned so a developer's .env cannot change results
+    broker_rest_end()  # a test that took the broker away must not leave later tests skipping it
     cache.clear()  # cached figures (the typical customer's value) must not leak from one test to the next
     with translation.override("fa"):
         yield

@@ -1,6 +1,9 @@
 """Outbox factories: an email row in any state, as the outbox service leaves it."""
 
+import datetime
+
 import factory
+from django.utils import timezone
 
 from outbox.models import OutgoingEmail
 
@@ -15,3 +18,5 @@ class OutgoingEmailFactory(factory.django.DjangoModelFactory):
     text_body = "متن ساده"
     html_body = '<html dir="rtl"><body><p>متن</p></body></html>'
     status = OutgoingEmail.Status.PENDING
+    message_id = factory.Sequence(lambda n: f"<peygir.test.{n}@peygir.example>")
+    retry_until = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=48))

@@ -104,6 +104,42 @@ def test_the_resend_button_is_shown_only_for_failed_emails(manager_client):
     assert button not in sent_html
 
 
+def test_an_interrupted_email_is_resent_only_with_the_box_ticked(manager_client, django_capture_on_commit_callbacks):
+    email = OutgoingEmailFactory(status=OutgoingEmail.Status.UNKNOWN, attempts=1)
+    html = manager_client.get(_detail(email)).content.decode()
+    assert 'data-testid="interrupted"' in html and 'name="confirm"' in html
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(_detail(email))
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.UNKNOWN and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(_detail(email), {"confirm": "yes"})
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT and len(mail.outbox) == 1
+
+
+def test_retry_all_failed_is_offered_with_the_count_and_sends_them(manager_client, django_capture_on_commit_callbacks):
+    OutgoingEmailFactory.create_batch(2, status=OutgoingEmail.Status.FAILED)
+    OutgoingEmailFactory(status=OutgoingEmail.Status.SENT)
+    html = manager_client.get(LIST).content.decode()
+    assert 'data-testid="retry-failed"' in html and "(۲)" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(reverse("emails:retry_failed"))
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+    assert not OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).exists()
+    assert 'data-testid="retry-failed"' not in manager_client.get(LIST).content.decode()
+
+
+def test_retry_all_failed_is_for_managers_and_by_post_only(client, rep, manager):
+    OutgoingEmailFactory(status=OutgoingEmail.Status.FAILED)
+    client.force_login(rep)
+    assert client.post(reverse("emails:retry_failed")).status_code == 403
+    client.force_login(manager)
+    assert client.get(reverse("emails:retry_failed")).status_code == 405
+    assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count() == 1
+
+
 def test_an_unknown_email_is_404(manager_client):
     assert manager_client.get(reverse("emails:detail", args=[999999])).status_code == 404
 

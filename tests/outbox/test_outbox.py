@@ -4,7 +4,6 @@ import datetime
 import smtplib
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -138,21 +137,50 @@ def test_an_email_without_html_is_sent_as_plain_text():
     [smtplib.SMTPException("421 try again later"), ConnectionRefusedError("connection refused"), OSError("no route")],
     ids=["smtp", "refused", "oserror"],
 )
-def test_a_failed_send_stays_waiting_with_the_error_and_the_next_try_sends_it(flaky_smtp, error):
+def test_a_failed_send_waits_for_its_next_attempt_and_then_sends(flaky_smtp, error):
     attempts = flaky_smtp(error)
     email = OutgoingEmailFactory()
-    with pytest.raises(type(error)):
-        delivery.email_send(email_id=email.pk)
+    now = timezone.now()
+    assert delivery.email_send(email_id=email.pk, now=now) is False
     email.refresh_from_db()
-    assert (email.status, email.attempts) == (OutgoingEmail.Status.PENDING, 1)
+    assert (email.status, email.attempts, email.enqueued_at) == (OutgoingEmail.Status.PENDING, 1, None)
     assert str(error) in email.last_error
+    assert datetime.timedelta(seconds=45) <= email.next_attempt_at - now <= datetime.timedelta(seconds=75)
     assert mail.outbox == []
 
-    assert delivery.email_send(email_id=email.pk) is True
+    assert delivery.email_send(email_id=email.pk, now=now) is False, "not before its next attempt"
+    assert delivery.email_send(email_id=email.pk, now=email.next_attempt_at) is True
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == (OutgoingEmail.Status.SENT, 2, "")
     assert len(mail.outbox) == 1
     assert len(attempts) == 2
+
+
+def test_every_attempt_carries_the_same_message_id(flaky_smtp):
+    attempts = flaky_smtp(smtplib.SMTPServerDisconnected("reply lost"))
+    email = OutgoingEmailFactory()
+    delivery.email_send(email_id=email.pk)
+    email.refresh_from_db()
+    delivery.email_send(email_id=email.pk, now=email.next_attempt_at)
+    assert [message.message()["Message-ID"] for message in attempts] == [email.message_id] * 2
+
+
+def test_a_queued_email_gets_its_own_message_id_in_the_senders_domain(settings):
+    settings.DEFAULT_FROM_EMAIL = "Shop <crm@shop.example>"
+    first = outbox_services.email_queue(key="a", to="a@example.com", subject="s", text="t")
+    second = outbox_services.email_queue(key="b", to="b@example.com", subject="s", text="t")
+    assert first.message_id.endswith("@shop.example>") and first.message_id != second.message_id
+
+
+def test_the_backoff_doubles_from_a_minute_to_at_most_two_hours_with_jitter():
+    class Middle:
+        def uniform(self, low, high):
+            return (low + high) / 2
+
+    delays = [delivery.retry_delay(attempts=n, rng=Middle()) for n in range(1, 10)]
+    assert [delay.total_seconds() / 60 for delay in delays] == [1, 2, 4, 8, 16, 32, 64, 120, 120]
+    jittered = {delivery.retry_delay(attempts=3) for _ in range(50)}
+    assert len(jittered) > 1 and all(3 * 60 <= delay.total_seconds() <= 5 * 60 for delay in jittered)
 
 
 def test_a_sent_email_is_never_sent_again():
@@ -165,8 +193,10 @@ def test_a_sent_email_is_never_sent_again():
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize("status", [OutgoingEmail.Status.SENDING, OutgoingEmail.Status.FAILED])
-def test_an_email_being_sent_or_failed_is_not_sent_by_a_task(status):
+@pytest.mark.parametrize(
+    "status", [OutgoingEmail.Status.SENDING, OutgoingEmail.Status.FAILED, OutgoingEmail.Status.UNKNOWN]
+)
+def test_an_email_being_sent_failed_or_interrupted_is_not_sent_by_a_task(status):
     email = OutgoingEmailFactory(status=status)
     assert delivery.email_send(email_id=email.pk) is False
     assert mail.outbox == []
@@ -174,36 +204,54 @@ def test_an_email_being_sent_or_failed_is_not_sent_by_a_task(status):
     assert email.status == status
 
 
-def test_the_task_retries_a_failed_send_with_a_countdown(flaky_smtp):
+def test_the_task_records_a_failed_attempt_and_leaves_the_retry_to_the_sweeper(flaky_smtp, caplog):
     flaky_smtp(smtplib.SMTPServerDisconnected("gone"))
     email = OutgoingEmailFactory()
-    with pytest.raises(Retry) as retry:
-        tasks.send_email_task.delay(email.pk)
-    assert retry.value.when == 30
+    assert tasks.send_email_task.delay(email.pk).get() is False
     email.refresh_from_db()
     assert (email.status, email.attempts, email.last_error) == (OutgoingEmail.Status.PENDING, 1, "gone")
-    assert tasks.send_email_task.delay(email.pk).get() is True
+    assert "Traceback" not in caplog.text and "attempt 1 failed" in caplog.text
+    assert tasks.sweep_outbox_task.delay().get() == 0, "not due yet"
+    assert delivery.outbox_sweep(now=email.next_attempt_at) == [email.pk]
+    assert delivery.email_send(email_id=email.pk, now=email.next_attempt_at) is True
     assert len(mail.outbox) == 1
 
 
 # --- the sweeper -------------------------------------------------------------------------------------
 
 
-def test_the_sweeper_finds_waiting_emails_older_than_a_minute():
-    stranded = _aged(OutgoingEmailFactory(), 2)
-    _aged(OutgoingEmailFactory(), 0.5)  # its task may still be on the way
-    _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.SENT), 60)
-    _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.FAILED), 60)
-    assert delivery.emails_waiting() == [stranded.pk]
+def _enqueued(email: OutgoingEmail, minutes_ago: float | None) -> OutgoingEmail:
+    at = None if minutes_ago is None else timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    OutgoingEmail.objects.filter(pk=email.pk).update(enqueued_at=at)
+    return email
 
 
-def test_emails_interrupted_while_sending_for_30_minutes_are_marked_failed_not_resent():
-    stuck = _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.SENDING, attempts=1), 31)
-    recent = _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.SENDING, attempts=1), 10)
-    assert delivery.emails_waiting() == []
+def test_the_sweeper_claims_due_emails_without_a_task_on_the_way():
+    never_enqueued = _enqueued(OutgoingEmailFactory(), None)
+    task_lost = _enqueued(OutgoingEmailFactory(), 11)
+    _enqueued(OutgoingEmailFactory(), 2)  # its task is still on the way
+    _enqueued(OutgoingEmailFactory(next_attempt_at=timezone.now() + datetime.timedelta(minutes=5)), None)
+    OutgoingEmailFactory(status=OutgoingEmail.Status.SENT)
+    OutgoingEmailFactory(status=OutgoingEmail.Status.FAILED)
+    assert sorted(delivery.outbox_sweep()) == sorted([never_enqueued.pk, task_lost.pk])
+    assert delivery.outbox_sweep() == [], "claimed rows are not claimed again by the next sweep"
+
+
+def test_the_sweeper_claims_in_batches_and_stops_at_its_limit(monkeypatch):
+    monkeypatch.setattr(delivery, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(delivery, "SWEEP_LIMIT", 4)
+    OutgoingEmailFactory.create_batch(5, enqueued_at=None)
+    assert len(delivery.outbox_sweep()) == 4
+    assert len(delivery.outbox_sweep()) == 1
+
+
+def test_emails_interrupted_while_sending_become_unknown_not_failed_nor_resent():
+    stuck = _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.SENDING, attempts=1), 16)
+    recent = _aged(OutgoingEmailFactory(status=OutgoingEmail.Status.SENDING, attempts=1), 5)
+    assert delivery.outbox_sweep() == []
     stuck.refresh_from_db()
     recent.refresh_from_db()
-    assert stuck.status == OutgoingEmail.Status.FAILED and stuck.last_error
+    assert stuck.status == OutgoingEmail.Status.UNKNOWN
     assert recent.status == OutgoingEmail.Status.SENDING
     assert mail.outbox == []
 
@@ -214,16 +262,15 @@ def test_a_broker_outage_delays_the_email_and_the_sweep_sends_it(
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.send_email_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_email_task, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         sent = send_survey(customer)
     sent.email.refresh_from_db()
-    assert sent.email.status == OutgoingEmail.Status.PENDING
+    assert (sent.email.status, sent.email.enqueued_at) == (OutgoingEmail.Status.PENDING, None)
     assert "outbox sweeper" in caplog.text
     assert mail.outbox == []
 
     monkeypatch.undo()
-    _aged(sent.email, 5)
     assert tasks.sweep_outbox_task.delay().get() == 1
     sent.email.refresh_from_db()
     assert sent.email.status == OutgoingEmail.Status.SENT
@@ -239,6 +286,30 @@ def test_a_manager_resend_puts_a_failed_email_back_in_the_queue(django_capture_o
     email.refresh_from_db()
     assert (email.status, email.attempts) == (OutgoingEmail.Status.SENT, 2)
     assert len(mail.outbox) == 1
+
+
+def test_an_interrupted_email_is_sent_again_only_when_confirmed(django_capture_on_commit_callbacks):
+    email = OutgoingEmailFactory(status=OutgoingEmail.Status.UNKNOWN, attempts=1)
+    with pytest.raises(outbox_services.ConfirmationNeeded):
+        outbox_services.email_resend(email=email)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.UNKNOWN
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_services.email_resend(email=email, confirmed=True)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert mail.outbox[0].message()["Message-ID"] == email.message_id
+
+
+def test_retry_all_failed_gives_every_failed_email_a_new_window_and_sends_them(django_capture_on_commit_callbacks):
+    old = timezone.now() - datetime.timedelta(days=3)
+    failed = OutgoingEmailFactory.create_batch(3, status=OutgoingEmail.Status.FAILED, retry_until=old)
+    interrupted = OutgoingEmailFactory(status=OutgoingEmail.Status.UNKNOWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_services.emails_retry_failed() == 3
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(email.to for email in failed)
+    interrupted.refresh_from_db()
+    assert interrupted.status == OutgoingEmail.Status.UNKNOWN
 
 
 def test_resend_leaves_a_sent_email_alone(django_capture_on_commit_callbacks):
@@ -280,19 +351,19 @@ def test_the_html_of_an_english_email_is_left_to_right():
     assert '<html lang="en" dir="ltr">' in html
 
 
-def test_an_email_that_keeps_failing_is_marked_failed_after_the_last_retry(monkeypatch):
+def test_an_email_that_keeps_failing_is_marked_failed_when_its_window_ends(monkeypatch):
     def always_down(self, fail_silently=False):
         raise smtplib.SMTPServerDisconnected("still gone")
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", always_down)
-    email = OutgoingEmailFactory(attempts=tasks.send_email_task.max_retries)
-    # The last allowed try (tries are counted on the row): the task gives up instead of retrying,
-    # and the sweeper stops picking it up.
-    result = tasks.send_email_task.apply(args=[email.pk])
-    assert result.get() is False
+    email = OutgoingEmailFactory()
+    delivery.email_send(email_id=email.pk, now=email.retry_until - datetime.timedelta(seconds=1))
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.PENDING, "inside the window: tried again later"
+    delivery.email_send(email_id=email.pk, now=email.retry_until + datetime.timedelta(hours=1))
     email.refresh_from_db()
     assert (email.status, email.last_error) == (OutgoingEmail.Status.FAILED, "still gone")
-    assert delivery.emails_waiting(older_than=datetime.timedelta(0)) == []
+    assert delivery.outbox_sweep(now=email.retry_until + datetime.timedelta(days=1)) == []
 
 
 def test_a_long_wait_in_the_queue_does_not_count_as_an_interrupted_send():
@@ -300,6 +371,6 @@ def test_a_long_wait_in_the_queue_does_not_count_as_an_interrupted_send():
     OutgoingEmail.objects.filter(pk=email.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=5), sending_since=timezone.now()
     )
-    delivery.emails_waiting()
+    delivery.outbox_sweep()
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENDING
