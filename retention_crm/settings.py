@@ -5,10 +5,12 @@ sets DEBUG=False plus the variables listed in README.md. Settings of our own car
 the PEYGIR_ prefix.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +43,9 @@ INSTALLED_APPS = [
     "auditlog",
     # Peygir, from the ground up: shared helpers, then the business apps, then what reads them all.
     "core",
+    "audit",
     "outbox",
+    "accounts",
     "customers",
     "followups",
     "surveys",
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -94,7 +99,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator"},  # Django's, in the reader's digits
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -103,6 +108,54 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Wrong passwords are counted per user name and per address over PEYGIR_LOGIN_LOCKOUT_MINUTES;
+# either limit locks (accounts/lockout.py). An office shares one address, so the address gets
+# far more tries than a name. 0 minutes: locked until a manager unlocks (Accounts > Lockouts).
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+PEYGIR_LOGIN_FAILURES_PER_NAME = env.int("PEYGIR_LOGIN_FAILURES_PER_NAME", default=5)
+PEYGIR_LOGIN_FAILURES_PER_ADDRESS = env.int("PEYGIR_LOGIN_FAILURES_PER_ADDRESS", default=30)
+PEYGIR_LOGIN_LOCKOUT_MINUTES = env.int("PEYGIR_LOGIN_LOCKOUT_MINUTES", default=30)
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (0: clients connect directly).
+PEYGIR_PROXY_COUNT = env.int("PEYGIR_PROXY_COUNT", default=0)
+AXES_HANDLER = "accounts.lockout.NameAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.lockout.name_limit"  # the address's limit is scaled to it by the handler
+AXES_COOLOFF_TIME = timedelta(minutes=PEYGIR_LOGIN_LOCKOUT_MINUTES) if PEYGIR_LOGIN_LOCKOUT_MINUTES else None
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+# Password reset: the link works for this many hours; requests per email and per address are
+# limited per window (in the cache: Redis in production, so all workers share the counts).
+PASSWORD_RESET_TIMEOUT = env.int("PEYGIR_PASSWORD_RESET_LINK_HOURS", default=2) * 60 * 60
+PEYGIR_PASSWORD_RESET_PER_EMAIL = env.int("PEYGIR_PASSWORD_RESET_PER_EMAIL", default=3)
+PEYGIR_PASSWORD_RESET_PER_ADDRESS = env.int("PEYGIR_PASSWORD_RESET_PER_ADDRESS", default=10)
+PEYGIR_PASSWORD_RESET_WINDOW_MINUTES = env.int("PEYGIR_PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# Office computers are shared: a login lasts a working day at most (counted from logging in)
+# and, unless turned off, ends when the browser closes.
+PEYGIR_SESSION_HOURS = env.int("PEYGIR_SESSION_HOURS", default=10)
+SESSION_COOKIE_AGE = PEYGIR_SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("PEYGIR_SESSION_ENDS_WITH_BROWSER", default=True)
+
+# Content-Security-Policy (django-csp 4): every script, style, font and image comes from our own
+# static files; an inline <script> runs only with the request's nonce; no inline style or
+# handler (htmx's indicator style is in peygir.css, see base.html). https://django-csp.readthedocs.io/
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its icons (select arrow, close) as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
@@ -150,6 +203,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    # A publisher's connection is tried once (kombu would otherwise sleep and retry for seconds).
+    "max_retries": 0,
 }
 
 # The periodic jobs, all in one place (times are Asia/Tehran). Each is also a command.
