@@ -9,6 +9,10 @@ write, a valid form) from the ``World``: rep A's customer and records, rep B, a 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
 # Who may use a URL.
 PUBLIC = "public"  # anyone, logged in or not
 TOKEN = "token"  # anyone holding the survey link's token; a forged token finds nothing
@@ -78,6 +82,21 @@ def _token(world: World) -> dict:
     return {"token": world.token}
 
 
+def reset_link(world: World) -> dict:
+    """Rep A's password-reset link, as the email carries it (made from the row as it is now: a login changes it)."""
+    user = type(world.rep_a).objects.get(pk=world.rep_a.pk)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
+
+def _rep_a_owns(world: World) -> dict:
+    """A list filtered to rep A's customers: a manager's filter, which must show rep B nothing of rep A's."""
+    return {"owner": world.rep_a.pk}
+
+
+def _rep_a_calls(world: World) -> dict:
+    return {"rep": world.rep_a.pk}
+
+
 def _customer_form(world: World) -> dict:
     return {"name": "نام تازه", "mobile": "09121112233", "city": "شیراز", "preferred_language": "fa"}
 
@@ -88,11 +107,17 @@ RULES: dict[str, Rule] = {
     "login": Rule(PUBLIC),
     "logout": Rule(PUBLIC, serves=(POST,)),
     "set_language": Rule(PUBLIC, serves=(POST,), data=lambda world: {"language": "en", "next": "/"}),
+    # Accounts: the password reset is for people who cannot log in; unlocking is a manager's.
+    "accounts:password_reset": Rule(PUBLIC, data=lambda world: {"email": world.rep_a.email}),
+    "accounts:password_reset_done": Rule(PUBLIC, serves=(GET,)),
+    "accounts:password_reset_confirm": Rule(PUBLIC, kwargs=reset_link),
+    "accounts:password_reset_complete": Rule(PUBLIC, serves=(GET,)),
+    "accounts:lockouts": Rule(MANAGER, data=lambda world: {"kind": "name", "value": world.rep_a.get_username()}),
     # Calls.
-    "followups:calls_due": Rule(LOGIN, serves=(GET,)),
-    "followups:more": Rule(LOGIN, serves=(GET,), query=lambda world: {"section": "due"}),
+    "followups:calls_due": Rule(LOGIN, serves=(GET,), query=_rep_a_calls),
+    "followups:more": Rule(LOGIN, serves=(GET,), query=lambda world: {**_rep_a_calls(world), "section": "due"}),
     "followups:team": Rule(MANAGER, serves=(GET,)),
-    "followups:not_contacted": Rule(LOGIN, post=MANAGER),
+    "followups:not_contacted": Rule(LOGIN, post=MANAGER, query=_rep_a_owns),
     "followups:bulk_cadence": Rule(MANAGER),
     "followups:actions": Rule(OWNER, serves=(GET,), kwargs=_followup),
     "followups:rank": Rule(OWNER, serves=(GET,), kwargs=_followup),
@@ -109,10 +134,10 @@ RULES: dict[str, Rule] = {
         OWNER, serves=(POST,), kwargs=lambda world: {"pk": world.plan.pk, "action": "delete"}
     ),
     # Customers.
-    "customers:list": Rule(LOGIN, serves=(GET,)),
+    "customers:list": Rule(LOGIN, serves=(GET,), query=_rep_a_owns),
     "customers:create": Rule(LOGIN, data=_customer_form),
-    "customers:export": Rule(LOGIN, serves=(GET,)),
-    "customers:at_risk": Rule(LOGIN, serves=(GET,)),
+    "customers:export": Rule(LOGIN, serves=(GET,), query=_rep_a_owns),
+    "customers:at_risk": Rule(LOGIN, serves=(GET,), query=_rep_a_owns),
     "customers:backtest": Rule(MANAGER, data=lambda world: {"k": 2, "floor_days": 30}),
     "customers:import": Rule(MANAGER),
     "customers:import_confirm": Rule(MANAGER, serves=(POST,)),
@@ -138,5 +163,8 @@ RULES: dict[str, Rule] = {
     "survey_links:unsubscribe": Rule(TOKEN, kwargs=_token, csrf_exempt=True),  # mail clients' one-click POST
     # Sent emails.
     "emails:list": Rule(MANAGER, serves=(GET,)),
+    "emails:retry_failed": Rule(MANAGER, serves=(POST,)),
+    # Who changed what.
+    "audit:log": Rule(MANAGER, serves=(GET,), query=lambda world: {"customer": world.customer.pk}),
     "emails:detail": Rule(MANAGER, kwargs=lambda world: {"pk": world.email.pk}),
 }

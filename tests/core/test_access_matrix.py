@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from outbox.models import OutgoingEmail
 from surveys.models import token_for
-from tests.access_rules import GET, LOGIN, MANAGER, OWNER, POST, PUBLIC, RULES, TOKEN, Rule, World
+from tests.access_rules import GET, LOGIN, MANAGER, OWNER, POST, PUBLIC, RULES, TOKEN, Rule, World, reset_link
 from tests.factories import (
     FollowUpFactory,
     FollowUpPlanFactory,
@@ -98,7 +98,10 @@ def world(django_db_setup, django_db_blocker):
     """
     hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
-        rep_a, rep_b = RepFactory(username="matrix-rep-a"), RepFactory(username="matrix-rep-b")
+        rep_a, rep_b = (
+            RepFactory(username="matrix-rep-a", email="rep-a@example.com"),
+            RepFactory(username="matrix-rep-b"),
+        )
         customer = SurveyCustomerFactory(name=REP_A_CUSTOMER, owner=rep_a)
         other_customer = SurveyCustomerFactory(name="کیان فرهادی", owner=rep_b)
         for owned in (customer, other_customer):
@@ -181,6 +184,16 @@ def test_access(name, method, role, world, client):
         assert REP_A_CUSTOMER not in response.content.decode(), f"rep A's customer shown: {seen}"
 
 
+@pytest.mark.parametrize("name", ["customers:list", "customers:export", "followups:calls_due"])
+def test_rep_a_sees_their_customer_where_rep_b_sees_nothing_of_it(name, world, client):
+    """The control for the check above: the name is on rep A's pages, so its absence means something."""
+    client.force_login(world.rep_a)
+
+    response = client.get(reverse(name), RULES[name].query(world))
+
+    assert REP_A_CUSTOMER in response.content.decode()
+
+
 # --- the survey links ---------------------------------------------------------------------
 
 
@@ -215,6 +228,21 @@ def test_a_valid_survey_token_opens_the_page_without_a_login(name, world, client
     response = client.get(reverse(name, kwargs={"token": world.token}))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("forgery", ["tampered", "set_password_step_without_the_link"])
+def test_a_forged_password_reset_link_changes_no_password(forgery, world, client):
+    link = reset_link(world)
+    token = link["token"][:-1] + ("a" if link["token"][-1] != "a" else "b")
+    if forgery == "set_password_step_without_the_link":
+        token = "set-password"  # the second step, reached without opening a real link first
+    url = reverse("accounts:password_reset_confirm", kwargs={**link, "token": token})
+    before = snapshot()
+
+    response = client.post(url, {"new_password1": "Tazeh-ramz-9931", "new_password2": "Tazeh-ramz-9931"})
+
+    assert response.status_code == 200  # the page says the link is not valid
+    assert not changed_tables(before, snapshot())
 
 
 # --- CSRF and the admin -------------------------------------------------------------------
