@@ -214,3 +214,48 @@ def collect_static(env: dict, root: Path) -> dict:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     return env
+
+
+class Stack:
+    """Redis, an SMTP sink and child processes for one test; this process's Celery publishes to that Redis."""
+
+    def __init__(self, logs: Path):
+        from retention_crm.celery import app
+
+        self.app = app
+        self.redis = RedisServer().start()
+        self.sink = SmtpSink().start()
+        self.processes = Processes(logs)
+        self.env = server_environment(redis_url=self.redis.url, smtp_port=self.sink.port)
+        self._saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+        app.conf.update(broker_url=self.redis.url, task_always_eager=False)
+        forget_broker_connections(app)
+
+    def close(self) -> None:
+        self.processes.stop_all()
+        self.app.conf.update(self._saved)
+        forget_broker_connections(self.app)
+        self.sink.stop()
+        self.redis.stop()
+
+
+@contextlib.contextmanager
+def production_stack(logs: Path):
+    require_postgres()
+    stack = Stack(logs)
+    try:
+        yield stack
+    except BaseException:
+        for name in list(stack.processes.running):
+            print(f"--- {name} ---\n{stack.processes.output(name)[-4000:]}")
+        raise
+    finally:
+        stack.close()
+
+
+def forget_broker_connections(app) -> None:
+    """Celery caches its broker pool on first use: drop it when the URL changes."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

@@ -15,7 +15,7 @@ from outbox import delivery, tasks
 from outbox import services as outbox_services
 from outbox.models import OutgoingEmail
 from tests.factories import CustomerFactory
-from tests.production import SmtpSink
+from tests.production import SmtpSink, forget_broker_connections, free_port
 
 Status = OutgoingEmail.Status
 
@@ -123,12 +123,11 @@ def test_with_the_broker_unreachable_a_bulk_send_answers_at_once_and_the_sweep_s
 def unreachable_broker(monkeypatch):
     """Celery publishing to a port where nothing listens; ``publishes`` counts tries at the broker."""
     from core import queue
-    from tests.production import free_port
 
     app = tasks.send_email_task.app
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
-    _forget_connections(app)
+    forget_broker_connections(app)
     real_apply_async = tasks.send_email_task.apply_async
 
     class Broker:
@@ -137,7 +136,7 @@ def unreachable_broker(monkeypatch):
         @staticmethod
         def restore():
             app.conf.update(saved)
-            _forget_connections(app)
+            forget_broker_connections(app)
             monkeypatch.setattr(tasks.send_email_task, "apply_async", real_apply_async)
             queue.broker_rest_end()
 
@@ -148,12 +147,4 @@ def unreachable_broker(monkeypatch):
     monkeypatch.setattr(tasks.send_email_task, "apply_async", counting_apply_async)
     yield Broker
     app.conf.update(saved)
-    _forget_connections(app)
-
-
-def _forget_connections(app):
-    """Celery caches its broker pool on first use: drop it when the URL changes."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+    forget_broker_connections(app)
