@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import dates
-from core.exports import csv_row
+from core.exports import csv_text
 from core.forms import parse_amount
+from core.numbers import format_number
 from core.phones import normalize_mobile
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Purchase, Segment, customer_search_text
@@ -97,7 +98,8 @@ _MAX_LENGTHS = {
     CUSTOMERS: {
         column: Customer._meta.get_field(field).max_length
         for column, field in (("name", "name"), ("email", "email"), ("company", "company"), ("city", "city"))
-    },
+    }
+    | {"segment": Segment._meta.get_field("name").max_length},
     PURCHASES: {
         "invoice": Purchase._meta.get_field("reference").max_length,
         "note": Purchase._meta.get_field("note").max_length,
@@ -109,7 +111,9 @@ _MAX_AMOUNT = Decimal(10) ** Purchase._meta.get_field("amount").max_digits
 def _check_lengths(kind: str, row: "ImportRow") -> None:
     for column, limit in _MAX_LENGTHS[kind].items():
         if len(row.values.get(column, "")) > limit:
-            row.errors.append(_("%(column)s is longer than %(limit)s characters.") % {"column": column, "limit": limit})
+            row.errors.append(
+                _("%(column)s is longer than %(limit)s characters.") % {"column": column, "limit": format_number(limit)}
+            )
 
 
 class CsvFileError(ValueError):
@@ -118,11 +122,12 @@ class CsvFileError(ValueError):
 
 @dataclass
 class ImportRow:
-    line: int
+    line: int  # where the row starts in the file; a cell in quotes may run over several lines
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     skipped: str = ""
     cleaned: dict = field(default_factory=dict)
+    last_line: int = 0
 
     @property
     def importable(self) -> bool:
@@ -159,17 +164,28 @@ def decode_upload(raw: bytes) -> str:
 def preview_import(*, kind: str, text: str) -> ImportPreview:
     """Check every row of a customers or purchases CSV; writes nothing."""
     columns, records = _read_records(kind, text)
-    rows = [ImportRow(line=line, values=values) for line, values in records]
+    rows = [ImportRow(line=first, last_line=last, values=values) for first, last, values in records]
     if len(rows) > settings.PEYGIR_IMPORT_MAX_ROWS:
         raise CsvFileError(
             _("The file has %(count)s rows; at most %(max)s can be imported at once.")
-            % {"count": len(rows), "max": settings.PEYGIR_IMPORT_MAX_ROWS}
+            % {"count": format_number(len(rows)), "max": format_number(settings.PEYGIR_IMPORT_MAX_ROWS)}
         )
     if kind == CUSTOMERS:
         _check_customer_rows(rows)
     else:
         _check_purchase_rows(rows)
+    _explain_rows_over_several_lines(rows)
     return ImportPreview(kind=kind, columns=columns, rows=rows)
+
+
+def _explain_rows_over_several_lines(rows: list[ImportRow]) -> None:
+    """A quote left open swallows the next lines into one cell: say so beside the errors it causes."""
+    for row in rows:
+        if row.errors and row.last_line > row.line:
+            row.errors.append(
+                _('This row runs from line %(first)s to line %(last)s: if it should not, a quote (") lacks its pair.')
+                % {"first": format_number(row.line), "last": format_number(row.last_line)}
+            )
 
 
 @transaction.atomic
@@ -183,9 +199,11 @@ def apply_import(preview: ImportPreview) -> int:
     return len(rows)
 
 
-def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, int, dict[str, str]]]]:
+    """The known columns and each record as (first line, last line, values); refuses a broken file."""
     if not text.strip():
         raise CsvFileError(_("The file is empty."))
+    _refuse_nul(text)
     first_line = text.splitlines()[0]
     try:
         delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
@@ -193,7 +211,9 @@ def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict
         delimiter = ","
     # Only the delimiter is sniffed: from one header line the sniffer cannot see how quotes are
     # escaped and turns Excel's doubled "" off, which garbles any cell with a quote in it.
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # strict: a quote never closed (or closed in the middle of a cell) is an error, not a cell that
+    # silently swallows the lines after it.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     last_read_line = 0
     try:
         header = [_column_name(cell) for cell in next(reader)]
@@ -207,18 +227,40 @@ def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, dict
         known = [name for name in header if name in COLUMNS[kind]]
         records = []
         for cells in reader:
-            last_read_line = reader.line_num
+            first, last_read_line = last_read_line + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS[kind]}
-            records.append((reader.line_num, values))
+            values = {
+                name: csv_text(cell).strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS[kind]
+            }
+            records.append((first, last_read_line, values))
     except csv.Error:
-        # A quote never closed swallows the following lines into one cell until the reader gives up;
-        # the record it broke starts on the line after the last one read.
+        # The record the reader gave up on starts on the line after the last one it read whole.
         raise CsvFileError(
-            _("Line %(line)s could not be read: check for a quote that is never closed.") % {"line": last_read_line + 1}
+            _(
+                'Line %(line)s could not be read: a quote (") in it is never closed, or is followed by more '
+                "text in the same cell, so the lines after it run together. Remove that quote, or put the whole "
+                'cell in quotes and double each quote inside it (""); then save the file and upload it again.'
+            )
+            % {"line": format_number(last_read_line + 1)}
         ) from None
     return known, records
+
+
+def _refuse_nul(text: str) -> None:
+    """A NUL character cannot be stored (PostgreSQL refuses it): name the first line that has one."""
+    if "\x00" not in text:
+        return
+    for line, content in enumerate(io.StringIO(text, newline=""), start=1):
+        if "\x00" in content:
+            raise CsvFileError(
+                _(
+                    "Line %(line)s contains a NUL character (an invisible zero byte), which cannot be stored. "
+                    "The file may be damaged or not saved as text: open it in Excel and save it again as "
+                    "“CSV UTF-8”, or delete that character, then upload it again."
+                )
+                % {"line": format_number(line)}
+            )
 
 
 def _chunks(items: Iterable, size: int = _LOOKUP_CHUNK) -> Iterator[list]:
@@ -263,7 +305,7 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
             row.errors.append(_("Language must be fa or en."))
         if mobile:
             if mobile in first_line_of:
-                row.errors.append(_("Same mobile as line %(line)s.") % {"line": first_line_of[mobile]})
+                row.errors.append(_("Same mobile as line %(line)s.") % {"line": format_number(first_line_of[mobile])})
             else:
                 first_line_of[mobile] = row.line
         contract_end = None
@@ -308,7 +350,7 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         elif mobile:
             key = (mobile, invoice)
             if key in first_line_of:
-                row.errors.append(_("Same invoice as line %(line)s.") % {"line": first_line_of[key]})
+                row.errors.append(_("Same invoice as line %(line)s.") % {"line": format_number(first_line_of[key])})
             else:
                 first_line_of[key] = row.line
         if amount is not None and amount >= _MAX_AMOUNT:
@@ -395,36 +437,31 @@ def _create_purchases(rows: list[ImportRow]) -> None:
 
 
 EXPORT_FIGURES = ["first_purchase", "last_purchase", "purchase_count", "total_spent_rial", "last_contact", "created"]
+# The import's columns (so an export can be edited and imported back), then figures.
+CUSTOMER_EXPORT_COLUMNS = COLUMNS[CUSTOMERS] + EXPORT_FIGURES
 
 
-def write_customers_csv(customers: Iterable[Customer], out) -> None:
-    """The import's columns (so an export can be edited and imported back) plus figures.
-
-    Dates are written as in the reader's calendar; the BOM lets Excel read UTF-8.
-    """
-    writer = _spreadsheet_writer(out)
-    writer.writerow(COLUMNS[CUSTOMERS] + EXPORT_FIGURES)
+def customer_export_rows(customers: Iterable[Customer]) -> Iterator[list]:
+    """One row per customer under ``CUSTOMER_EXPORT_COLUMNS``; dates in the reader's calendar."""
     for customer in customers:
-        writer.writerow(
-            [
-                customer.name,
-                customer.mobile,
-                customer.email,
-                customer.company,
-                customer.city,
-                customer.segment.name if customer.segment else "",
-                customer.owner.get_username() if customer.owner else "",
-                customer.preferred_language,
-                customer.notes,
-                dates.input_value(getattr(customer, "contract_ends_on", None)),
-                dates.input_value(customer.first_purchase_on),
-                dates.input_value(customer.last_purchase_on),
-                customer.purchase_count,
-                customer.total_spent,
-                dates.input_value(customer.last_contact_on),
-                dates.input_value(customer.created_at),
-            ]
-        )
+        yield [
+            customer.name,
+            customer.mobile,
+            customer.email,
+            customer.company,
+            customer.city,
+            customer.segment.name if customer.segment else "",
+            customer.owner.get_username() if customer.owner else "",
+            customer.preferred_language,
+            customer.notes,
+            dates.input_value(getattr(customer, "contract_ends_on", None)),
+            dates.input_value(customer.first_purchase_on),
+            dates.input_value(customer.last_purchase_on),
+            customer.purchase_count,
+            customer.total_spent,
+            dates.input_value(customer.last_contact_on),
+            dates.input_value(customer.created_at),
+        ]
 
 
 AT_RISK_COLUMNS = [
@@ -441,30 +478,18 @@ AT_RISK_COLUMNS = [
 ]
 
 
-def write_at_risk_csv(customers: Iterable[Customer], out, *, day) -> None:
-    """The at-risk page's customers (with ``yearly_value``), each with why; no cell can run as a formula."""
-    writer = _spreadsheet_writer(out)
-    writer.writerow(AT_RISK_COLUMNS)
+def at_risk_rows(customers: Iterable[Customer], *, day) -> Iterator[list]:
+    """The at-risk page's customers (with ``yearly_value``) under ``AT_RISK_COLUMNS``, each with why."""
     for customer in customers:
-        writer.writerow(
-            csv_row(
-                [
-                    customer.name,
-                    customer.mobile,
-                    customer.owner.get_username() if customer.owner else "",
-                    customer.segment.name if customer.segment else "",
-                    round(customer.yearly_value),
-                    customer_silence_sentence(customer, day=day),
-                    customer.rhythm_gap_days or "",
-                    dates.input_value(customer.last_purchase_on),
-                    dates.input_value(customer.silent_since),
-                    dates.input_value(customer.last_contact_on),
-                ]
-            )
-        )
-
-
-def _spreadsheet_writer(out):
-    """A CSV writer on ``out`` after the BOM that lets Excel read UTF-8."""
-    out.write("\ufeff")
-    return csv.writer(out)
+        yield [
+            customer.name,
+            customer.mobile,
+            customer.owner.get_username() if customer.owner else "",
+            customer.segment.name if customer.segment else "",
+            round(customer.yearly_value),
+            customer_silence_sentence(customer, day=day),
+            customer.rhythm_gap_days or "",
+            dates.input_value(customer.last_purchase_on),
+            dates.input_value(customer.silent_since),
+            dates.input_value(customer.last_contact_on),
+        ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import csv_download
 from core.queue import enqueue_after_commit
 from core.roles import is_manager, manager_required
 from customers import csv_io, rhythm, selectors, services
@@ -60,11 +61,11 @@ def _per_page(request) -> int:
 def customer_export(request):
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    csv_io.write_customers_csv(selectors.with_contract_end(customers).iterator(chunk_size=2000), response)
-    return response
+    return csv_download(
+        filename=f"customers-{timezone.localdate().isoformat()}.csv",
+        header=csv_io.CUSTOMER_EXPORT_COLUMNS,
+        rows=csv_io.customer_export_rows(selectors.with_contract_end(customers).iterator(chunk_size=2000)),
+    )
 
 
 @login_required
@@ -93,10 +94,12 @@ def at_risk(request):
 
 
 def _at_risk_csv(customers) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="at-risk-{timezone.localdate().isoformat()}.csv"'
-    csv_io.write_at_risk_csv(customers.iterator(chunk_size=2000), response, day=timezone.localdate())
-    return response
+    day = timezone.localdate()
+    return csv_download(
+        filename=f"at-risk-{day.isoformat()}.csv",
+        header=csv_io.AT_RISK_COLUMNS,
+        rows=csv_io.at_risk_rows(customers.iterator(chunk_size=2000), day=day),
+    )
 
 
 @manager_required
@@ -303,7 +306,12 @@ def customer_import_confirm(request):
     if not pending or pending["token"] != request.POST.get("token"):
         messages.error(request, _("That preview has expired. Please upload the file again."))
         return redirect("customers:import")
-    preview = csv_io.preview_import(kind=pending["kind"], text=pending["text"])
+    try:
+        preview = csv_io.preview_import(kind=pending["kind"], text=pending["text"])
+    except csv_io.CsvFileError as error:  # the preview refuses such a file; checked again all the same
+        del request.session[_IMPORT_SESSION_KEY]
+        messages.error(request, _("Nothing was imported: %(problem)s") % {"problem": error})
+        return redirect("customers:import")
     imported = csv_io.apply_import(preview)
     del request.session[_IMPORT_SESSION_KEY]
     messages.success(

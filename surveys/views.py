@@ -1,7 +1,5 @@
 """Survey pages: the public answer and unsubscribe pages (token only, no login) and the staff side."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -13,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core import dates
+from core.exports import csv_download
 from core.roles import manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
@@ -211,13 +210,10 @@ def results(request):
 
 
 def _responses_csv(responses) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-responses-{timezone.localdate()}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["answered", "customer", "mobile", "owner", "survey", "score", "category", "reason", "buy_again"])
-    for answer_ in responses.iterator(chunk_size=2000):
-        writer.writerow(
+    return csv_download(
+        filename=f"survey-responses-{timezone.localdate().isoformat()}.csv",
+        header=["answered", "customer", "mobile", "owner", "survey", "score", "category", "reason", "buy_again"],
+        rows=(
             [
                 dates.input_value(answer_.answered_at),
                 answer_.customer.name,
@@ -229,8 +225,9 @@ def _responses_csv(responses) -> HttpResponse:
                 answer_.reason,
                 answer_.intent,
             ]
-        )
-    return response
+            for answer_ in responses.iterator(chunk_size=2000)
+        ),
+    )
 
 
 @manager_required

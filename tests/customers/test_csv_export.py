@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from customers import csv_io, services
 from customers.models import Customer
+from tests.core.formulas import FORMULAS, opens_a_formula
 from tests.factories import CustomerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,33 @@ def test_every_exported_column_imports_back_to_the_same_customer(manager_client,
     for mobile, values in originals.items():
         copy = Customer.objects.get(mobile="0990" + mobile[4:])
         assert [getattr(copy, f) for f in fields] == values
+
+
+# --- no cell runs as a formula ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "written"), FORMULAS.items(), ids=repr)
+def test_no_cell_of_the_customer_export_runs_as_a_formula(manager_client, rep, typed, written):
+    CustomerFactory(owner=rep, name=typed, company=typed, city=typed, notes=typed, segment=SegmentFactory(name=typed))
+    [row] = rows(manager_client.get(EXPORT_URL))
+    assert [row[column] for column in ("name", "company", "city", "segment", "notes")] == [written] * 5
+    assert not any(opens_a_formula(cell) for cell in row.values())
+
+
+def test_figures_stay_numbers_beside_neutralised_text(manager_client, rep):
+    customer = CustomerFactory(owner=rep, name="-2+3")
+    services.purchase_add(customer=customer, purchased_on=datetime.date(2024, 5, 4), amount=Decimal(1_000_000))
+    [row] = rows(manager_client.get(EXPORT_URL))
+    assert (row["name"], row["purchase_count"], row["total_spent_rial"]) == ("'-2+3", "1", "1000000")
+
+
+def test_a_neutralised_export_imports_back_to_what_was_typed(manager_client, rep):
+    """The apostrophe the export adds comes off on import, so an edited export changes no name."""
+    typed = [name for name in FORMULAS if name == name.strip()]  # the import trims cells
+    for index, name in enumerate(typed):
+        CustomerFactory(owner=rep, name=name, notes=name, mobile=f"0912000000{index}")
+    text = csv_io.decode_upload(manager_client.get(EXPORT_URL).content).replace("0912000000", "0990000000")
+    checked = csv_io.preview_import(kind=csv_io.CUSTOMERS, text=text)
+    assert (checked.error_count, csv_io.apply_import(checked)) == (0, len(typed))
+    copies = Customer.objects.filter(mobile__startswith="0990").order_by("mobile")
+    assert [(copy.name, copy.notes) for copy in copies] == [(name, name) for name in typed]

@@ -110,7 +110,7 @@ def test_bad_customer_rows_get_their_own_errors_and_the_good_rows_still_import(r
     assert sorted(errors) == [3, 4, 5, 6, 7, 8]
     assert all(len(messages) == 1 for messages in errors.values())
     assert "02188887777" in errors[3][0]
-    assert "2" in errors[5][0]  # the line the mobile first appeared on
+    assert "۲" in errors[5][0]  # the line the mobile first appeared on
     assert "nobody" in errors[6][0]
     assert "not-an-email" in errors[8][0]
 
@@ -214,7 +214,7 @@ def test_bad_purchase_rows_get_their_own_errors_and_the_good_rows_still_import(b
     assert "yesterday" in errors[5][0]  # not a date
     assert "1402/12/30" in errors[6][0]  # not in the calendar: 1402 is not a leap year
     assert "abc" in errors[7][0]
-    assert "2" in errors[8][0]  # same invoice as line 2
+    assert "۲" in errors[8][0]  # same invoice as line 2
     assert errors[9]  # no invoice number
     assert future_day() in errors[10][0]
     assert "NaN" in errors[11][0]
@@ -341,16 +341,111 @@ def test_a_file_with_only_the_header_has_nothing_to_import():
     assert (checked.rows, imported) == ([], 0)
 
 
+QUOTE_ERROR_EN = (
+    'Line {line} could not be read: a quote (") in it is never closed, or is followed by more text in the same '
+    "cell, so the lines after it run together. Remove that quote, or put the whole cell in quotes and double each "
+    'quote inside it (""); then save the file and upload it again.'
+)
+
+
 def test_a_quote_never_closed_is_a_file_error_naming_the_line_it_opened_on():
     good = "09121234567,1403/02/15,100,F-1\n"
     text = "mobile,date,amount,invoice\n" + good + '"09121234567,1403/02/15,100,F-2\n' + good * 5000
     with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
         preview(csv_io.PURCHASES, text)
-    assert str(caught.value) == "Line 3 could not be read: check for a quote that is never closed."
+    assert str(caught.value) == QUOTE_ERROR_EN.format(line=3)
+
+
+def test_a_quote_never_closed_in_a_short_file_is_the_same_error_not_a_mobile_error(rep):
+    """The tester's file: the open quote used to fold the last lines into one cell and blame the mobile."""
+    text = 'name,mobile\nعلی,09121234567\n"رضا,09121234568\nسارا,09121234569\n'
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
+        preview(csv_io.CUSTOMERS, text)
+    assert str(caught.value) == QUOTE_ERROR_EN.format(line=3)
+    assert not Customer.objects.exists()
+
+
+def test_a_quote_closed_in_the_middle_of_a_cell_names_the_line_it_opened_on():
+    text = 'name,mobile\nعلی,09121234567\n"رضا,09121234568\nسارا,"09121234569"x\n'
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
+        preview(csv_io.CUSTOMERS, text)
+    assert str(caught.value) == QUOTE_ERROR_EN.format(line=3)
+
+
+def test_the_quote_error_is_in_persian_on_a_persian_page():
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("fa"):
+        preview(csv_io.CUSTOMERS, 'name,mobile\n"علی,09121234567\n')
+    assert str(caught.value).startswith("ردیف ۲ خوانده نشد")
+
+
+def test_a_row_running_over_several_lines_says_so_beside_its_errors(rep):
+    """A lone quote that a later one closes: the row swallows the next line, and its errors say why."""
+    text = 'name,mobile,city\nعلی,"0912123,تهران\nرضا,09121234568",شیراز\nسارا,09121234569,\n'
+    checked = preview(csv_io.CUSTOMERS, text)
+    [broken, sara] = checked.rows
+    assert (broken.line, broken.last_line, sara.line) == (2, 3, 4)
+    with translation.override("en"):
+        checked = preview(csv_io.CUSTOMERS, text)
+    assert checked.rows[0].errors[-1] == (
+        'This row runs from line 2 to line 3: if it should not, a quote (") lacks its pair.'
+    )
+    assert checked.rows[1].importable
+
+
+def test_a_cell_on_two_lines_in_quotes_is_one_cell_and_its_row_keeps_its_first_line(rep):
+    checked, imported = run_import(csv_io.CUSTOMERS, 'name,mobile,notes\nعلی,09121234567,"دو\nخط"\nرضا,09121234568,\n')
+    assert [(row.line, row.errors) for row in checked.rows] == [(2, []), (4, [])]
+    assert imported == 2
+    assert Customer.objects.get(mobile="09121234567").notes == "دو\nخط"
+
+
+def test_old_mac_line_endings_are_read(rep):
+    assert run_import(csv_io.CUSTOMERS, "name,mobile\rالف,09120000001\rب,09120000002\r")[1] == 2
+
+
+NUL_ERROR_EN = (
+    "Line {line} contains a NUL character (an invisible zero byte), which cannot be stored. The file may be "
+    "damaged or not saved as text: open it in Excel and save it again as “CSV UTF-8”, or delete that character, "
+    "then upload it again."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name,mobile\nعلی,09121234567\nرضا\x00,09121234568\n", 3),
+        ("name,mobile\nعلی,09121234567,\x00\n", 2),
+        ("na\x00me,mobile\nعلی,09121234567\n", 1),
+        ('name,mobile,notes\nعلی,09121234567,"دو\nخط"\nرضا,09121234568,\x00\n', 4),
+    ],
+    ids=["in a cell", "after the last cell", "in the header", "after a cell on two lines"],
+)
+def test_a_nul_character_is_a_file_error_naming_its_line(rep, text, line):
+    """PostgreSQL cannot store NUL: it used to pass the preview and fail the import."""
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("en"):
+        preview(csv_io.CUSTOMERS, text)
+    assert str(caught.value) == NUL_ERROR_EN.format(line=line)
+    assert not Customer.objects.exists()
+
+
+def test_a_nul_character_in_a_purchases_file_is_refused_too(buyer):
+    with pytest.raises(csv_io.CsvFileError):
+        preview(csv_io.PURCHASES, "mobile,date,amount,invoice\n09121234567,1403/02/15,100,F\x00-1\n")
+
+
+def test_the_nul_error_is_in_persian_on_a_persian_page():
+    with pytest.raises(csv_io.CsvFileError) as caught, translation.override("fa"):
+        preview(csv_io.CUSTOMERS, "name,mobile\nعلی\x00,09121234567\n")
+    assert str(caught.value).startswith("ردیف ۲ یک نویسهٔ تهی")
+
+
+def test_a_segment_name_longer_than_the_database_allows_is_a_row_error():
+    checked = preview(csv_io.CUSTOMERS, f"name,mobile,segment\nعلی,09121234567,{'ب' * 101}\n")
+    assert checked.error_count == 1
 
 
 def test_a_file_over_the_row_limit_is_refused_before_anything_is_checked(settings):
     settings.PEYGIR_IMPORT_MAX_ROWS = 2
     with pytest.raises(csv_io.CsvFileError) as caught:
         preview(csv_io.CUSTOMERS, "name,mobile\na,09120000001\nb,09120000002\nc,09120000003\n")
-    assert "3" in str(caught.value)
+    assert "۳" in str(caught.value)  # in Persian digits, like every number on a Persian page

