@@ -8,6 +8,7 @@ cell is treated as hostile.
 """
 
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,11 @@ _SIGNS = frozenset("=+-@")
 def _looked_through(char: str) -> bool:
     """Characters before a formula that a spreadsheet may trim or not show (spaces, bidi marks)."""
     return char.isspace() or char in _QUOTES or unicodedata.category(char) == "Cf"
+
+
+@functools.cache
+def _may_start_a_formula(char: str) -> bool:
+    return char in _FORMULA_STARTS or _looked_through(char)
 
 
 def _starts_a_formula(text: str) -> bool:
@@ -60,8 +66,10 @@ def csv_cell(value) -> object:
     neutralised, and so is a formula behind spaces, quotes or invisible marks, or after a
     semicolon or tab inside the cell.
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value:
         return value
+    if not _may_start_a_formula(value[0]) and _SPLIT.search(value) is None:
+        return value  # most cells, checked quickly
     for index in reversed(_signs_after_a_split(value)):
         value = value[:index] + "'" + value[index:]
     if _starts_a_formula(value):
