@@ -49,6 +49,14 @@ def greatest(first: str, second: str) -> str:
     return f"{'GREATEST' if on_postgres() else 'MAX'}({first}, {second})"
 
 
+def hold_lock(name: str) -> None:
+    """Hold a lock named ``name`` until the current transaction ends, so two runs of one job (two
+    beats at once) take turns. PostgreSQL's transaction advisory lock; SQLite has one writer anyway."""
+    if on_postgres():
+        with default_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
 def rows_affected(cursor) -> int:
     """Rows the last statement wrote; sqlite3 reports none for a statement that starts WITH."""
     if not on_postgres():

@@ -9,7 +9,7 @@ from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.db import add_days, date_literal, days_between, differs, rows_affected
+from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected
 from customers import rhythm
 from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
 from customers.selectors import silence_rule_in_force
@@ -178,17 +178,19 @@ def _store_rhythm_priors(as_of: datetime.date) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    RhythmPrior.objects.all().delete()
-    RhythmPrior.objects.bulk_create(
-        RhythmPrior(
-            segment_id=segment_id,
-            prior_gap=prior,
-            first_return_days=first_return,
-            first_return_median=first_median,
-            computed_on=as_of,
+    with transaction.atomic():
+        hold_lock("rhythm-priors")  # two nightly runs at once must not both insert the priors
+        RhythmPrior.objects.all().delete()
+        RhythmPrior.objects.bulk_create(
+            RhythmPrior(
+                segment_id=segment_id,
+                prior_gap=prior,
+                first_return_days=first_return,
+                first_return_median=first_median,
+                computed_on=as_of,
+            )
+            for segment_id, prior, first_return, first_median in rows
         )
-        for segment_id, prior, first_return, first_median in rows
-    )
 
 
 def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_filter: str) -> int:

@@ -33,6 +33,6 @@ def run_at_once(work, count: int = 4) -> list:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert errors == []
+    assert errors == [], errors
     assert len(results) == count
     return results
