@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self):
+        from customers import audit_trail
+
+        audit_trail.register()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import export_recorded
 from core.exports import csv_download
 from core.queue import enqueue_after_commit
 from core.roles import is_manager, manager_required
@@ -61,6 +62,7 @@ def _per_page(request) -> int:
 def customer_export(request):
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customer_list(user=request.user, **(filter_form.filters() if request.GET else {}))
+    export_recorded(by=request.user, export="customers", filters=filter_form.filters(), rows=customers.count())
     return csv_download(
         filename=f"customers-{timezone.localdate().isoformat()}.csv",
         header=csv_io.CUSTOMER_EXPORT_COLUMNS,
@@ -74,6 +76,7 @@ def at_risk(request):
     filter_form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customers_at_risk(user=request.user, **(filter_form.filters() if request.GET else {}))
     if request.GET.get("format") == "csv":
+        export_recorded(by=request.user, export="at_risk", filters=filter_form.filters(), rows=customers.count())
         return _at_risk_csv(customers)
     page = Paginator(customers, settings.PEYGIR_CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
     rule, adoption = selectors.silence_rule_in_force()

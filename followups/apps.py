@@ -7,4 +7,6 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-ups")
 
     def ready(self):
-        from followups import receivers  # noqa: F401  (connects signal receivers)
+        from followups import audit_trail, receivers  # noqa: F401  (receivers connects signal receivers)
+
+        audit_trail.register()

@@ -20,6 +20,7 @@ from django.db.models import Exists, F, Min, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import change_recorded
 from core.db import rows_affected
 from customers.models import Customer
 from customers.services import interaction_log
@@ -581,8 +582,13 @@ def followup_reschedule(
 
 @transaction.atomic
 def followup_reassign(*, followup: FollowUp, assignee: AbstractBaseUser) -> FollowUp:
+    """A manager gives one call to another rep; the audit trail keeps who moved it from whom."""
+    before = followup.assignee_id
     followup.assignee = assignee
     followup.save(update_fields=["assignee"])
+    change_recorded(
+        instance=followup, field="assignee", before=before, after=assignee.pk, customer_id=followup.customer_id
+    )
     return followup
 
 

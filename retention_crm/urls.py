@@ -17,5 +17,6 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("s/", include((public_urlpatterns, "survey_links"))),
     path("emails/", include("outbox.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,8 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         from customers.selectors import register_calendar_source, register_timeline_source
-        from surveys import receivers
+        from surveys import audit_trail, receivers
 
+        audit_trail.register()
         register_timeline_source(receivers.survey_timeline)
         register_calendar_source(receivers.calendar_label, receivers.survey_answer_days)

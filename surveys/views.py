@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from audit.services import export_recorded
 from core import dates
 from core.exports import csv_download
 from core.roles import manager_required
@@ -194,6 +195,7 @@ def results(request):
     filters = form.filters()
     responses = selectors.responses_filtered(**filters)
     if request.GET.get("format") == "csv":
+        export_recorded(by=request.user, export="survey_responses", filters=filters, rows=responses.count())
         return _responses_csv(responses)
     return render(
         request,

@@ -1,0 +1,66 @@
+"""Writes to the audit trail that django-auditlog's signals cannot see: exports and chosen changes.
+
+Both are auditlog ``LogEntry`` rows, so the log page reads one table: an export is an ``ACCESS``
+entry on the exported model whose ``additional_data`` holds which export, its filters and its
+row count; a change is an ``UPDATE`` entry shaped like the ones auditlog writes itself.
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+
+from audit import registry
+
+
+def export_recorded(*, by: AbstractBaseUser, export: str, filters: Mapping[str, Any], rows: int) -> LogEntry:
+    """Who exported what, when, with which filters and how many rows (every CSV the app writes).
+
+    ``filters`` are what the view applied; only those the export declares are kept, as plain
+    values (a record as its id, a date as ISO); empty ones are left out.
+    """
+    kind = registry.export_for(export)
+    if kind is None:
+        raise ValueError(f"Unknown export {export!r}: declare it with audit.registry.track_export")
+    facts = {name: _plain(filters[name]) for name in kind.filters if name in filters}
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(kind.model),
+        object_pk="",
+        object_repr=export,
+        action=LogEntry.Action.ACCESS,
+        actor=by if by.is_authenticated else None,
+        additional_data={
+            registry.EXPORT_KIND: export,
+            "rows": int(rows),
+            "filters": {name: value for name, value in facts.items() if value not in (None, "")},
+        },
+    )
+
+
+def change_recorded(
+    *, instance: Model, field: str, before: Any, after: Any, customer_id: int | None
+) -> LogEntry | None:
+    """One field changed by a service whose model is not signal-tracked (``track(signals=False)``)."""
+    before, after = _plain(before), _plain(after)
+    if before == after:
+        return None
+    return LogEntry.objects.log_create(
+        instance,
+        action=LogEntry.Action.UPDATE,
+        changes={field: [str(before), str(after)]},
+        additional_data={registry.CUSTOMER_KEY: customer_id},
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (int, str)) or value is None:
+        return value
+    return str(value)
