@@ -243,7 +243,17 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A cache miss, not a 500, while Redis is away (core/cache.py); the same short timeouts as the broker.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+                "socket_timeout": CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"],
+            },
+        }
+    }
 
 # Production hardening: on whenever DEBUG is off; behind a TLS proxy.
 if not DEBUG:
@@ -261,8 +271,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # In eager mode (the embedded default) every email would log a "Task succeeded" line.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        # In eager mode (the embedded default) every email would log a "Task succeeded" line.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # django-axes logs every login and clean-up at INFO; its warnings (failures, lockouts) stay.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Peygir ---------------------------------------------------------------
