@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class ChosenLanguageMiddleware:
@@ -24,4 +24,22 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         # A view may switch language (a survey page speaks the customer's): report what was used.
         response.headers.setdefault("Content-Language", translation.get_language() or language)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` (and no-cache) on every response to a logged-in user.
+
+    Those pages name customers and money: neither a shared proxy nor the browser may keep a copy
+    (the back button after logging out on an office computer must not show them).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

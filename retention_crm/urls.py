@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/", include("followups.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", language_switch, name="set_language"),
     path("customers/", include("customers.urls")),
     path("surveys/", include("surveys.urls")),

@@ -62,13 +62,15 @@ def test_a_tapped_score_is_preselected_and_the_page_confirms_it_by_script(client
     assert response.context["chosen_score"] == 3
     html = response.content.decode()
     assert 'id="score-3" value="3" autocomplete="off" checked' in html
-    assert "confirmScore();" in html
-    assert "X-Peygir-Auto" in html
+    # static/js/peygir.js confirms a form marked data-auto-confirm (no inline script: the CSP).
+    assert "data-score-confirm data-auto-confirm" in html
+    assert "/static/js/peygir.js" in html
 
 
 def test_opening_without_a_score_confirms_nothing(client, sent):
     response = client.get(sent.path)
     assert response.context["auto_confirm"] is False
+    assert "data-auto-confirm" not in response.content.decode()
     assert SurveyInvitation.objects.get().provisional_score is None
 
 
