@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from audit import reading, selectors
 from audit.forms import LogFilterForm
@@ -11,6 +12,7 @@ PER_PAGE = 50
 
 
 @manager_required
+@require_GET
 def log(request):
     form = LogFilterForm(request.GET or None)
     filters = form.filters()

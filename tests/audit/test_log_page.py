@@ -102,6 +102,19 @@ def test_a_bad_date_is_a_clear_error_that_keeps_what_was_typed_and_hides_nothing
     assert len(_sentences(response)) == 1  # every entry: the customer added
 
 
+def test_an_unknown_kind_or_customer_is_an_error_not_an_empty_log(manager_client, customer):
+    response = manager_client.get(LOG, {"kind": "everything", "customer": "abc"})
+
+    form = response.context["form"]
+    assert set(form.errors) == {"kind", "customer"}
+    assert response.content.decode().count('data-testid="filter-error"') == 2
+    assert len(_sentences(response)) == 1
+
+
+def test_the_log_is_read_only(manager_client):
+    assert manager_client.post(LOG).status_code == 405
+
+
 def test_an_end_before_the_start_is_refused(manager_client):
     response = manager_client.get(LOG, {"start": "1403/02/15", "end": "1403/02/01"})
     assert response.context["form"].errors["end"] == ["تاریخ پایان پیش از تاریخ شروع است."]
