@@ -208,9 +208,9 @@ def test_a_failed_send_waits_in_the_outbox_and_the_sweep_sends_it_once(today):
         assert (waiting.status, waiting.last_error) == (OutgoingEmail.Status.PENDING, "SMTP server unreachable")
 
         assert digest.send_morning_digests(day=today) == 0  # a second run does not queue it again
-        OutgoingEmail.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
-        for email_id in delivery.emails_waiting():
-            delivery.email_send(email_id=email_id)
+        later = timezone.now() + datetime.timedelta(minutes=5)  # past the first retry's backoff
+        for email_id in delivery.outbox_sweep(now=later):
+            delivery.email_send(email_id=email_id, now=later)
 
     assert attempts == [unlucky.email, lucky.email, unlucky.email]
     assert [m.to for m in mail.outbox] == [[lucky.email], [unlucky.email]]
