@@ -79,6 +79,7 @@ def test_a_rep_resets_a_forgotten_password_from_the_email(open_page, shoot, lang
     page = open_page(None, lang, device)
     page.goto("/accounts/login/")
     page.get_by_test_id("forgot-password").click()
+    expect(page.locator("#id_email")).to_be_visible()  # the reset page has loaded
     if lang == "fa":
         _main_text_is_persian(page)
     shoot(page, "password-reset-form")
