@@ -254,8 +254,13 @@ def production_stack(logs: Path):
 
 
 def forget_broker_connections(app) -> None:
-    """Celery caches its broker pool on first use: drop it when the URL changes."""
+    """Celery caches its broker pool, producers and (per thread) result backend on first use, and
+    kombu keeps producer pools per broker URL: drop them all when the URL changes."""
+    from kombu import pools
+
+    vars(app._local).pop("backend", None)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()

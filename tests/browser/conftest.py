@@ -80,3 +80,16 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
 @pytest.fixture
 def shoot():
     return screenshot
+
+
+def follow_nav(page, name: str) -> None:
+    """Follow a navbar link as a person does: open the phone menu first, and the Manage menu when
+    the link is in it."""
+    nav = page.locator("nav")
+    toggler = nav.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.get_by_test_id("manage-menu").locator(".dropdown-toggle").click()
+    link.click()

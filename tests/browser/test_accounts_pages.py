@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from outbox.models import OutgoingEmail
+from tests.browser.conftest import follow_nav
 from tests.factories import RepFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,9 +55,7 @@ def test_wrong_passwords_lock_the_name_and_a_manager_unlocks_it(open_page, rep, 
 
     boss = open_page(manager, lang, device)
     boss.goto("/")
-    if device == "phone":
-        boss.locator(".navbar-toggler").click()
-    boss.get_by_role("link", name="قفل‌های ورود" if lang == "fa" else "Lockouts").click()
+    follow_nav(boss, "قفل‌های ورود" if lang == "fa" else "Lockouts")
     row = boss.get_by_test_id("lockout-name")
     expect(row).to_contain_text("rep1")
     shoot(boss, "lockouts")

@@ -12,6 +12,7 @@ from followups.models import FollowUp, FollowUpPlan
 from followups.tasks import materialise_followups_task
 from retention_crm.celery import app
 from tests.factories import CustomerFactory
+from tests.production import forget_broker_connections
 
 REDIS_URL = os.environ.get("PEYGIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -34,23 +35,13 @@ def redis_worker():
         pytest.skip(message)
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=REDIS_URL, result_backend=REDIS_URL, task_always_eager=False)
-    _forget_connections()
+    forget_broker_connections(app)
     try:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10):
             yield app
     finally:
         app.conf.update(saved)
-        _forget_connections()
-
-
-def _forget_connections():
-    """Celery caches its broker pool and (per thread) result backend on first use; earlier
-    eager tests made them for the in-memory broker, so drop them when the URLs change."""
-    vars(app._local).pop("backend", None)
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+        forget_broker_connections(app)
 
 
 def test_materialisation_task_runs_on_a_real_worker_and_creates_the_rows(redis_worker):
