@@ -493,12 +493,12 @@ def _locked_pending(followup: FollowUp) -> FollowUp:
 def _log_on_timeline(followup: FollowUp, *, outcome: str, note: str, by) -> None:
     """The attempt on the customer's timeline; the first attempt that reached them is remembered
     (a win-back that reached the customer and is followed by a purchase is a save)."""
-    label = FollowUp.Outcome(outcome).label if outcome else ""
     reached = outcome not in FollowUp.UNREACHED_OUTCOMES
+    # Only what the rep typed: the outcome is kept as its code and named in the reader's language.
     followup.interaction = interaction_log(
         customer=followup.customer,
         kind=followup.channel,
-        summary=note or str(label),
+        summary=note,
         outcome=outcome,
         by=by,
         reached=reached,
@@ -575,7 +575,7 @@ def followup_reschedule(
     followup.due_on = working_days().on_or_after(to)
     followup.status = FollowUp.Status.RESCHEDULED
     followup.snooze_count += 1
-    followup.snooze_reason = reason or (str(FollowUp.Outcome(outcome).label) if outcome else "")
+    followup.snooze_reason = reason  # what the rep typed; an attempt's outcome is on the timeline
     followup.save()
     return followup
 

@@ -309,7 +309,6 @@ def plan_create(request, customer_pk):
                 every=months,
                 unit=FollowUpPlan.Unit.MONTHS,
                 starts_on=_preset_start(customer, months),
-                purpose=_("Regular check-in call"),
                 by=request.user,
             )
         else:

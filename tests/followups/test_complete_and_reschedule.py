@@ -47,14 +47,14 @@ def test_completing_logs_an_interaction_of_the_plans_channel_on_the_timeline(rep
     assert interaction.created_by == rep
 
 
-def test_completing_without_a_note_puts_the_outcome_on_the_timeline(rep):
+def test_completing_without_a_note_puts_only_the_outcome_code_on_the_timeline(rep):
     followup = FollowUpFactory(customer=CustomerFactory(owner=rep))
 
     services.followup_complete(followup=followup, outcome=Outcome.NOT_INTERESTED, by=rep)
 
     interaction = Interaction.objects.get()
     assert (interaction.kind, interaction.outcome) == ("call", "not_interested")
-    assert interaction.summary == str(Outcome.NOT_INTERESTED.label)
+    assert interaction.summary == ""  # the label is written in the reader's language when shown
 
 
 def test_completing_sets_the_status_outcome_and_who_and_when(rep):
@@ -259,7 +259,7 @@ def test_a_no_answer_retry_logs_the_attempt_and_moves_the_call(rep):
     assert (interaction.kind, interaction.outcome, interaction.summary) == ("call", "no_answer", "خاموش بود")
     assert followup.interaction == interaction
     assert (followup.status, followup.due_on, followup.snooze_count) == ("rescheduled", today + DAY, 1)
-    assert followup.snooze_reason == str(Outcome.NO_ANSWER.label)
+    assert followup.snooze_reason == ""  # nothing typed; the attempt's outcome is on the timeline
     customer.refresh_from_db()
     assert customer.last_contact_on is None  # nobody answered
 

@@ -88,7 +88,7 @@ def test_old_detractor_and_referral_calls_move_onto_the_pipeline_and_back():
     response_id, call_id = rows["detractor"]
     detractor = FollowUp.objects.get(pk=call_id)
     assert detractor.reason == "detractor"
-    assert detractor.facts == {"score": 2, "comment": "دیر رسید"}
+    assert (detractor.facts["score"], detractor.facts["comment"], detractor.purpose) == (2, "دیر رسید", "")
     assert detractor.source_key == f"detractor:response:{response_id}"
     response_id, call_id, fan_id = rows["referral"]
     referral = FollowUp.objects.get(pk=call_id)
