@@ -321,3 +321,6 @@ PEYGIR_SITE_URL = env("PEYGIR_SITE_URL", default="http://127.0.0.1:8000")
 PEYGIR_SURVEY_THROTTLE_DAYS = env.int("PEYGIR_SURVEY_THROTTLE_DAYS", default=90)
 PEYGIR_SURVEY_LINK_DAYS = env.int("PEYGIR_SURVEY_LINK_DAYS", default=30)
 PEYGIR_SURVEY_REMINDER_DAYS = env.int("PEYGIR_SURVEY_REMINDER_DAYS", default=5)
+# The shop's name on survey pages and emails until a manager sets it (Surveys > Shop name and logo);
+# empty means "Peygir" in the reader's language.
+PEYGIR_SHOP_NAME = env("PEYGIR_SHOP_NAME", default="")

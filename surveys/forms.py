@@ -11,7 +11,7 @@ from customers.forms import OwnerChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
 from followups.models import FollowUp
-from surveys import nps
+from surveys import nps, services
 from surveys.models import Survey, SurveyResponse
 
 SCORE_CHOICES = [(score, str(score)) for score in nps.SCORES]
@@ -159,3 +159,35 @@ class ResponseFilterForm(forms.Form):
             "start": data.get("start"),
             "end": end + datetime.timedelta(days=1) if end else None,
         }
+
+
+class ShopIdentityForm(forms.Form):
+    """The shop's name per language and an optional logo, shown to customers on survey pages and emails."""
+
+    name_fa = forms.CharField(label=_("Shop name (Persian)"), max_length=100, required=False)
+    name_en = forms.CharField(label=_("Shop name (English)"), max_length=100, required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 256 KB; shown about 40 pixels high."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args, has_logo: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_fa"].widget.attrs["dir"] = "rtl"
+        self.fields["name_en"].widget.attrs["dir"] = "ltr"
+        if not has_logo:
+            del self.fields["remove_logo"]
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        data = upload.read(services.LOGO_MAX_BYTES + 1)  # bounded: a huge file is refused unread
+        try:
+            services.logo_type_of(data)
+        except services.BadLogo as error:
+            raise forms.ValidationError(str(error)) from None
+        return data

@@ -179,3 +179,29 @@ class SurveyResponse(models.Model):
     @staticmethod
     def category_for(score: int) -> str:
         return SurveyResponse.Category(nps.category_for(score))
+
+
+class ShopIdentity(models.Model):
+    """Who is asking: the shop's name and logo on the public survey pages and in survey emails.
+
+    One row (pk 1). The logo's bytes live here, not on a disk: the web and worker containers
+    share no media volume, and a few hundred KB travel with the database's backups.
+    """
+
+    name_fa = models.CharField(_("shop name (Persian)"), max_length=100, blank=True)
+    name_en = models.CharField(_("shop name (English)"), max_length=100, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop identity")
+        verbose_name_plural = _("shop identity")
+
+    def __str__(self):
+        return self.name_fa or self.name_en or "-"
+
+    @property
+    def logo_version(self) -> str:
+        """Part of the logo's address, so a new logo is never hidden by a cached old one."""
+        return hashlib.sha256(bytes(self.logo)).hexdigest()[:16] if self.logo else ""

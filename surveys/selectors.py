@@ -3,10 +3,15 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from customers.models import Segment
-from surveys.models import SurveyInvitation, SurveyResponse
+from surveys.models import ShopIdentity, SurveyInvitation, SurveyResponse
 
 
 @dataclass(frozen=True)
@@ -93,3 +98,30 @@ def nps_summary(*, segment=None, rep=None, start=None, end=None) -> NpsSummary:
         answered=sent["answered"],
     )
 
+
+def shop_identity() -> ShopIdentity:
+    """The shop's one identity row, or an unsaved empty one until a manager saves it."""
+    return ShopIdentity.objects.filter(pk=1).first() or ShopIdentity(pk=1)
+
+
+def shop_name(identity: ShopIdentity, language: str) -> str:
+    """The name in ``language``, else in the other language, else PEYGIR_SHOP_NAME, else "Peygir"."""
+    own, other = (identity.name_en, identity.name_fa) if language == "en" else (identity.name_fa, identity.name_en)
+    if own or other:
+        return own or other
+    with translation.override(language):
+        return settings.PEYGIR_SHOP_NAME or _("Peygir")
+
+
+def shop_branding(*, language: str, absolute: bool = False) -> dict:
+    """What the public pages and survey emails show at the top: the name and the logo's address.
+
+    Emails need ``absolute`` addresses (PEYGIR_SITE_URL); pages use the path.
+    """
+    identity = shop_identity()
+    logo_url = ""
+    if identity.logo:
+        logo_url = reverse("survey_links:shop_logo", args=[identity.logo_version])
+        if absolute:
+            logo_url = absolute_url(logo_url)
+    return {"shop_name": shop_name(identity, language), "shop_logo_url": logo_url}

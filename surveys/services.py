@@ -28,9 +28,9 @@ from followups import services as followup_services
 from followups.models import FollowUp
 from followups.onboarding import SURVEY_STEP, onboarding_steps
 from outbox.services import email_queue
-from surveys import nps
+from surveys import nps, selectors
 from surveys.defaults import defaults_for
-from surveys.models import Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
+from surveys.models import ShopIdentity, Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
 
 SALT_BYTES = 16  # 128 bits
 
@@ -148,6 +148,7 @@ def _queue_email(invitation: SurveyInvitation, token: str, *, reminder: bool) ->
             "intro": survey.text("intro", invitation.language),
             "reminder": reminder,
             **links,
+            **selectors.shop_branding(language=invitation.language, absolute=True),
         }
         subject = survey.text("email_subject", invitation.language)
         if reminder:
@@ -346,3 +347,42 @@ def onboarding_surveys_send(*, today: datetime.date | None = None) -> int:
         survey=survey_for(Survey.Kind.RELATIONSHIP), customers=due, occasion=SurveyInvitation.Occasion.ONBOARDING
     )
     return len(report.sent)
+
+
+# --- the shop's identity on public pages and emails -------------------------------------
+
+LOGO_MAX_BYTES = 256 * 1024
+# Sniffed from the first bytes, never taken from the file's name or the browser's word. SVG is
+# refused: it is a script-capable document, not a picture, and mail apps do not show it.
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class BadLogo(ValueError):
+    """The uploaded file is not a PNG or JPEG picture within LOGO_MAX_BYTES."""
+
+
+def logo_type_of(data: bytes) -> str:
+    """The logo's content type from its magic bytes; raises BadLogo for anything else."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise BadLogo(
+            _("The logo is too large: at most %(size)s KB.") % {"size": format_number(LOGO_MAX_BYTES // 1024)}
+        )
+    for signature, content_type in LOGO_SIGNATURES.items():
+        if data.startswith(signature):
+            return content_type
+    raise BadLogo(_("The logo must be a PNG or JPEG picture (email apps do not show SVG)."))
+
+
+@transaction.atomic
+def shop_identity_update(*, name_fa: str, name_en: str, logo: bytes | None = None, remove_logo: bool = False):
+    """Save the shop's names; ``logo`` (raw bytes) replaces the logo, ``remove_logo`` drops it."""
+    identity = ShopIdentity.objects.select_for_update().filter(pk=1).first() or ShopIdentity(pk=1)
+    identity.name_fa, identity.name_en = name_fa.strip(), name_en.strip()
+    if logo:
+        identity.logo_type = logo_type_of(logo)
+        identity.logo = logo
+    elif remove_logo:
+        identity.logo, identity.logo_type = b"", ""
+    identity.full_clean()
+    identity.save()
+    return identity

@@ -18,7 +18,7 @@ from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups.selectors import followup_get_for
 from surveys import nps, selectors, services
-from surveys.forms import AnswerForm, ResponseFilterForm, SurveySettingsForm
+from surveys.forms import AnswerForm, ResponseFilterForm, ShopIdentityForm, SurveySettingsForm
 from surveys.models import Survey
 
 # --- public: the customer's side --------------------------------------------------
@@ -30,7 +30,7 @@ def _link_problem(request, error: Exception):
     return render(
         request,
         "surveys/public/link_problem.html",
-        {"expired": expired},
+        {"expired": expired, **selectors.shop_branding(language=translation.get_language())},
         status=410 if expired else 404,
     )
 
@@ -64,7 +64,7 @@ def answer(request, token):
             if request.headers.get("X-Peygir-Auto") == "1":
                 return JsonResponse({"ok": True, "score": response.score})
             return render(
-                request, "surveys/public/answer.html", _answer_context(invitation, survey, response, saved=True)
+                request, "surveys/public/answer.html", _answer_context(invitation, survey, response, answered=True)
             )
         if request.headers.get("X-Peygir-Auto") == "1":
             return JsonResponse({"ok": False, "errors": form.errors}, status=400)
@@ -73,11 +73,13 @@ def answer(request, token):
         score = _score_from(request.GET.get("score"))
         services.invitation_opened(invitation=invitation, score=score)
         form = None
-    context = _answer_context(invitation, survey, response, form=form)
+    # An answered link shows the thanks and the answer; "change my answer" (?change=1) reopens the form.
+    answered = response is not None and form is None and request.GET.get("change") != "1"
+    context = _answer_context(invitation, survey, response, form=form, answered=answered)
     return render(request, "surveys/public/answer.html", context, status=status)
 
 
-def _answer_context(invitation, survey, response, *, form=None, saved=False) -> dict:
+def _answer_context(invitation, survey, response, *, form=None, answered=False) -> dict:
     language = invitation.language
     if form is None:
         initial = {}
@@ -92,7 +94,8 @@ def _answer_context(invitation, survey, response, *, form=None, saved=False) -> 
         "survey": survey,
         "form": form,
         "response": response,
-        "saved": saved,
+        "answered": answered,
+        **selectors.shop_branding(language=language),
         "chosen_score": _score_from(chosen),
         "auto_confirm": response is None and _score_from(chosen) is not None and not form.is_bound,
         "question": survey.text("nps_question", language),
@@ -115,7 +118,23 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.customer_unsubscribe(invitation=invitation)
         done = True
-    return render(request, "surveys/public/unsubscribe.html", {"invitation": invitation, "done": done})
+    return render(
+        request,
+        "surveys/public/unsubscribe.html",
+        {"invitation": invitation, "done": done, **selectors.shop_branding(language=invitation.language)},
+    )
+
+
+def shop_logo(request, version):
+    """The shop's logo for public pages and emails: only our sniffed PNG/JPEG bytes, never sniffed as HTML."""
+    identity = selectors.shop_identity()
+    if not identity.logo or version != identity.logo_version:
+        raise Http404
+    response = HttpResponse(bytes(identity.logo), content_type=identity.logo_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"  # a new logo has a new address
+    response["Content-Disposition"] = 'inline; filename="logo"'
+    return response
 
 
 # --- staff: sending ------------------------------------------------------------------
@@ -243,3 +262,25 @@ def survey_settings(request, kind):
         messages.success(request, _("Survey wording saved."))
         return redirect(reverse("surveys:settings", args=[kind]))
     return render(request, "surveys/settings.html", {"form": form, "survey": survey})
+
+
+@manager_required
+def shop_settings(request):
+    """The shop's name and logo, so a customer knows who is asking."""
+    identity = selectors.shop_identity()
+    initial = {"name_fa": identity.name_fa, "name_en": identity.name_en}
+    form = ShopIdentityForm(request.POST or None, request.FILES or None, initial=initial, has_logo=bool(identity.logo))
+    if form.is_valid():
+        services.shop_identity_update(
+            name_fa=form.cleaned_data["name_fa"],
+            name_en=form.cleaned_data["name_en"],
+            logo=form.cleaned_data["logo"],
+            remove_logo=form.cleaned_data.get("remove_logo", False),
+        )
+        messages.success(request, _("Shop name and logo saved."))
+        return redirect("surveys:shop_settings")
+    return render(
+        request,
+        "surveys/shop_settings.html",
+        {"form": form, "identity": identity, **selectors.shop_branding(language=translation.get_language())},
+    )

@@ -114,3 +114,17 @@ def send_survey(customer: Customer, *, kind: str = Survey.Kind.RELATIONSHIP, by=
     email = OutgoingEmail.objects.get(key=f"survey-invitation-{invitation.pk}")
     token = email_links(email.text_body)[0][0]
     return SentSurvey(invitation=invitation, token=token, email=email)
+
+
+def tiny_png(width: int = 48, height: int = 24, rgb: tuple[int, int, int] = (13, 110, 253)) -> bytes:
+    """A real, solid-colour PNG (built by hand: the project has no imaging library)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body

@@ -107,7 +107,7 @@ def test_one_tap_then_the_full_answer_make_one_response(client, sent, customer):
         },
     )
     assert full.status_code == 200
-    assert full.context["saved"] is True
+    assert full.context["answered"] is True
     updated = SurveyResponse.objects.get()
     assert updated.pk == answer.pk
     assert (updated.reason, updated.intent) == ("بسته دیر رسید", "maybe")
@@ -282,3 +282,56 @@ def test_the_thank_you_after_an_answer_is_in_the_customers_language(client, en_s
     html = client.post(en_sent.path, {"score": "9"}).content.decode()
     assert COMMON["thanks_en"] in html
     assert 'dir="ltr"' in html
+
+
+# --- reopening an answered link ------------------------------------------------------------
+
+
+def test_reopening_an_answered_link_shows_the_thanks_and_the_answers_given(client, sent):
+    client.post(sent.path, {"score": "6", "reason": "دیر رسید", "intent": "maybe", "improvement_1": "بسته‌بندی"})
+    response = client.get(sent.path)
+    html = response.content.decode()
+    assert response.context["answered"] is True
+    assert COMMON["thanks_fa"] in html
+    assert "۶ از ۱۰" in html and "دیر رسید" in html and "شاید" in html and "بسته‌بندی" in html
+    assert 'name="score"' not in html  # the thanks, not the form again
+    assert "Your score is saved" not in html and "امتیاز شما ثبت شد" not in html
+    assert 'href="?change=1"' in html
+
+
+def test_change_my_answer_reopens_the_form_prefilled(client, sent):
+    client.post(sent.path, {"score": "6", "reason": "دیر رسید"})
+    response = client.get(f"{sent.path}?change=1")
+    html = response.content.decode()
+    assert response.context["answered"] is False
+    assert response.context["chosen_score"] == 6
+    assert response.context["auto_confirm"] is False  # reopening changes nothing by itself
+    assert 'id="score-6" value="6" autocomplete="off" checked' in html and "دیر رسید</textarea>" in html
+
+
+def test_a_changed_score_runs_the_closed_loop_again_through_the_same_service(client, sent):
+    client.post(sent.path, {"score": "9", "reason": "عالی"})
+    assert not FollowUp.objects.exists()
+    changed = client.post(f"{sent.path}?change=1", {"score": "2", "reason": "بعداً بد شد"})
+    assert changed.context["answered"] is True
+    call = FollowUp.objects.get(reason=FollowUp.Reason.DETRACTOR)
+    assert call.facts == {"score": 2, "comment": "بعداً بد شد"}
+    assert SurveyResponse.objects.get().category == "detractor"
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_an_expired_answered_link_cannot_be_changed(client, sent):
+    client.post(sent.path, {"score": "9"})
+    SurveyInvitation.objects.filter(pk=sent.invitation.pk).update(expires_at=timezone.now())
+    assert client.get(f"{sent.path}?change=1").status_code == 410
+
+
+def test_the_english_thanks_shows_the_english_answer(client, en_sent):
+    client.post(en_sent.path, {"score": "10", "intent": "yes"})
+    html = client.get(en_sent.path).content.decode()
+    assert COMMON["thanks_en"] in html and "10 out of 10" in html and "Change my answer" in html
+
+
+def test_the_answer_page_has_one_h1_the_question(client, sent):
+    html = client.get(sent.path).content.decode()
+    assert html.count("<h1") == 1 and COMMON["nps_question_fa"] in html.split("<h1", 1)[1].split("</h1>")[0]
