@@ -13,7 +13,7 @@ import jdatetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.text import to_latin_digits, to_persian_digits
+from core.text import isolate_ltr, to_latin_digits, to_persian_digits
 
 JALALI_MONTHS = (
     "فروردین",
@@ -70,7 +70,8 @@ def parse_date(text: str) -> datetime.date:
     match = _DATE_PATTERN.fullmatch(cleaned)
     if not match:
         raise InvalidDate(
-            _("“%(value)s” is not a date. Use year/month/day, e.g. 1403/02/15 or 2024-05-04.") % {"value": text}
+            _("“%(value)s” is not a date. Use year/month/day, e.g. %(jalali)s or %(gregorian)s.")
+            % {"value": _shown(text), "jalali": _shown("1403/02/15"), "gregorian": _shown("2024-05-04")}
         )
     year, month, day = (int(part) for part in match.groups())
     try:
@@ -78,7 +79,12 @@ def parse_date(text: str) -> datetime.date:
             return datetime.date(year, month, day)
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:
-        raise InvalidDate(_("%(value)s does not exist in the calendar.") % {"value": text}) from None
+        raise InvalidDate(_("%(value)s does not exist in the calendar.") % {"value": _shown(text)}) from None
+
+
+def _shown(text: str) -> str:
+    """What the user typed, quoted back in a Persian sentence: Persian digits, kept left to right."""
+    return isolate_ltr(to_persian_digits(text)) if uses_jalali() else text
 
 
 def _as_date(value) -> datetime.date:

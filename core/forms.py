@@ -5,9 +5,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core import dates
+from core import dates, numbers
 from core.numbers import format_number
 from core.phones import normalize_mobile
 from core.text import to_latin_digits, to_persian_digits
@@ -118,8 +120,46 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def _unit_label(name) -> str:
+    return capfirst(_("%(name)s (%(unit)s)") % {"name": name, "unit": numbers.currency_unit()})
+
+
+_money_label = lazy(_unit_label, str)  # the setting and the language are read when the form is shown
+
+
+class MoneyField(AmountField):
+    """An amount typed in the unit every page shows (Toman or Rial, ``core.numbers``), cleaned to Rial.
+
+    The label names the unit; an edit is prefilled in that unit too. A Toman amount may have one
+    decimal (a stored Rial amount that is not a multiple of ten); anything finer is refused.
+    """
+
+    def __init__(self, *, name, **kwargs):
+        kwargs["decimal_places"] = None
+        super().__init__(label=_money_label(name), **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return str(numbers.from_rials(value))
+        return value
+
+    def clean(self, value):
+        amount = super().clean(value)
+        if amount is None:
+            return None
+        rials = numbers.to_rials(amount)
+        if rials != rials.to_integral_value():
+            raise forms.ValidationError(
+                _("Amounts are kept in whole Rials: type at most one decimal in %(unit)s.")
+                % {"unit": numbers.currency_unit()},
+                code="fraction",
+            )
+        return rials.quantize(Decimal(1))
+
+
 def parse_amount_text(value: str) -> str:
-    return to_latin_digits(value).replace(",", "").replace("٬", "").replace("،", "").replace(" ", "").strip()
+    text = to_latin_digits(value).replace(",", "").replace("٬", "").replace("،", "").replace(" ", "")
+    return text.replace("٫", ".").strip()  # ٫ is the Persian decimal separator
 
 
 def parse_amount(value: str) -> Decimal:

@@ -37,16 +37,32 @@ def format_number(value, *, places: int | None = None) -> str:
     return to_persian_digits(text) if persian else text
 
 
+def _rials_per_unit() -> int:
+    """The one reading of ``PEYGIR_CURRENCY``: amounts are stored in Rial, shown and typed in this unit."""
+    return 10 if settings.PEYGIR_CURRENCY == "toman" else 1
+
+
+def currency_unit() -> str:
+    """"Toman" or "Rial", in the reader's language: the unit every amount is shown and typed in."""
+    return _("Toman") if _rials_per_unit() == 10 else _("Rial")
+
+
+def to_rials(amount: Decimal) -> Decimal:
+    """An amount typed in the shop's unit, as stored (Rial)."""
+    return Decimal(amount) * _rials_per_unit()
+
+
+def from_rials(amount) -> Decimal:
+    """A stored Rial amount in the shop's unit (a Rial amount not divisible by ten keeps one decimal in Toman)."""
+    value = Decimal(amount) / _rials_per_unit()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
 def format_money(value) -> str:
     """A Rial amount in the configured currency (Rial or Toman), whole and grouped."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value)
-    if settings.PEYGIR_CURRENCY == "toman":
-        amount, unit = amount / 10, _("Toman")
-    else:
-        unit = _("Rial")
-    return f"{format_number(amount.quantize(Decimal(1)))} {unit}"
+    return f"{format_number(from_rials(value).quantize(Decimal(1)))} {currency_unit()}"
 
 
 def format_percent(value) -> str:

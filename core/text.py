@@ -24,6 +24,12 @@ def to_persian_digits(value: str) -> str:
     return value.translate(_TO_PERSIAN)
 
 
+def isolate_ltr(text: str) -> str:
+    """A left-to-right snippet (a typed date, an example, a code) kept in its order inside Persian
+    plain text: the Unicode isolates do in a message or an email what ``<bdi dir="ltr">`` does in HTML."""
+    return f"\u2066{text}\u2069"
+
+
 def normalize_search_text(value: str) -> str:
     """The one form in which names are stored for search and queries are compared.
 

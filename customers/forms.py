@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AmountField, JalaliDateField, MobileField, WholeNumberField
+from core.forms import JalaliDateField, MobileField, MoneyField, WholeNumberField
 from core.numbers import format_number
 from core.roles import display_name, is_manager
 from customers.backtest import DEFAULT_WINDOW_DAYS
@@ -69,7 +69,7 @@ class CustomerForm(forms.ModelForm):
 
 class PurchaseForm(forms.ModelForm):
     purchased_on = JalaliDateField(label=capfirst(_("date")), initial=timezone.localdate, allow_future=False)
-    amount = AmountField(label=capfirst(_("amount (Rial)")))
+    amount = MoneyField(name=_("amount"))
 
     class Meta:
         model = Purchase
@@ -89,7 +89,7 @@ class ContractForm(forms.ModelForm):
 
     starts_on = JalaliDateField(label=capfirst(_("starts")), required=False)
     ends_on = JalaliDateField(label=capfirst(_("ends")))
-    value = AmountField(label=capfirst(_("value (Rial)")), required=False)
+    value = MoneyField(name=_("value"), required=False)
 
     class Meta:
         model = Contract

@@ -98,9 +98,10 @@ def test_purchases_added_edited_and_deleted_through_the_pages_are_entries_with_a
 
     created, updated, deleted = entries_about(purchase)
     assert [created.action, updated.action, deleted.action] == [Action.CREATE, Action.UPDATE, Action.DELETE]
-    assert created.changes == {"amount": ["None", "1000"], "purchased_on": ["None", "2024-05-04"]}
-    assert updated.changes == {"amount": ["1000", "1500"]}  # the date and the note did not count
-    assert deleted.changes == {"amount": ["1500", "None"], "purchased_on": ["2024-05-04", "None"]}
+    # typed in Toman (the shop's unit), stored and recorded in Rial
+    assert created.changes == {"amount": ["None", "10000"], "purchased_on": ["None", "2024-05-04"]}
+    assert updated.changes == {"amount": ["10000", "15000"]}  # the date and the note did not count
+    assert deleted.changes == {"amount": ["15000", "None"], "purchased_on": ["2024-05-04", "None"]}
     assert {entry.actor for entry in (created, updated, deleted)} == {rep}
     assert {entry.additional_data[CUSTOMER_KEY] for entry in (created, updated, deleted)} == {customer.pk}
 

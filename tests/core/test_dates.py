@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from core import dates
+from core.text import to_persian_digits
 
 MAY_4_2024 = datetime.date(2024, 5, 4)  # 15 Ordibehesht 1403
 
@@ -49,7 +50,7 @@ def test_month_ends_and_leap_days_that_exist_are_accepted(typed, gregorian):
 def test_days_missing_from_the_calendar_are_rejected_with_a_message_naming_them(typed):
     with pytest.raises(dates.InvalidDate) as caught:
         dates.parse_date(typed)
-    assert typed in str(caught.value.message)
+    assert to_persian_digits(typed) in str(caught.value.message)  # quoted back in the reader's digits
 
 
 def test_a_missing_day_is_explained_in_english_and_in_persian():
@@ -59,7 +60,7 @@ def test_a_missing_day_is_explained_in_english_and_in_persian():
         dates.parse_date("1402/12/30")
     assert english.value.message == "1402/12/30 does not exist in the calendar."
     assert persian.value.message != english.value.message
-    assert "1402/12/30" in persian.value.message
+    assert "\u2066۱۴۰۲/۱۲/۳۰\u2069" in persian.value.message  # Persian digits, isolated left to right
     assert "تقویم" in persian.value.message
 
 
@@ -67,7 +68,7 @@ def test_a_missing_day_is_explained_in_english_and_in_persian():
 def test_text_that_is_not_year_month_day_is_not_a_date(typed):
     with pytest.raises(dates.InvalidDate) as caught:
         dates.parse_date(typed)
-    assert typed in caught.value.message
+    assert to_persian_digits(typed) in caught.value.message
 
 
 def test_invalid_date_is_a_value_error_so_generic_handlers_catch_it():

@@ -37,7 +37,7 @@ def test_a_rep_adds_a_contract_term_on_the_customer_page(rep_client, rep):
     assert (contract.customer, contract.ends_on, contract.value, contract.offer) == (
         customer,
         ends,
-        Decimal(12_000_000),
+        Decimal(120_000_000),  # typed in Toman, stored in Rial
         "ده درصد",
     )
     html = rep_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()

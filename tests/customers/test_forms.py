@@ -1,9 +1,12 @@
 """customers.forms: the owner is a manager's field only; the list filter never widens what a rep sees."""
 
+from decimal import Decimal
+
 import pytest
+from django.utils import translation
 
 from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, PurchaseForm
-from tests.factories import CustomerFactory, SegmentFactory, UserFactory
+from tests.factories import CustomerFactory, PurchaseFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,60 @@ def test_the_upload_form_needs_a_kind_and_a_file():
     form = CsvUploadForm({})
     assert not form.is_valid()
     assert set(form.errors) == {"kind", "file"}
+
+
+@pytest.fixture
+def customer(rep):
+    return CustomerFactory(owner=rep)
+
+
+def test_a_purchase_is_typed_in_toman_and_kept_in_rial(customer):
+    form = PurchaseForm({"purchased_on": "۱۴۰۳/۰۲/۱۵", "amount": "۱۲۵٬۰۰۰", "reference": ""}, customer=customer)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal(1_250_000)
+    assert str(form.fields["amount"].label) == "مبلغ (تومان)"
+
+
+def test_editing_a_purchase_shows_its_rial_amount_in_toman(customer):
+    purchase = PurchaseFactory(customer=customer, amount=Decimal(1_250_000))
+
+    form = PurchaseForm(instance=purchase, customer=customer)
+
+    assert 'value="125000"' in str(form["amount"])
+
+
+def test_a_rial_amount_not_divisible_by_ten_survives_an_edit_unchanged(customer):
+    purchase = PurchaseFactory(customer=customer, amount=Decimal(1_250_005))
+    shown = PurchaseForm(instance=purchase, customer=customer)["amount"].value()
+
+    form = PurchaseForm(
+        {"purchased_on": "1403/02/15", "amount": shown, "reference": purchase.reference},
+        instance=purchase,
+        customer=customer,
+    )
+
+    assert shown == "125000.5"
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal(1_250_005)
+
+
+def test_a_toman_amount_finer_than_a_rial_is_refused_with_a_clear_error(customer):
+    form = PurchaseForm({"purchased_on": "1403/02/15", "amount": "۱۲۵٫۲۵", "reference": ""}, customer=customer)
+
+    assert not form.is_valid()
+    assert "ریال" in form.errors["amount"][0]
+
+
+def test_a_shop_showing_rial_types_rial(customer, settings):
+    settings.PEYGIR_CURRENCY = "rial"
+    form = PurchaseForm({"purchased_on": "1403/02/15", "amount": "1250000", "reference": ""}, customer=customer)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == Decimal(1_250_000)
+    assert str(form.fields["amount"].label) == "مبلغ (ریال)"
+
+
+def test_the_amount_label_is_in_the_readers_language(customer):
+    with translation.override("en"):
+        assert str(PurchaseForm(customer=customer).fields["amount"].label) == "Amount (Toman)"

@@ -61,20 +61,20 @@ def test_a_landline_is_refused_with_the_typed_value_in_the_message(rep_client):
 def test_a_purchase_typed_in_jalali_with_persian_digits_sets_the_figures(rep_client, customer):
     response = add_purchase(rep_client, customer, purchased_on="۱۴۰۳/۰۲/۱۵", amount="۱٬۵۰۰٬۰۰۰", reference="A-1")
     assert response["Location"] == reverse("customers:detail", args=[customer.pk])
-    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(1_500_000))
+    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(15_000_000))  # Toman typed, Rial kept
 
 
 def test_a_purchase_typed_in_gregorian_on_an_english_page_is_accepted(rep_client, customer):
     rep_client.cookies["django_language"] = "en"
     add_purchase(rep_client, customer, purchased_on="2024-05-04", amount="1,500,000")
-    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(1_500_000))
+    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(15_000_000))
 
 
 def test_an_impossible_jalali_date_is_shown_as_a_form_error_and_nothing_is_saved(rep_client, customer):
     response = add_purchase(rep_client, customer, purchased_on="1402/12/30", amount="100")
     assert response.status_code == 200
     [message] = response.context["form"].errors["purchased_on"]
-    assert "1402/12/30" in message
+    assert "۱۴۰۲/۱۲/۳۰" in message
     assert message in response.content.decode()
     assert not Purchase.objects.exists()
 
@@ -84,7 +84,7 @@ def test_a_duplicate_invoice_number_is_a_form_error_not_a_server_error(rep_clien
     response = add_purchase(rep_client, customer, purchased_on="1403/02/16", amount="200", reference="INV-1")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
-    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(100))
+    assert figures(customer) == (D(2024, 5, 4), D(2024, 5, 4), 1, Decimal(1000))
 
 
 def test_editing_a_purchase_to_another_s_invoice_number_is_a_form_error(rep_client, customer):
@@ -103,14 +103,14 @@ def test_editing_a_purchase_to_another_s_invoice_number_is_a_form_error(rep_clie
 def test_editing_a_purchase_date_and_amount_through_the_page_updates_the_figures(rep_client, customer):
     add_purchase(rep_client, customer, purchased_on="1403/01/10", amount="100")
     add_purchase(rep_client, customer, purchased_on="1403/02/15", amount="200")
-    latest = Purchase.objects.get(amount=200)
+    latest = Purchase.objects.get(amount=2000)
     response = rep_client.post(
         reverse("customers:purchase_edit", args=[customer.pk, latest.pk]),
         {"purchased_on": "1402/12/01", "amount": "۵۰۰", "reference": ""},
     )
     assert response["Location"] == reverse("customers:detail", args=[customer.pk])
     first_day = D(2024, 2, 20)  # 1402/12/01
-    assert figures(customer) == (first_day, D(2024, 3, 29), 2, Decimal(600))
+    assert figures(customer) == (first_day, D(2024, 3, 29), 2, Decimal(6000))
 
 
 def test_the_purchase_edit_form_shows_the_jalali_date_in_persian_digits(rep_client, customer):
