@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import JalaliDateField, WholeNumberField
-from core.roles import is_manager
+from core.roles import display_name, is_manager
 from customers.forms import OwnerChoiceField
 from customers.selectors import sales_team
 from followups.models import FollowUp, FollowUpPlan
@@ -94,20 +94,43 @@ class PlanForm(forms.ModelForm):
         )
 
 
+WHOLE_TEAM = "all"
+
+
+def _team_choices() -> list[tuple[str, str]]:
+    """Whose calls a manager's page shows: their own (the default), the whole team, or one colleague's."""
+    people = [(str(person.pk), display_name(person)) for person in sales_team()]
+    return [("", _("My calls")), (WHOLE_TEAM, _("Whole team")), *people]
+
+
 class DayForm(forms.Form):
-    """The calls-due page's date navigator (and, for managers, the rep filter)."""
+    """The calls-due page's date navigator (and, for managers, whose calls it shows)."""
 
     day = JalaliDateField(label=_("Day"), required=False)
-    rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("Whole team"))
+    rep = forms.ChoiceField(label=_("Rep"), choices=_team_choices, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if is_manager(user):
-            self.fields["rep"].queryset = sales_team()
             self.fields["rep"].widget.attrs["class"] = "form-select"
         else:
             del self.fields["rep"]
         self.fields["day"].widget.attrs["class"] = "form-control"
+
+    def clean_rep(self):
+        """The rep picked, ``None`` for the whole team, or the manager themselves when nobody is picked."""
+        value = self.cleaned_data.get("rep")
+        if value == WHOLE_TEAM:
+            return None
+        return sales_team().filter(pk=value).first() if value else self.user
+
+    @staticmethod
+    def rep_value(rep, user) -> str:
+        """The ``rep`` query value that shows ``rep``'s calls to ``user`` ("" for their own)."""
+        if rep is None:
+            return WHOLE_TEAM
+        return "" if rep.pk == user.pk else str(rep.pk)
 
 
 class ReassignForm(forms.Form):

@@ -48,10 +48,15 @@ def _with_call_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     last_contact = Interaction.objects.filter(
         customer=OuterRef("customer_id"), kind__in=Interaction.CONTACT_KINDS
     ).order_by("-occurred_at", "-id")
+    next_call = FollowUp.objects.filter(customer=OuterRef("customer_id"), status__in=FollowUp.PENDING).exclude(
+        pk=OuterRef("pk")
+    )
     return followups.select_related("customer", "plan", "assignee").annotate(
         last_contact_outcome=Subquery(last_contact.values("outcome")[:1]),
         last_contact_summary=Subquery(last_contact.values("summary")[:1]),
         last_contact_at=Subquery(last_contact.values("occurred_at")[:1]),
+        # A closed row says when the customer is called next (by anyone), so nobody wonders.
+        next_call_on=Subquery(next_call.order_by("due_on").values("due_on")[:1]),
     )
 
 
@@ -104,9 +109,13 @@ class CallsDay:
         return (self.horizon - self.day).days
 
     def section_of(self, followup: FollowUp) -> str:
+        """Where the page shows ``followup``: a section, or "" when it lies outside the day's page."""
         if not followup.is_pending:
-            return DONE
-        return DUE if followup.due_on <= self.day else UPCOMING
+            start, end = _local_day_bounds(self.day)
+            return DONE if followup.completed_at and start <= followup.completed_at < end else ""
+        if followup.due_on <= self.day:
+            return DUE
+        return UPCOMING if followup.due_on <= self.horizon else ""
 
 
 def _calls_day(day: datetime.date) -> CallsDay:
@@ -188,6 +197,17 @@ def calls_section_page(
         rows=[by_pk[pk] for pk, *_keys in page if pk in by_pk],
         next_cursor=cursor_encode(list(page[-1][1:])) if more else None,
     )
+
+
+def followup_next_in_section(
+    *, followup: FollowUp, section: str, day: datetime.date, rep: AbstractBaseUser | None = None
+) -> int | None:
+    """The id of the row that comes right after ``followup`` in ``section`` (None if it is the last):
+    where a row an action moved goes on a page already shown, without reloading the section."""
+    keys = SECTION_ORDER[section]
+    followups = _ordered(_section_rows(section, _calls_day(day), rep), section, day)
+    after = keyset_after(followups, keys, [getattr(followup, key.name) for key in keys]).exclude(pk=followup.pk)
+    return after.values_list("pk", flat=True).first()
 
 
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:

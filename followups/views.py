@@ -1,5 +1,6 @@
 """The calls-due page and its in-place actions (htmx), the team view, and plan actions."""
 
+import copy
 import datetime
 import json
 from collections.abc import Callable
@@ -16,11 +17,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import dates
 from core.numbers import format_number
-from core.roles import is_manager, manager_required
+from core.roles import display_name, is_manager, manager_required
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups import cadence, selectors, services
@@ -30,19 +32,20 @@ from followups.ranking import RankExplanation
 
 
 def _page_frame(request, data) -> tuple[datetime.date, object, DayForm]:
-    """The day and (for managers) the rep the page shows, from GET or a row form's hidden fields."""
+    """The day and whose calls the page shows, from GET or a row form's hidden fields.
+
+    A manager sees their own calls unless they pick a colleague or the whole team (``rep=None``).
+    """
     form = DayForm(data or None, user=request.user)
     day, rep = timezone.localdate(), request.user
     if form.is_bound:
         form.is_valid()  # a bad day must not drop a good rep filter (nor a bad rep a good day)
         day = form.cleaned_data.get("day") or day
-        if is_manager(request.user):
-            rep = form.cleaned_data.get("rep")
+        if is_manager(request.user) and "rep" in form.cleaned_data:
+            rep = form.cleaned_data["rep"]
         if "day" in form.errors:
             messages.error(request, "; ".join(form.errors["day"]))
-    if is_manager(request.user) and not (data and data.get("rep")):
-        rep = None  # a manager sees the whole team unless a rep is picked
-    shown = DayForm(initial={"day": day, "rep": rep}, user=request.user)
+    shown = DayForm(initial={"day": day, "rep": DayForm.rep_value(rep, request.user)}, user=request.user)
     return day, rep, shown
 
 
@@ -55,7 +58,8 @@ def calls_due(request):
         {
             "calls": selectors.calls_due_for(day=day, rep=rep),
             "day_form": form,
-            "frame_json": json.dumps(_frame_query(day, rep)),
+            "frame_json": json.dumps(_frame_query(day, rep, request.user)),
+            "rep_value": DayForm.rep_value(rep, request.user),
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "today": timezone.localdate(),
@@ -116,6 +120,8 @@ def _row_context(request) -> dict:
             "more": _("Snooze, skip or reassign"),
             "why": _("Why"),
             "why_rank": _("Why this rank"),
+            "next_call": _("Next call"),
+            "no_next_call": _("No next call planned"),
         },
     }
 
@@ -153,34 +159,88 @@ def followup_rank(request, pk):
     )
 
 
-def _frame_query(day: datetime.date, rep) -> dict:
-    return {"day": dates.input_value(day), "rep": rep.pk if rep else ""}
+def _frame_query(day: datetime.date, rep, user) -> dict:
+    return {"day": dates.input_value(day), "rep": DayForm.rep_value(rep, user)}
 
 
-def _after_action(request, followup: FollowUp, *, appeared: FollowUp | None = None, error: str = ""):
-    """htmx: the updated row, new section counts and any new occurrence; otherwise back to the page."""
+def _after_action(
+    request, followup: FollowUp, *, before: FollowUp | None = None, appeared: FollowUp | None = None, error: str = ""
+):
+    """htmx: the updated row placed where it now belongs, new section counts, any new occurrence
+    and a sentence for the live region; otherwise back to the page."""
     day, rep, _form = _page_frame(request, request.POST)
     if not request.htmx:
         if error:
             messages.error(request, error)
-        query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep).items() if value)
+        query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep, request.user).items() if value)
         return redirect(f"{reverse('followups:calls_due')}?{query}")
     calls = selectors.calls_due_counts(day=day, rep=rep)
     followup = selectors.followup_row_for(user=request.user, pk=followup.pk, day=day)
+    was = calls.section_of(before or followup)
+    now = _shown_section(calls, followup, rep)
     if appeared is not None:
         try:
             appeared = selectors.followup_row_for(user=request.user, pk=appeared.pk, day=day)
         except Http404:  # the plan's next call went to someone else
             appeared = None
+    appeared_section = _shown_section(calls, appeared, rep) if appeared else ""
+    moved = not error and now != was
     context = {
         "calls": calls,
         "followup": followup,
         "error": error,
-        "appeared": appeared,
-        "appeared_section": calls.section_of(appeared) if appeared else "",
+        "section": now,
+        "moved": moved,
+        "place_before": _place_before(followup, now, day, rep) if moved and now else "",
+        "announcement": "" if error else _announcement(calls, followup, now, rep),
+        "appeared": appeared if appeared_section else None,
+        "appeared_section": appeared_section,
+        "appeared_before": _place_before(appeared, appeared_section, day, rep) if appeared_section else "",
         **_row_context(request),
     }
     return render(request, "followups/_action_response.html", context)
+
+
+def _shown_section(calls, followup: FollowUp, rep) -> str:
+    """The section of the shown page a row belongs in now ("" if it left the page)."""
+    if rep is not None and followup.assignee_id != rep.pk:
+        return ""
+    return calls.section_of(followup)
+
+
+def _place_before(followup: FollowUp, section: str, day: datetime.date, rep) -> str:
+    """The DOM id of the row a moved row goes before ("" for the end of its section)."""
+    after = selectors.followup_next_in_section(followup=followup, section=section, day=day, rep=rep)
+    return f"followup-{after}" if after else ""
+
+
+def _section_title(calls, section: str) -> str:
+    if section == selectors.UPCOMING:
+        days = calls.horizon_days
+        return ngettext("Next %(n)s day", "Next %(n)s days", days) % {"n": format_number(days)}
+    return {selectors.DUE: _("Due now"), selectors.DONE: _("Closed on this day")}[section]
+
+
+def _announcement(calls, followup: FollowUp, section: str, rep) -> str:
+    """What the action did, in a sentence: said by the live region and shown on the moved row."""
+    name = followup.customer.name
+    if not followup.is_pending:
+        if followup.next_call_on:
+            return _("%(customer)s: closed. Next call: %(day)s.") % {
+                "customer": name,
+                "day": dates.format_date(followup.next_call_on, "long"),
+            }
+        return _("%(customer)s: closed. No next call is planned.") % {"customer": name}
+    if rep is not None and followup.assignee_id != rep.pk:
+        return _("%(customer)s: now on %(rep)s's list.") % {"customer": name, "rep": display_name(followup.assignee)}
+    day = dates.format_date(followup.due_on, "long")
+    if not section:
+        return _("%(customer)s: next call on %(day)s, after the days this page shows.") % {"customer": name, "day": day}
+    return _("%(customer)s: next call on %(day)s, under “%(section)s”.") % {
+        "customer": name,
+        "day": day,
+        "section": _section_title(calls, section),
+    }
 
 
 def _new_occurrence(followup: FollowUp, since: datetime.datetime) -> FollowUp | None:
@@ -195,12 +255,13 @@ def _new_occurrence(followup: FollowUp, since: datetime.datetime) -> FollowUp | 
 
 def _act(request, followup: FollowUp, action: Callable[[], object], *, may_bring_next: bool = False):
     """Run a service on the row; a rule it refuses shows in the row, nothing changed."""
-    started = timezone.now()
+    started, before = timezone.now(), copy.copy(followup)
     try:
         action()
     except ValidationError as error:
         return _after_action(request, followup, error=" ".join(error.messages))
-    return _after_action(request, followup, appeared=_new_occurrence(followup, started) if may_bring_next else None)
+    appeared = _new_occurrence(followup, started) if may_bring_next else None
+    return _after_action(request, followup, before=before, appeared=appeared)
 
 
 @login_required

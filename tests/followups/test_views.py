@@ -1,6 +1,7 @@
 """followups/views.py: roles on every URL, the calls-due page, its htmx actions, plans and team pages."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -239,16 +240,41 @@ def test_the_calls_due_page_orders_due_calls_by_money_at_risk(rep_client, rep):
     assert positions == sorted(positions)
 
 
-def test_a_manager_sees_the_whole_team_and_can_filter_by_rep(manager_client, rep, other_rep):
-    mine, theirs = _due(rep), _due(other_rep)
+def test_a_manager_sees_their_own_calls_by_default_and_picks_a_rep_or_the_whole_team(
+    manager_client, manager, rep, other_rep
+):
+    own, mine, theirs = _due(manager), _due(rep), _due(other_rep)
 
-    everyone = manager_client.get(CALLS).content.decode()
+    default = manager_client.get(CALLS)
+    everyone = manager_client.get(CALLS, {"rep": "all"}).content.decode()
     filtered = manager_client.get(CALLS, {"rep": other_rep.pk}).content.decode()
 
-    assert f'id="followup-{mine.pk}"' in everyone
-    assert f'id="followup-{theirs.pk}"' in everyone
+    assert _shown(default, "due") == [own]
+    assert [value for value, _label in default.context["day_form"].fields["rep"].choices][:2] == ["", "all"]
+    for followup in (own, mine, theirs):
+        assert f'id="followup-{followup.pk}"' in everyone
     assert f'id="followup-{theirs.pk}"' in filtered
     assert f'id="followup-{mine.pk}"' not in filtered
+
+
+def test_the_whole_team_view_keeps_its_filter_in_the_day_links_and_row_forms(manager_client, rep):
+    _due(rep)
+
+    response = manager_client.get(CALLS, {"rep": "all"})
+
+    content = response.content.decode()
+    assert "&amp;rep=all" in content
+    assert json.loads(response.context["frame_json"])["rep"] == "all"  # hx-vals: row actions and "show more"
+
+
+def test_an_unknown_rep_falls_back_to_the_managers_own_calls(manager_client, manager, rep):
+    own = _due(manager)
+    _due(rep)
+
+    response = manager_client.get(CALLS, {"rep": "999999"})
+
+    assert response.status_code == 200
+    assert _shown(response, "due") == [own]
 
 
 def test_a_rep_cannot_see_another_reps_list_by_adding_rep_to_the_url(rep_client, other_rep):
@@ -315,13 +341,14 @@ def test_the_calls_due_page_makes_the_same_number_of_queries_for_5_or_60_follow_
     request, rep, django_assert_num_queries, who
 ):
     client = request.getfixturevalue(f"{who}_client")
+    url = CALLS if who == "rep" else f"{CALLS}?rep=all"
     _fill(rep, 5)
-    _page_queries(client)  # the typical customer's value is cached for an hour from here on
-    five = _page_queries(client)
+    _page_queries(client, url)  # the typical customer's value is cached for an hour from here on
+    five = _page_queries(client, url)
     _fill(rep, 55)
 
     with django_assert_num_queries(five):
-        response = client.get(CALLS)
+        response = client.get(url)
     calls = response.context["calls"]
     assert calls.due + calls.upcoming + calls.done > 40
 

@@ -1,0 +1,34 @@
+// The calls-due page after an action (htmx). The server marks a row that now belongs in another
+// section with data-place="<section>" and data-place-before="<id of the row after it>" (empty:
+// the end of the section); this puts it there. When that row is not on the page and the section
+// still has "show more", the moved row lies beyond what is shown and "show more" brings it in
+// its turn. Then focus goes to the acted-on row (or where it went), for keyboard users; the
+// live region (#calls-status) says what happened.
+function placeMovedRows() {
+  let focus = document.querySelector("[data-focus-after-action]");
+  for (const row of document.querySelectorAll("article[data-place]")) {
+    const section = row.dataset.place;
+    const list = document.getElementById(`list-${section}`);
+    const before = row.dataset.placeBefore ? document.getElementById(row.dataset.placeBefore) : null;
+    const more = document.querySelector(`#more-${section} button`);
+    row.removeAttribute("data-place");
+    row.removeAttribute("data-place-before");
+    if (!list) continue;
+    if (before && list.contains(before)) list.insertBefore(row, before);
+    else if (more) {
+      if (row === focus) focus = more;
+      row.remove();
+    } else list.append(row);
+  }
+  for (const section of document.querySelectorAll("section[data-testid^='section-']")) {
+    const note = section.querySelector(".empty-note");
+    if (note) note.hidden = Boolean(section.querySelector("article[data-followup], [id^='more-'] button"));
+  }
+  if (focus) {
+    focus.removeAttribute("data-focus-after-action");
+    focus.focus({ preventScroll: true });
+    focus.scrollIntoView({ block: "center" });
+  }
+}
+
+document.addEventListener("htmx:afterSettle", placeMovedRows);
