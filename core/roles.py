@@ -6,6 +6,7 @@ count as managers.
 
 from functools import wraps
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,16 @@ def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
         cached = user.groups.filter(name=MANAGER_GROUP).exists()
         user._peygir_is_manager = cached
     return cached
+
+
+def can_use_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Staff who would find at least one model in Django admin: a staff account without any
+    permission gets an admin index that says "nothing to view or edit", so it is not offered."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return any(user.has_module_perms(model._meta.app_label) for model in admin.site._registry)
 
 
 def display_name(user: AbstractBaseUser | None) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -155,9 +155,21 @@ class DemoSummary:
     interactions: int
 
 
+# What the demo's manager (a staff account) may do in Django admin, so its Admin link is no dead
+# end: look up and correct customers, purchases and segments; read the timeline.
+DEMO_MANAGER_ADMIN_PERMISSIONS = (
+    "view_customer", "change_customer", "view_purchase", "change_purchase", "view_interaction",
+    "view_segment", "add_segment", "change_segment",
+)  # fmt: skip
+
+
 def demo_users() -> list:
     """The demo's manager and reps, created once with known passwords."""
     User = get_user_model()
+    managers = Group.objects.get_or_create(name=MANAGER_GROUP)[0]
+    managers.permissions.add(
+        *Permission.objects.filter(content_type__app_label="customers", codename__in=DEMO_MANAGER_ADMIN_PERMISSIONS)
+    )
     users = []
     for username, first, last, group_name in DEMO_USERS:
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})

@@ -1,8 +1,8 @@
 """Peygir settings: one module, every value from the environment.
 
-The defaults are the embedded demo (SQLite file, no broker, DEBUG on); production
-sets DEBUG=False plus the variables listed in README.md. Settings of our own carry
-the PEYGIR_ prefix.
+The defaults are the embedded demo (SQLite file, no broker, DEBUG on; ./run turns DEBUG
+off, see docs/operations.md); production sets DEBUG=False plus the variables listed in
+docs/operations.md. Settings of our own carry the PEYGIR_ prefix.
 """
 
 from datetime import timedelta
@@ -255,8 +255,12 @@ if REDIS_URL:
         }
     }
 
+# ./run serves the demo with DEBUG off (no debug page listing every URL) over plain http on this
+# computer: its cookies cannot be Secure-only and nothing may redirect to https. Never in production.
+PEYGIR_DEMO_OVER_HTTP = env.bool("PEYGIR_DEMO_OVER_HTTP", default=False)
+
 # Production hardening: on whenever DEBUG is off; behind a TLS proxy.
-if not DEBUG:
+if not DEBUG and not PEYGIR_DEMO_OVER_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -269,9 +273,14 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_on_one_line": {"()": "core.logging.ClientErrorsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print each request's line a second time:
+        # its records go to the root handler alone. A 403 or 404 is one line, without a traceback.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["client_errors_on_one_line"]},
         # In eager mode (the embedded default) every email would log a "Task succeeded" line.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         # django-axes logs every login and clean-up at INFO; its warnings (failures, lockouts) stay.

@@ -1,9 +1,11 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import language_switch
+from core.views import favicon, language_switch, page_not_found
 from surveys.urls import public_urlpatterns
 
 urlpatterns = [
@@ -20,4 +22,9 @@ urlpatterns = [
     path("emails/", include("outbox.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]
+
+# Error pages: templates/403.html and 500.html (Django's own views); a 404 under a customer's
+# survey link keeps the customers' layout, without the staff menu.
+handler404 = partial(page_not_found, templates={"/s/": "surveys/public/404.html"})

@@ -107,6 +107,7 @@ RULES: dict[str, Rule] = {
     "login": Rule(PUBLIC),
     "logout": Rule(PUBLIC, serves=(POST,)),
     "set_language": Rule(PUBLIC, serves=(POST,), data=lambda world: {"language": "en", "next": "/"}),
+    "favicon": Rule(PUBLIC, serves=(GET,)),  # browsers ask for /favicon.ico before anyone logs in
     # Accounts: the password reset is for people who cannot log in; unlocking is a manager's.
     "accounts:password_reset": Rule(PUBLIC, data=lambda world: {"email": world.rep_a.email}),
     "accounts:password_reset_done": Rule(PUBLIC, serves=(GET,)),
