@@ -156,3 +156,28 @@ def test_the_page_and_show_more_make_the_same_queries_for_thirty_or_three_hundre
     more_large = _queries(lambda: _more(client, more_url, rep=rep_value))
 
     assert (page_large, more_large) == (page_small, more_small)
+
+
+def test_a_managers_whole_team_page_shows_a_page_per_section_however_big_the_team(
+    manager_client, rep, other_rep, django_assert_num_queries
+):
+    today = timezone.localdate()
+    for person in (rep, other_rep):
+        _calls(person, 20)
+        _calls(person, 10, day=today + 2 * DAY)
+        services.followup_complete(followup=_calls(person, 1)[0], outcome=FollowUp.Outcome.REACHED, by=person)
+    manager_client.get("/calls/?rep=all")  # the typical customer's value is cached for the hour
+    queries = _queries(lambda: manager_client.get("/calls/?rep=all"))
+    for person in (rep, other_rep):
+        _calls(person, 30)
+        closed = _calls(person, 15, day=today - 2 * DAY)
+        for call in closed:
+            services.followup_complete(followup=call, outcome=FollowUp.Outcome.REACHED, by=person)
+
+    with django_assert_num_queries(queries):
+        response = manager_client.get("/calls/?rep=all")
+
+    calls = response.context["calls"]
+    assert (calls.due, calls.upcoming, calls.done) == (100, 20, 32)
+    assert len(_row_ids(response.content.decode())) == sum(selectors.ROWS_PER_PAGE.values())
+    assert all(_more_url(response.content.decode(), section) for section in selectors.SECTIONS)
