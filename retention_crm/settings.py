@@ -160,7 +160,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fa"
 LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Django's fa formats leave NUMBER_GROUPING unset; ours set it (see NOTES.md).
+# Django's fa formats leave NUMBER_GROUPING unset; ours set it (core/formats/fa/formats.py).
 FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Asia/Tehran"
 USE_I18N = True

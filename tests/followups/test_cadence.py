@@ -55,7 +55,7 @@ def test_jalali_month_lengths_follow_the_calendar_and_leap_years(year, month, le
 
 
 def test_jalali_months_are_not_gregorian_months():
-    """NOTES.md: 30 Bahman 1403 plus one Gregorian month lands on 28 Esfand, not 30."""
+    """30 Bahman 1403 plus one Gregorian month lands on 28 Esfand, not 30 (a Jalali month is not a Gregorian one)."""
     start = j(1403, 11, 30)
     assert start + relativedelta(months=1) == j(1403, 12, 28)
     assert cadence.add_months(start, 1, JALALI) == j(1403, 12, 30)
