@@ -1,7 +1,92 @@
 // Jalali picker on every [data-jdp] input (Persian pages only render that attribute).
-// It watches the document, so rows swapped in by htmx get it too.
+// Listeners are delegated, so rows swapped in by htmx get it too.
+//
+// The vendored picker reads and writes the field with Latin digits only (1405/09/10): given
+// the Persian ۱۴۰۵/۰۹/۱۰ the server renders, it drew no year and no days. So while the picker
+// handles an event the field holds the Latin form it can read, and afterwards Persian digits
+// again (the server reads both). The vendored file stays untouched.
+//
+// Keyboard: reaching the field with Tab does not open the calendar (typing the date is the
+// keyboard way, and the calendar has no keyboard control); a click or tap opens it, and so do
+// ArrowDown / Alt+ArrowDown, as on a native date box. Tab, Escape or a click elsewhere close it.
 if (window.jalaliDatepicker) {
-  jalaliDatepicker.startWatch({ persianDigits: true, autoReadOnlyInput: false, zIndex: 2000 });
+  jalaliDatepicker.startWatch({ persianDigits: true, autoReadOnlyInput: false, autoShow: false, zIndex: 2000 });
+
+  const JDP_FIELD = "input[data-jdp]";
+  const PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+  const toLatinDigits = (text) => text
+    .replace(/[۰-۹]/g, (digit) => String(PERSIAN_DIGITS.indexOf(digit)))
+    .replace(/[٠-٩]/g, (digit) => String(digit.charCodeAt(0) - 0x0660));
+  const toPersianDigits = (text) => text.replace(/[0-9]/g, (digit) => PERSIAN_DIGITS[digit]);
+  // "۱۴۰۵/۹/۵" or "1405-09-05" -> "1405/09/05"; a Gregorian year (typed in English) is left
+  // alone, so the picker opens on today.
+  const forPicker = (text) => {
+    const latin = toLatinDigits(text.trim());
+    const match = latin.match(/^(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})$/);
+    if (!match || Number(match[1]) >= 1700) return latin;
+    return [match[1], match[2].padStart(2, "0"), match[3].padStart(2, "0")].join("/");
+  };
+
+  let pickerField = null; // the field the picker was last opened on
+  let typed = null; // what that field held before forPicker rewrote it
+  const latinise = () => {
+    if (!pickerField || typed !== null) return;
+    typed = pickerField.value;
+    pickerField.value = forPicker(typed);
+  };
+  const restore = () => {
+    if (!pickerField || typed === null) return;
+    // Unchanged: give back exactly what was there; a picked day: show it in Persian digits.
+    pickerField.value = pickerField.value === forPicker(typed) ? typed : toPersianDigits(pickerField.value);
+    typed = null;
+  };
+  // The picker shows itself again 300 ms after show() (its opening animation), so a close
+  // sooner (Tab, a quick pick, Escape) would leave it open over the page: close it once more
+  // after that, unless it was opened again meanwhile.
+  let openings = 0;
+  const closePicker = ({ now = true } = {}) => {
+    if (!openings) return;
+    if (now) jalaliDatepicker.hide();
+    const opening = openings;
+    setTimeout(() => { if (openings === opening) jalaliDatepicker.hide(); }, 350);
+  };
+  const openPicker = (field) => {
+    openings += 1;
+    pickerField = field;
+    latinise();
+    jalaliDatepicker.show(field);
+    restore();
+  };
+  const inPicker = (node) => node instanceof Element && node.closest("jdp-container") !== null;
+
+  // Around every event inside the picker (a day, a month arrow, the year list, "today").
+  for (const type of ["click", "change", "keyup"]) {
+    document.addEventListener(type, (event) => { if (inPicker(event.target)) latinise(); }, true);
+    document.addEventListener(type, (event) => { if (inPicker(event.target)) restore(); });
+  }
+  document.addEventListener("click", (event) => {
+    const field = event.target.closest?.(JDP_FIELD);
+    if (field) openPicker(field);
+    else if (!inPicker(event.target)) closePicker({ now: false }); // the picker closed itself
+  });
+  document.addEventListener("jdp:change", () => closePicker({ now: false })); // a day was picked
+  document.addEventListener("keydown", (event) => {
+    const field = event.target.closest?.(JDP_FIELD);
+    if (!field) return;
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      openPicker(field);
+    } else if (event.key === "Tab") {
+      closePicker();
+    }
+  });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closePicker({ now: false }); });
+  // Focus moving to anything outside the picker (Tab, a click on another field) closes it.
+  document.addEventListener("focusout", (event) => {
+    if (event.target.matches?.(JDP_FIELD) && event.relatedTarget && !inPicker(event.relatedTarget)) {
+      closePicker();
+    }
+  });
 }
 
 // <select data-reveal="#box" data-reveal-when="value">: show #box only for that choice

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core import dates
+from core.text import to_persian_digits
 from customers.services import purchase_add
 from tests.browser.conftest import follow_nav
 from tests.factories import CustomerFactory
@@ -56,7 +57,7 @@ def _pick_today(page, field: str) -> None:
         page.click(field)
         expect(page.locator("jdp-container")).to_be_visible()
         page.locator("jdp-container .jdp-day.today").click()
-        expect(page.locator(field)).to_have_value(dates.input_value(today, "fa"))  # the picker writes Latin digits
+        expect(page.locator(field)).to_have_value(to_persian_digits(dates.input_value(today, "fa")))
         page.keyboard.press("Escape")
         overlay = page.locator("jdp-overlay")  # on a phone the picker sits on an overlay: tap it, as a person does
         if overlay.is_visible():
