@@ -1,4 +1,4 @@
-"""Account writes: lifting a lockout, the password-reset email and its rate limit."""
+"""Account writes: lifting a lockout, the password-reset email and its rate limit, the team."""
 
 import hashlib
 import logging
@@ -6,11 +6,22 @@ import secrets
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from accounts.signals import member_leaving
 from core.links import absolute_url
+from core.roles import MANAGER_GROUP, REP_GROUP
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 
@@ -71,3 +82,80 @@ def password_reset_email_queue(*, user: AbstractBaseUser, path: str) -> Outgoing
         text=render_to_string("registration/password_reset_email.txt", context),
         html=render_to_string("registration/password_reset_email.html", context),
     )
+
+
+def password_reset_link_send(*, user: AbstractBaseUser) -> OutgoingEmail:
+    """A reset link a manager sends (a new colleague sets their first password with it): the same
+    link and email as the reset form's, without its rate limit (a manager asks, not a stranger)."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return password_reset_email_queue(user=user, path=path)
+
+
+# --- the team ----------------------------------------------------------------------------------
+
+ROLES = (REP_GROUP, MANAGER_GROUP)
+
+
+@transaction.atomic
+def member_add(
+    *, username: str, email: str, role: str, first_name: str = "", last_name: str = "", by: AbstractBaseUser
+) -> AbstractBaseUser:
+    """A new colleague with no password: the reset email lets them choose their own, so no manager
+    ever knows it. The email leaves only if the account is saved (the outbox sends after commit)."""
+    if role not in ROLES:
+        raise ValidationError({"role": _("Choose a role.")})
+    user = get_user_model()(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    password_reset_link_send(user=user)
+    logger.info("Team member %s added as %s by %s", username, role, by.get_username())
+    return user
+
+
+def _active_manager_ids() -> list[int]:
+    """Locked, so two managers deactivating each other at once cannot both succeed."""
+    managers = get_user_model().objects.select_for_update().filter(is_active=True)
+    return list(managers.filter(Q(is_superuser=True) | Q(groups__name=MANAGER_GROUP)).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def member_deactivate(*, member: AbstractBaseUser, successor: AbstractBaseUser, by: AbstractBaseUser) -> None:
+    """A colleague who left: they can no longer log in, and in the same transaction everything they
+    were working on (``member_leaving``: their customers, open calls and plans) goes to the successor.
+
+    Nobody deactivates themselves (they would be locked out mid-task), nor the last active manager
+    (nobody could manage the team afterwards)."""
+    if member.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself: ask another manager."))
+    if not member.is_active:
+        raise ValidationError(_("%(name)s is already inactive.") % {"name": member.get_username()})
+    if member.pk == successor.pk:
+        raise ValidationError({"successor": _("Choose a colleague other than the one who is leaving.")})
+    if not successor.is_active:
+        raise ValidationError({"successor": _("The colleague who takes over must be active.")})
+    managers = set(_active_manager_ids())
+    if managers == {member.pk}:
+        raise ValidationError(
+            _("%(name)s is the last active manager: make someone else a manager first.")
+            % {"name": member.get_username()}
+        )
+    member_leaving.send(sender=type(member), member=member, successor=successor, by=by)
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    logger.info("Team member %s deactivated by %s; work went to %s", member, by, successor)
+
+
+def member_reactivate(*, member: AbstractBaseUser, by: AbstractBaseUser) -> None:
+    """A colleague back: they log in again (with the password they had, or a new reset link).
+    Their former customers stay with whoever took them over."""
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    logger.info("Team member %s reactivated by %s", member, by)

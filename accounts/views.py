@@ -1,21 +1,33 @@
-"""Login lockout page and unlock, and Django's password-reset flow in our layout."""
+"""Login lockout page and unlock, the team page, and Django's password-reset flow in our layout."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import NewPasswordForm, PasswordResetRequestForm, UnlockForm
+from accounts.forms import MemberAddForm, MemberDeactivateForm, NewPasswordForm, PasswordResetRequestForm, UnlockForm
 from accounts.lockout import client_address
-from accounts.selectors import lockouts_current
-from accounts.services import lockout_lift, password_reset_allowed
+from accounts.selectors import lockouts_current, member_counts, successors_for, team_members
+from accounts.services import (
+    lockout_lift,
+    member_add,
+    member_deactivate,
+    member_reactivate,
+    password_reset_allowed,
+    password_reset_link_send,
+)
 from core.numbers import format_number
-from core.roles import manager_required
+from core.roles import display_name, manager_required
+
+TEAM_PER_PAGE = 50
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
@@ -54,6 +66,98 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
             "minutes": settings.PEYGIR_LOGIN_LOCKOUT_MINUTES,
         },
     )
+
+
+@manager_required
+@require_http_methods(["GET"])
+def team_list(request: HttpRequest) -> HttpResponse:
+    """Everyone on the team, active or not, with their role and what they hold; 50 a page."""
+    page = Paginator(team_members(), TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    columns = member_counts()
+    rows = [(member, [getattr(member, f"count_{column.key}") for column in columns]) for member in page]
+    return render(request, "accounts/team.html", {"page": page, "rows": rows, "columns": columns})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def team_member_add(request: HttpRequest) -> HttpResponse:
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_add(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was added; an email with a link to set their password went to %(email)s.")
+                % {"name": display_name(member), "email": member.email},
+            )
+            return redirect("accounts:team")
+    return render(request, "accounts/team_member_add.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def team_member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A colleague who left: the manager picks who takes over, then one step moves it all."""
+    member = get_object_or_404(team_members(), pk=pk)
+    form = MemberDeactivateForm(request.POST or None, successors=successors_for(member=member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_deactivate(member=member, successor=form.cleaned_data["successor"], by=request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s can no longer log in; their customers and open calls are now %(successor)s's.")
+                % {"name": display_name(member), "successor": display_name(form.cleaned_data["successor"])},
+            )
+            return redirect("accounts:team")
+    columns = member_counts()
+    holds = [(column.label, getattr(member, f"count_{column.key}")) for column in columns]
+    return render(
+        request,
+        "accounts/team_member_deactivate.html",
+        {"member": member, "form": form, "holds": holds},
+        status=400 if form.errors else 200,
+    )
+
+
+@manager_required
+@require_POST
+def team_member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(get_user_model(), pk=pk)
+    member_reactivate(member=member, by=request.user)
+    messages.success(request, _("%(name)s can log in again.") % {"name": display_name(member)})
+    return redirect("accounts:team")
+
+
+@manager_required
+@require_POST
+def team_member_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(get_user_model(), pk=pk)
+    if not member.email:
+        messages.error(request, _("%(name)s has no email, so no link was sent.") % {"name": display_name(member)})
+    elif not member.is_active:
+        messages.error(request, _("%(name)s is inactive: reactivate them first.") % {"name": display_name(member)})
+    else:
+        password_reset_link_send(user=member)
+        messages.success(
+            request,
+            _("A link to set a new password went to %(email)s.") % {"email": member.email},
+        )
+    return redirect("accounts:team")
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field if it names one of the form's, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class PasswordResetRequestView(auth_views.PasswordResetView):

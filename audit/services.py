@@ -6,9 +6,10 @@ row count; a change is an ``UPDATE`` entry shaped like the ones auditlog writes 
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -54,6 +55,38 @@ def change_recorded(
         changes={field: [str(before), str(after)]},
         additional_data={registry.CUSTOMER_KEY: customer_id},
     )
+
+
+def field_changes_recorded(
+    *,
+    model: type[Model],
+    records: Iterable[tuple[int, str, int | None]],
+    field: str,
+    before: Any,
+    after: Any,
+    by: AbstractBaseUser | None,
+) -> int:
+    """One field changed the same way on many rows by a bulk UPDATE (no save, so no auditlog signal):
+    entries shaped like the ones auditlog writes on save, one INSERT. ``records``: (pk, name, customer id)."""
+    before, after = _plain(before), _plain(after)
+    content_type, cid = ContentType.objects.get_for_model(model), get_cid()
+    actor = by if by is not None and by.is_authenticated else None
+    entries = LogEntry.objects.bulk_create(
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(pk),
+            object_id=pk,
+            object_repr=name,
+            action=LogEntry.Action.UPDATE,
+            changes={field: [str(before), str(after)]},
+            actor=actor,
+            actor_email=getattr(actor, "email", None),
+            cid=cid,
+            additional_data={registry.CUSTOMER_KEY: customer_id},
+        )
+        for pk, name, customer_id in records
+    )
+    return len(entries)
 
 
 def _plain(value: Any) -> Any:

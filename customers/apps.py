@@ -7,6 +7,9 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import audit_trail
+        from accounts.selectors import register_member_count
+        from customers import audit_trail, receivers  # noqa: F401  (receivers connects signal receivers)
+        from customers.selectors import customers_owned_count
 
         audit_trail.register()
+        register_member_count(key="customers", label=_("Customers"), count=customers_owned_count)

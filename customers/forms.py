@@ -4,6 +4,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -165,11 +168,20 @@ class CustomerFilterForm(forms.Form):
         }
 
 
+def _csv_encoding_help() -> str:
+    """The encoding's name is a code: kept as written, left to right, in a Persian sentence."""
+    return format_html(str(_("Encoded as {encoding}: in Excel, save as “CSV {encoding}”.")), encoding=_UTF8)
+
+
+_UTF8 = mark_safe('<bdi dir="ltr" translate="no">UTF-8</bdi>')
+_CSV_ENCODING_HELP = lazy(_csv_encoding_help, str)()
+
+
 class CsvUploadForm(forms.Form):
     KIND_CHOICES = [("customers", _("Customers")), ("purchases", _("Purchases"))]
 
     kind = forms.ChoiceField(label=_("What the file holds"), choices=KIND_CHOICES, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("CSV file (UTF-8)"))
+    file = forms.FileField(label=_("CSV file"), help_text=_CSV_ENCODING_HELP)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,3 +220,13 @@ class AdoptRuleForm(forms.Form):
     k = forms.FloatField(required=False, min_value=0.5, max_value=10)
     floor_days = forms.IntegerField(min_value=0, max_value=3650)
     as_of = forms.DateField(required=False)
+
+
+class SegmentNameForm(forms.Form):
+    """A new segment's name, or a segment's new name (the name is unique: the service checks)."""
+
+    name = forms.CharField(label=_("Segment name"), max_length=100)
+
+
+class SegmentMergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Segment.objects.all(), empty_label=None)

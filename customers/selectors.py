@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from core import dates
 from core.db import DaysBetween, as_float
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
-from customers.models import Contract, Customer, Interaction, Purchase, SilenceRuleAdoption
+from customers.models import Contract, Customer, Interaction, Purchase, Segment, SilenceRuleAdoption
 from customers.rhythm import SilenceRule
 
 # A customer's value is counted over at least this long: a customer of two months is not
@@ -262,3 +262,14 @@ def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEn
     for source in _TIMELINE_SOURCES:
         entries += source(customer, limit)
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)[:limit]
+
+
+def customers_owned_count() -> Subquery:
+    """How many customers a colleague owns (``OuterRef("pk")``: the user), for the team page."""
+    owned = Customer.objects.filter(owner=OuterRef("pk")).order_by().values("owner").annotate(n=Count("pk"))
+    return Coalesce(Subquery(owned.values("n"), output_field=IntegerField()), 0)
+
+
+def segments_with_counts() -> QuerySet[Segment]:
+    """The segments page: each segment with how many customers are in it, by name."""
+    return Segment.objects.annotate(customer_count=Count("customers")).order_by("name")

@@ -4,16 +4,24 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit.services import field_changes_recorded
 from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected
 from customers import rhythm
-from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, SilenceRuleAdoption
+from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, Segment, SilenceRuleAdoption
 from customers.selectors import silence_rule_in_force
-from customers.signals import customer_reassigned, customers_bought, customers_rhythm_refreshed
+from customers.signals import (
+    customer_reassigned,
+    customers_bought,
+    customers_reassigned_many,
+    customers_rhythm_refreshed,
+)
 
 
 @transaction.atomic
@@ -42,6 +50,44 @@ def customer_reassign(*, customer: Customer, owner: AbstractBaseUser | None) -> 
     customer.save(update_fields=["owner"])
     _announce_if_reassigned(customer, owner_before)
     return customer
+
+
+# A hand-over moves this many customers per UPDATE (and per batch of audit entries and signal).
+HAND_OVER_CHUNK = 1000
+
+
+@transaction.atomic
+def customers_hand_over(
+    *, from_owner: AbstractBaseUser, to_owner: AbstractBaseUser, by: AbstractBaseUser | None = None
+) -> int:
+    """Every customer of ``from_owner`` to ``to_owner`` (a colleague who left), in chunks so thousands
+    stream: one UPDATE, one batch of audit entries and one ``customers_reassigned_many`` per chunk.
+
+    ``customer_reassign`` one by one would be the same story told slower; the entries written here
+    have the shape django-auditlog gives an owner change on save, so the log reads them alike.
+    Returns how many customers moved."""
+    moved = 0
+    while True:
+        chunk = list(
+            Customer.objects.select_for_update()
+            .filter(owner=from_owner)
+            .order_by("pk")
+            .values_list("pk", "name")[:HAND_OVER_CHUNK]
+        )
+        if not chunk:
+            return moved
+        ids = [pk for pk, _name in chunk]
+        Customer.objects.filter(pk__in=ids).update(owner=to_owner)
+        field_changes_recorded(
+            model=Customer,
+            records=[(pk, name, pk) for pk, name in chunk],
+            field="owner",
+            before=from_owner.pk,
+            after=to_owner.pk,
+            by=by,
+        )
+        customers_reassigned_many.send(sender=Customer, customer_ids=ids, owner=to_owner)
+        moved += len(ids)
 
 
 def _locked_owner_id(customer: Customer) -> int | None:
@@ -258,3 +304,32 @@ def interaction_log(
         ).update(last_contact_on=contacted_on)
         customer.refresh_from_db(fields=["last_contact_on"])
     return interaction
+
+
+# --- segments ------------------------------------------------------------------------------
+
+
+def segment_create(*, name: str) -> Segment:
+    segment = Segment(name=name.strip())
+    segment.full_clean()  # the unique name: "a segment with this name already exists"
+    segment.save()
+    return segment
+
+
+def segment_rename(*, segment: Segment, name: str) -> Segment:
+    segment.name = name.strip()
+    segment.full_clean()
+    segment.save(update_fields=["name"])
+    return segment
+
+
+@transaction.atomic
+def segment_merge(*, source: Segment, into: Segment) -> int:
+    """Two segments that are one group: ``source``'s customers join ``into`` in one UPDATE and
+    ``source`` goes (its learned rhythm prior with it; the nightly refresh learns ``into``'s again).
+    Returns how many customers moved."""
+    if source.pk == into.pk:
+        raise ValidationError({"into": _("Choose another segment to merge into.")})
+    moved = Customer.objects.filter(segment=source).update(segment=into)
+    source.delete()
+    return moved

@@ -3,6 +3,10 @@ from django.dispatch import Signal
 # Sent by customers.services.customer_reassign with ``customer`` (its new owner already set).
 customer_reassigned = Signal()
 
+# Sent by customers.services.customers_hand_over with ``customer_ids`` and their new ``owner``, once
+# per chunk of a bulk move (a colleague who left): the same news as ``customer_reassigned``, set-based.
+customers_reassigned_many = Signal()
+
 # Sent by customers.services after the nightly rhythm refresh of every customer, with ``as_of``:
 # whoever acts on silent customers (follow-ups raise win-back calls) reads them now.
 customers_rhythm_refreshed = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import views
+from customers import segment_views, views
 
 app_name = "customers"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("at-risk/backtest/", views.backtest, name="backtest"),
     path("import/", views.customer_import, name="import"),
     path("import/confirm/", views.customer_import_confirm, name="import_confirm"),
+    path("segments/", segment_views.segment_list, name="segments"),
+    path("segments/<int:pk>/rename/", segment_views.segment_rename, name="segment_rename"),
+    path("segments/<int:pk>/merge/", segment_views.segment_merge, name="segment_merge"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/purchases/new/", views.purchase_create, name="purchase_create"),

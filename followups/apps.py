@@ -7,6 +7,9 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Follow-ups")
 
     def ready(self):
+        from accounts.selectors import register_member_count
         from followups import audit_trail, receivers  # noqa: F401  (receivers connects signal receivers)
+        from followups.selectors import open_calls_count
 
         audit_trail.register()
+        register_member_count(key="open_calls", label=_("Open calls"), count=open_calls_count)

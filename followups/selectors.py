@@ -350,3 +350,14 @@ def reps_with_calls(*, day: datetime.date) -> QuerySet:
         .objects.filter(is_active=True, followups__status__in=FollowUp.PENDING, followups__due_on__lte=day)
         .distinct()
     )
+
+
+def open_calls_count() -> Coalesce:
+    """How many pending calls a colleague has (``OuterRef("pk")``: the user), for the team page."""
+    pending = (
+        FollowUp.objects.filter(assignee=OuterRef("pk"), status__in=FollowUp.PENDING)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(pending.values("n")), 0)

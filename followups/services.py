@@ -599,6 +599,20 @@ def followups_move_to_owner(*, customer: Customer) -> int:
     return FollowUp.objects.filter(customer=customer, status__in=FollowUp.PENDING).update(assignee=customer.owner)
 
 
+def followups_move_to_owner_many(*, customer_ids: list[int], owner: AbstractBaseUser | None) -> int:
+    """``followups_move_to_owner`` for a chunk of customers that moved together (a hand-over)."""
+    FollowUpPlan.objects.filter(customer_id__in=customer_ids).update(assignee=owner)
+    return FollowUp.objects.filter(customer_id__in=customer_ids, status__in=FollowUp.PENDING).update(assignee=owner)
+
+
+@transaction.atomic
+def followups_hand_over(*, from_assignee: AbstractBaseUser, to_assignee: AbstractBaseUser) -> int:
+    """A colleague who left: the plans and pending calls still in their name (of customers someone
+    else owns: a manager gave them one call) go to their successor too. Returns the calls moved."""
+    FollowUpPlan.objects.filter(assignee=from_assignee).update(assignee=to_assignee)
+    return FollowUp.objects.filter(assignee=from_assignee, status__in=FollowUp.PENDING).update(assignee=to_assignee)
+
+
 # --- other reasons to call: one pipeline ------------------------------------------------
 
 

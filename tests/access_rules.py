@@ -38,6 +38,8 @@ class World:
     plan: object
     token: str  # the link of an invitation sent to rep A's customer
     email: object  # a failed email (a manager may resend it)
+    segment: object = None  # a segment a manager may rename or merge
+    other_segment: object = None  # the one it merges into
 
 
 def _none(world: World) -> dict:
@@ -101,6 +103,24 @@ def _customer_form(world: World) -> dict:
     return {"name": "نام تازه", "mobile": "09121112233", "city": "شیراز", "preferred_language": "fa"}
 
 
+def _rep_b(world: World) -> dict:
+    return {"pk": world.rep_b.pk}
+
+
+def _member_form(world: World) -> dict:
+    return {
+        "first_name": "نگار",
+        "last_name": "امینی",
+        "username": "negar",
+        "email": "negar@example.com",
+        "role": "rep",
+    }
+
+
+def _segment(world: World) -> dict:
+    return {"pk": world.segment.pk}
+
+
 RULES: dict[str, Rule] = {
     # The front door (redirects to the calls-due list, which asks for a login).
     "home": Rule(PUBLIC),
@@ -114,6 +134,12 @@ RULES: dict[str, Rule] = {
     "accounts:password_reset_confirm": Rule(PUBLIC, kwargs=reset_link),
     "accounts:password_reset_complete": Rule(PUBLIC, serves=(GET,)),
     "accounts:lockouts": Rule(MANAGER, data=lambda world: {"kind": "name", "value": world.rep_a.get_username()}),
+    # The team: managers add, deactivate (handing the work over), reactivate, send a reset link.
+    "accounts:team": Rule(MANAGER, serves=(GET,)),
+    "accounts:team_add": Rule(MANAGER, data=_member_form),
+    "accounts:team_deactivate": Rule(MANAGER, kwargs=_rep_b, data=lambda world: {"successor": world.rep_a.pk}),
+    "accounts:team_reactivate": Rule(MANAGER, serves=(POST,), kwargs=_rep_b),
+    "accounts:team_reset_link": Rule(MANAGER, serves=(POST,), kwargs=lambda world: {"pk": world.rep_a.pk}),
     # Calls.
     "followups:calls_due": Rule(LOGIN, serves=(GET,), query=_rep_a_calls),
     "followups:more": Rule(LOGIN, serves=(GET,), query=lambda world: {**_rep_a_calls(world), "section": "due"}),
@@ -142,6 +168,16 @@ RULES: dict[str, Rule] = {
     "customers:backtest": Rule(MANAGER, data=lambda world: {"k": 2, "floor_days": 30}),
     "customers:import": Rule(MANAGER),
     "customers:import_confirm": Rule(MANAGER, serves=(POST,)),
+    "customers:segments": Rule(MANAGER, data=lambda world: {"name": "عمده‌فروش"}),
+    "customers:segment_rename": Rule(
+        MANAGER, serves=(POST,), kwargs=_segment, data=lambda world: {"name": "پخش"}
+    ),
+    "customers:segment_merge": Rule(
+        MANAGER,
+        serves=(POST,),
+        kwargs=_segment,
+        data=lambda world: {"into": world.other_segment.pk},
+    ),
     "customers:detail": Rule(OWNER, serves=(GET,), kwargs=_customer),
     "customers:edit": Rule(OWNER, kwargs=_customer, data=_customer_form),
     "customers:purchase_create": Rule(OWNER, kwargs=_customer),

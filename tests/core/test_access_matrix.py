@@ -27,6 +27,7 @@ from tests.factories import (
     ManagerFactory,
     PurchaseFactory,
     RepFactory,
+    SegmentFactory,
 )
 from tests.outbox.factories import OutgoingEmailFactory
 from tests.surveys.factories import InvitationFactory, SurveyCustomerFactory, token_of
@@ -118,6 +119,8 @@ def world(django_db_setup, django_db_blocker):
             plan=FollowUpPlanFactory(customer=customer),
             token=token_of(invitation),
             email=OutgoingEmailFactory(status=OutgoingEmail.Status.FAILED),
+            segment=SegmentFactory(name="بنکدار"),
+            other_segment=SegmentFactory(name="خرده‌فروش"),
         )
         transaction.set_rollback(True)
 

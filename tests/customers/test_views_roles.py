@@ -22,8 +22,11 @@ class Route:
     method: str  # how the page is normally reached
     customer_scoped: bool = False
     purchase_scoped: bool = False
+    segment_scoped: bool = False  # a segment's page: the login is asked before the segment is looked up
 
     def url(self, customer=None, purchase=None) -> str:
+        if self.segment_scoped:
+            return reverse(f"customers:{self.name}", args=[1])
         if self.purchase_scoped:
             return reverse(f"customers:{self.name}", args=[customer.pk, purchase.pk])
         if self.customer_scoped:
@@ -39,6 +42,9 @@ ROUTES = [
     Route("import_confirm", "post"),
     Route("at_risk", "get"),
     Route("backtest", "get"),
+    Route("segments", "get"),
+    Route("segment_rename", "post", segment_scoped=True),
+    Route("segment_merge", "post", segment_scoped=True),
     Route("detail", "get", customer_scoped=True),
     Route("edit", "get", customer_scoped=True),
     Route("purchase_create", "get", customer_scoped=True),
