@@ -123,7 +123,8 @@ def member_add(
 def _active_manager_ids() -> list[int]:
     """Locked, so two managers deactivating each other at once cannot both succeed."""
     managers = get_user_model().objects.select_for_update().filter(is_active=True)
-    return list(managers.filter(Q(is_superuser=True) | Q(groups__name=MANAGER_GROUP)).values_list("pk", flat=True))
+    in_group = Q(pk__in=Group.objects.filter(name=MANAGER_GROUP).values("user"))  # no outer join to lock
+    return list(managers.filter(Q(is_superuser=True) | in_group).values_list("pk", flat=True))
 
 
 @transaction.atomic

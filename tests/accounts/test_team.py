@@ -290,3 +290,13 @@ def test_the_team_page_is_paged(manager_client, manager):
 
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 6
+
+
+def test_a_deactivated_member_s_open_session_no_longer_works(manager, rep, other_rep, client):
+    client.force_login(rep)
+    assert client.get(reverse("customers:list")).status_code == 200
+
+    services.member_deactivate(member=rep, successor=other_rep, by=manager)
+
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
