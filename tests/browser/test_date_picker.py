@@ -285,3 +285,32 @@ def test_typing_still_works_and_a_wrong_day_is_refused(open_page, rep, customer)
     form.locator("[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/customers/{customer.pk}/$"))
     assert Purchase.objects.get().purchased_on == jdatetime.date(1403, 7, 30).togregorian()
+
+
+def test_tabbing_through_the_calls_due_page_leaves_the_first_row_uncovered(open_page, rep, customer):
+    services.plan_create(customer=customer, every=1, starts_on=timezone.localdate())
+    call = FollowUp.objects.get(customer=customer)
+    page = open_page(rep)
+    page.goto("/calls/")
+    day_box = page.locator("#id_day")
+    day_box.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(day_box).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(day_box).not_to_be_focused()
+    page.wait_for_timeout(500)  # longer than the picker's opening animation
+    expect(page.locator("jdp-container")).to_have_count(0)  # never opened at all
+    note = page.locator(f"#followup-{call.pk} input[name=note]")
+    note.click()  # a click lands on the first row itself: nothing lies over it
+    expect(note).to_be_focused()
+
+
+def test_english_pages_keep_the_browsers_date_box(open_page, rep):
+    page = open_page(rep, "en")
+    page.goto("/calls/")
+    expect(page.locator("#id_day")).to_have_attribute("type", "date")
+    expect(page.locator("[data-jdp]")).to_have_count(0)
+    page.fill("#id_day", "2026-03-21")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_test_id("shown-day")).to_contain_text("21 Mar 2026")
