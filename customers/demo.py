@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.roles import MANAGER_GROUP, REP_GROUP
 from customers.models import Contract, Customer, Interaction, Purchase, Segment, customer_search_text
-from customers.services import customers_refresh_purchase_figures
+from customers.services import customers_refresh_purchase_figures, interaction_log
 
 FIRST_NAMES = (
     "علی",
@@ -197,15 +197,18 @@ def seed_demo(*, customers: int = 300, seed: int = 1403, today: datetime.date | 
     Customer.objects.bulk_create([customer for customer, _rhythm in planned], ignore_conflicts=True)
     by_mobile = Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned]).in_bulk(field_name="mobile")
 
-    purchases = []
+    purchases, history = [], {}
     for index, (planned_customer, rhythm) in enumerate(planned):
         customer = by_mobile[planned_customer.mobile]
-        purchases += _purchases_for(rng, index, customer, rhythm, today)
+        bought = _purchases_for(rng, index, customer, rhythm, today)
+        purchases += bought
+        history[customer.mobile] = (rhythm, [purchase.purchased_on for purchase in bought])
     Purchase.objects.bulk_create(purchases, batch_size=2000, ignore_conflicts=True)
     customers_refresh_purchase_figures(customer_ids=[c.pk for c in by_mobile.values()])
 
-    new_customers = [c for mobile, c in by_mobile.items() if mobile not in already_there]
-    interactions = _first_interactions(rng, new_customers, today)
+    new_customers = [by_mobile[mobile] for mobile in sorted(by_mobile) if mobile not in already_there]
+    _joined_before_first_purchase(rng, new_customers, history, today)
+    interactions = _contact_history(rng, new_customers, history, today)
     _contracts(rng, new_customers, today)
     return DemoSummary(
         users=len(users),
@@ -276,27 +279,94 @@ def _contracts(rng: random.Random, customers: list[Customer], today) -> None:
     Contract.objects.bulk_create(contracts)
 
 
-def _first_interactions(rng: random.Random, customers: list[Customer], today) -> int:
-    """A few past calls and visits for newly created customers, and their last contact."""
-    interactions = []
-    for customer in sorted(customers, key=lambda c: c.mobile):
-        for _ in range(rng.randint(0, 3)):
-            day = today - datetime.timedelta(days=rng.randint(3, 200))
-            interactions.append(
-                Interaction(
-                    customer=customer,
-                    kind=rng.choice((Interaction.Kind.CALL, Interaction.Kind.CALL, Interaction.Kind.VISIT)),
-                    occurred_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 18)))),
-                    summary=rng.choice(CALL_NOTES),
-                    created_by=customer.owner,
-                )
-            )
-    Interaction.objects.bulk_create(interactions, batch_size=2000)
-    latest = {}
-    for interaction in interactions:
-        latest[interaction.customer_id] = max(
-            latest.get(interaction.customer_id, interaction.occurred_at), interaction.occurred_at
+def _joined_before_first_purchase(rng: random.Random, customers: list[Customer], history, today) -> None:
+    """A customer is on file a little before their first purchase ("customer since" never follows it)."""
+    for customer in customers:
+        rhythm, days = history[customer.mobile]
+        first = days[0] if days else today - datetime.timedelta(days=rhythm.joined_days_ago or rng.randint(5, 60))
+        joined = first - datetime.timedelta(days=rng.randint(0, 21))
+        customer.created_at = _at_work(rng, joined)
+    Customer.objects.bulk_update(customers, ["created_at"], batch_size=500)
+
+
+def _at_work(rng: random.Random, day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 17), rng.randint(0, 59))))
+
+
+# Outcome codes as the calls-due page logs them (followups.models.FollowUp.Outcome): "no answer" is
+# on the timeline but is not a contact.
+REACHED, NO_ANSWER, CALL_BACK_LATER = "reached", "no_answer", "call_back_later"
+NO_ANSWER_NOTES = ("جواب نداد؛ پیامک فرستادم.", "خاموش بود.", "بوق آزاد؛ فردا دوباره تماس می‌گیرم.")
+CALL_BACK_NOTES = ("در جلسه بود؛ گفت عصر تماس بگیرم.", "در سفر است؛ هفته‌ی بعد تماس بگیرم.")
+
+
+def _contact_history(rng: random.Random, customers: list[Customer], history, today) -> int:
+    """Calls (and, for wholesale, visits) by the owner over the customer's buying years: every month or
+    two while they buy, a last try or two after they go quiet, some unanswered.
+
+    The older entries are written in bulk; each customer's latest contact goes through
+    ``interaction_log``, the service that keeps ``last_contact_on``.
+    """
+    older, latest = [], []
+    for customer in customers:
+        rhythm, days = history[customer.mobile]
+        if not days or days[0] >= today:
+            continue
+        calls = _calls_over(rng, customer, rhythm, days, today)
+        reached = [call for call in calls if call.outcome != NO_ANSWER]
+        last = reached[-1] if reached else None
+        older += [call for call in calls if call is not last]
+        if last is not None:
+            latest.append(last)
+    Interaction.objects.bulk_create(older, batch_size=2000)
+    owners = get_user_model().objects.in_bulk({call.created_by_id for call in latest})
+    for call in latest:
+        interaction_log(
+            customer=call.customer,
+            kind=call.kind,
+            summary=call.summary,
+            outcome=call.outcome,
+            occurred_at=call.occurred_at,
+            by=owners[call.created_by_id],
         )
-    for customer_id, moment in latest.items():
-        Customer.objects.filter(pk=customer_id).update(last_contact_on=timezone.localdate(moment))
-    return len(interactions)
+    return len(older) + len(latest)
+
+
+def _calls_over(rng: random.Random, customer: Customer, rhythm: Rhythm, days, today) -> list[Interaction]:
+    wholesale = customer.segment and customer.segment.name == SEGMENTS[0]
+    every = max(21, min(75, rhythm.gap_days * 2))  # a rep calls a weekly buyer monthly, a yearly one quarterly
+    day = days[0] + datetime.timedelta(days=rng.randint(2, 10))  # the welcome call after the first purchase
+    quiet_until = days[-1] + datetime.timedelta(days=rng.randint(20, 60))  # stops calling a customer gone quiet
+    yesterday = today - datetime.timedelta(days=1)
+    calls = []
+    while day <= min(yesterday, quiet_until):
+        outcome = rng.choices((REACHED, NO_ANSWER, CALL_BACK_LATER), weights=(75, 18, 7))[0]
+        notes = {REACHED: CALL_NOTES[:2] + CALL_NOTES[3:], NO_ANSWER: NO_ANSWER_NOTES}.get(outcome, CALL_BACK_NOTES)
+        visit = wholesale and outcome == REACHED and rng.random() < 0.2
+        calls.append(
+            Interaction(
+                customer=customer,
+                kind=Interaction.Kind.VISIT if visit else Interaction.Kind.CALL,
+                occurred_at=_at_work(rng, day),
+                summary=rng.choice(notes),
+                outcome=outcome,
+                created_by_id=customer.owner_id,
+            )
+        )
+        gap = 2 if outcome != REACHED else every + rng.randint(-every // 4, every // 4)
+        day += datetime.timedelta(days=gap)
+    if not calls or all(call.outcome == NO_ANSWER for call in calls):
+        # Everyone who buys has been reached at least once: the welcome call.
+        calls.insert(0, _welcome_call(rng, customer, min(days[0] + datetime.timedelta(days=1), yesterday)))
+    return calls
+
+
+def _welcome_call(rng: random.Random, customer: Customer, day: datetime.date) -> Interaction:
+    return Interaction(
+        customer=customer,
+        kind=Interaction.Kind.CALL,
+        occurred_at=_at_work(rng, day),
+        summary=CALL_NOTES[0],
+        outcome=REACHED,
+        created_by_id=customer.owner_id,
+    )

@@ -130,14 +130,35 @@ def test_demo_mobiles_are_valid_and_figures_match_the_purchases():
         assert customer.search_text
 
 
-def test_the_last_contact_is_the_latest_demo_call_or_visit():
+def test_the_last_contact_is_the_latest_demo_call_or_visit_that_reached_the_customer():
     demo.seed_demo(customers=20, today=TODAY)
     with_calls = Customer.objects.filter(interactions__isnull=False).distinct()
     assert with_calls.exists()
     for customer in with_calls:
-        latest = customer.interactions.latest("occurred_at").occurred_at
-        assert customer.last_contact_on == timezone.localdate(latest)
+        reached = customer.interactions.exclude(outcome=demo.NO_ANSWER)
+        assert customer.last_contact_on == timezone.localdate(reached.latest("occurred_at").occurred_at)
     assert not Customer.objects.filter(interactions__isnull=True, last_contact_on__isnull=False).exists()
+    assert Interaction.objects.filter(outcome=demo.NO_ANSWER).exists()  # unanswered calls are on the timeline
+
+
+def test_every_demo_customer_who_buys_has_been_reached_over_their_buying_history():
+    demo.seed_demo(customers=40, today=TODAY)
+    buyers = Customer.objects.filter(purchase_count__gt=0)
+    assert not buyers.filter(last_contact_on__isnull=True).exists()
+    for customer in buyers.filter(purchase_count__gte=6):
+        calls = customer.interactions.order_by("occurred_at")
+        first, last = (timezone.localdate(call.occurred_at) for call in (calls.first(), calls.last()))
+        assert customer.first_purchase_on <= first <= customer.first_purchase_on + datetime.timedelta(days=11)
+        assert last < TODAY
+        assert calls.count() >= 3  # calls spread over the years, not one
+        assert last <= customer.last_purchase_on + datetime.timedelta(days=62)  # nobody calls a quiet one forever
+
+
+def test_a_demo_customer_is_on_file_before_their_first_purchase():
+    demo.seed_demo(customers=40, today=TODAY)
+    for customer in Customer.objects.exclude(first_purchase_on=None):
+        joined = timezone.localdate(customer.created_at)
+        assert customer.first_purchase_on - datetime.timedelta(days=21) <= joined <= customer.first_purchase_on
 
 
 def test_some_demo_customers_have_gone_silent_for_the_win_back_lists():
