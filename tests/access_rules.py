@@ -40,6 +40,7 @@ class World:
     email: object  # a failed email (a manager may resend it)
     segment: object = None  # a segment a manager may rename or merge
     other_segment: object = None  # the one it merges into
+    logo_version: str = ""  # the address part of the shop's logo (public, for the survey emails)
 
 
 def _none(world: World) -> dict:
@@ -198,6 +199,8 @@ RULES: dict[str, Rule] = {
     # Surveys: the customer's side (the link's token is the only key).
     "survey_links:answer": Rule(TOKEN, kwargs=_token, data=lambda world: {"score": 9}),
     "survey_links:unsubscribe": Rule(TOKEN, kwargs=_token, csrf_exempt=True),  # mail clients' one-click POST
+    "survey_links:shop_logo": Rule(PUBLIC, serves=(GET,), kwargs=lambda world: {"version": world.logo_version}),
+    "surveys:shop_settings": Rule(MANAGER),
     # Sent emails.
     "emails:list": Rule(MANAGER, serves=(GET,)),
     "emails:retry_failed": Rule(MANAGER, serves=(POST,)),

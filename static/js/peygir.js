@@ -147,3 +147,8 @@ if (answerForm) {
   if ("autoConfirm" in answerForm.dataset) confirmScore();
   answerForm.querySelectorAll("input[name=score]").forEach((input) => input.addEventListener("change", confirmScore));
 }
+
+// A table wider than the screen scrolls sideways: keyboard users must be able to reach and scroll it.
+document.querySelectorAll(".table-responsive").forEach((box) => {
+  if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+});
