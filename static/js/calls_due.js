@@ -27,7 +27,7 @@ function placeMovedRows() {
   if (focus) {
     focus.removeAttribute("data-focus-after-action");
     focus.focus({ preventScroll: true });
-    focus.scrollIntoView({ block: "center" });
+    focus.scrollIntoView({ block: "center" }); // smooth where the reader allows motion (Bootstrap's root style)
   }
 }
 

@@ -77,6 +77,7 @@ def test_no_answer_tomorrow_moves_the_row_out_of_overdue_and_says_the_new_day(
     expect(page.get_by_test_id("count-overdue")).to_have_text("۰" if lang == "fa" else "0")
     expect(page.get_by_test_id("count-upcoming")).to_have_text("۳" if lang == "fa" else "3")
     assert _focused_id(page) == f"followup-{overdue.pk}"
+    expect(moved.get_by_test_id("action-note")).to_be_in_viewport()  # scrolled to where it went
     assert page.evaluate("window.__stillTheSamePage") is True  # no full reload
     if lang == "fa":
         assert not LATIN.findall(moved.get_by_test_id("action-note").inner_text())
@@ -109,6 +110,7 @@ def test_reached_moves_the_row_to_closed_with_the_next_calls_date(open_page, rep
     expect(page.get_by_test_id("count-done")).to_have_text("۱" if lang == "fa" else "1")
     expect(page.get_by_test_id("section-due").locator(f"#followup-{weekly.pk}")).to_have_count(0)
     assert _focused_id(page) == f"followup-{weekly.pk}"
+    expect(closed.get_by_test_id("action-note")).to_be_in_viewport()  # scrolled to where it went
     if lang == "fa":
         assert not LATIN.findall(closed.get_by_test_id("next-call").inner_text())
     shoot(page, "calls-due-after-reached", full_page=False)

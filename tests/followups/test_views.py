@@ -250,6 +250,7 @@ def test_a_manager_sees_their_own_calls_by_default_and_picks_a_rep_or_the_whole_
     filtered = manager_client.get(CALLS, {"rep": other_rep.pk}).content.decode()
 
     assert _shown(default, "due") == [own]
+    assert 'data-testid="whole-team-link"' in default.content.decode()
     assert [value for value, _label in default.context["day_form"].fields["rep"].choices][:2] == ["", "all"]
     for followup in (own, mine, theirs):
         assert f'id="followup-{followup.pk}"' in everyone
