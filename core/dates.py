@@ -13,7 +13,7 @@ import jdatetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.text import isolate_ltr, to_latin_digits, to_persian_digits
+from core.text import to_latin_digits, to_persian_digits
 
 JALALI_MONTHS = (
     "فروردین",
@@ -83,8 +83,9 @@ def parse_date(text: str) -> datetime.date:
 
 
 def _shown(text: str) -> str:
-    """What the user typed, quoted back in a Persian sentence: Persian digits, kept left to right."""
-    return isolate_ltr(to_persian_digits(text)) if uses_jalali() else text
+    from core.numbers import quote_typed  # core.numbers reads dates: imported when needed
+
+    return quote_typed(text)
 
 
 def _as_date(value) -> datetime.date:

@@ -167,10 +167,10 @@ def parse_amount(value: str) -> Decimal:
     try:
         amount = Decimal(parse_amount_text(value))
     except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value}) from None
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": numbers.quote_typed(value)}) from None
     # is_finite first: comparing NaN raises InvalidOperation, which is not a ValueError.
     if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
-        raise ValueError(_("“%(value)s” is not an amount.") % {"value": value})
+        raise ValueError(_("“%(value)s” is not an amount.") % {"value": numbers.quote_typed(value)})
     return amount
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import dates
 from core.formats.fa import formats as fa_formats
-from core.text import to_persian_digits
+from core.text import isolate_ltr, to_persian_digits
 
 
 def format_number(value, *, places: int | None = None) -> str:
@@ -35,6 +35,16 @@ def format_number(value, *, places: int | None = None) -> str:
     else:
         text = str(value)
     return to_persian_digits(text) if persian else text
+
+
+def quote_typed(text, *, code: bool = False) -> str:
+    """What a user typed (a date, an amount, a mobile) quoted back in a Persian sentence: in the
+    reader's digits and kept left to right. ``code``: an email address or a username, whose
+    digits are part of it, is only kept left to right. English sentences quote it as it is."""
+    text = str(text)
+    if not dates.uses_jalali():
+        return text
+    return isolate_ltr(text if code else to_persian_digits(text))
 
 
 def _rials_per_unit() -> int:

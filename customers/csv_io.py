@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.exports import csv_text
 from core.forms import parse_amount
-from core.numbers import format_number
+from core.numbers import format_number, quote_typed
 from core.phones import normalize_mobile
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Purchase, Segment, customer_search_text
@@ -296,10 +296,14 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
             try:
                 validate_email(values["email"])
             except ValidationError:
-                row.errors.append(_("“%(value)s” is not an email address.") % {"value": values["email"]})
+                row.errors.append(
+                    _("“%(value)s” is not an email address.") % {"value": quote_typed(values["email"], code=True)}
+                )
         owner_name = values.get("owner", "").lower()
         if owner_name and owner_name not in owners:
-            row.errors.append(_("No sales rep has the username “%(value)s”.") % {"value": values["owner"]})
+            row.errors.append(
+                _("No sales rep has the username “%(value)s”.") % {"value": quote_typed(values["owner"], code=True)}
+            )
         language = _LANGUAGES.get(values.get("language", "").lower())
         if language is None:
             row.errors.append(_("Language must be fa or en."))
@@ -337,7 +341,7 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         try:
             purchased_on = dates.parse_date(values.get("date", ""))
             if purchased_on > today:
-                row.errors.append(_("The date %(value)s is in the future.") % {"value": values["date"]})
+                row.errors.append(_("The date %(value)s is in the future.") % {"value": quote_typed(values["date"])})
         except dates.InvalidDate as error:
             row.errors.append(error.message)
         try:
@@ -354,7 +358,7 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
             else:
                 first_line_of[key] = row.line
         if amount is not None and amount >= _MAX_AMOUNT:
-            row.errors.append(_("The amount %(value)s is too large.") % {"value": values["amount"]})
+            row.errors.append(_("The amount %(value)s is too large.") % {"value": quote_typed(values["amount"])})
         _check_lengths(PURCHASES, row)
         row.cleaned = {"mobile": mobile, "purchased_on": purchased_on, "amount": amount, "invoice": invoice}
 
@@ -363,7 +367,8 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         customer = customers.get(row.cleaned["mobile"])
         row.cleaned["customer"] = customer
         if row.cleaned["mobile"] and customer is None:
-            row.errors.append(_("No customer has the mobile %(value)s.") % {"value": row.cleaned["mobile"]})
+            mobile = quote_typed(row.cleaned["mobile"])
+            row.errors.append(_("No customer has the mobile %(value)s.") % {"value": mobile})
     known = _existing_invoices({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in rows if row.importable})
     for row in rows:
         if row.importable and (row.cleaned["customer"].pk, row.cleaned["invoice"]) in known:

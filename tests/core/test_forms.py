@@ -136,7 +136,7 @@ def test_mobile_field_stores_the_normalised_number():
 def test_mobile_field_rejects_a_landline():
     form = MobileForm({"mobile": "021 1234 5678"})
     assert not form.is_valid()
-    assert "021 1234 5678" in form.errors["mobile"][0]
+    assert "۰۲۱ ۱۲۳۴ ۵۶۷۸" in form.errors["mobile"][0]
 
 
 def test_an_optional_mobile_field_may_stay_empty():

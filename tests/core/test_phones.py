@@ -67,7 +67,7 @@ def test_anything_but_an_iranian_mobile_is_rejected(typed):
 def test_the_rejection_message_quotes_what_was_typed():
     with pytest.raises(ValidationError) as caught:
         normalize_mobile("021-1234-5678")
-    assert "021-1234-5678" in caught.value.messages[0]
+    assert "\u2066۰۲۱-۱۲۳۴-۵۶۷۸\u2069" in caught.value.messages[0]  # in Persian digits, kept left to right
 
 
 def test_the_rejection_message_is_in_the_reader_s_language():
@@ -78,5 +78,5 @@ def test_the_rejection_message_is_in_the_reader_s_language():
         english = caught.value.messages[0]  # the message is lazy: rendered in the language active when shown
     assert english == "“12” is not a valid Iranian mobile number (e.g. 0912 123 4567)."
     assert persian != english
-    assert "12" in persian
+    assert "۱۲" in persian and "12" not in persian
     assert "موبایل" in persian

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core import dates
+from core.text import to_persian_digits
 from customers import csv_io
 from customers.models import Customer, Purchase, Segment
 from tests.factories import CustomerFactory, SegmentFactory
@@ -109,7 +110,7 @@ def test_bad_customer_rows_get_their_own_errors_and_the_good_rows_still_import(r
     errors = errors_by_line(checked)
     assert sorted(errors) == [3, 4, 5, 6, 7, 8]
     assert all(len(messages) == 1 for messages in errors.values())
-    assert "02188887777" in errors[3][0]
+    assert "۰۲۱۸۸۸۸۷۷۷۷" in errors[3][0]
     assert "۲" in errors[5][0]  # the line the mobile first appeared on
     assert "nobody" in errors[6][0]
     assert "not-an-email" in errors[8][0]
@@ -209,16 +210,16 @@ def test_bad_purchase_rows_get_their_own_errors_and_the_good_rows_still_import(b
     assert list(Purchase.objects.values_list("reference", flat=True)) == ["F-1"]
     errors = errors_by_line(checked)
     assert sorted(errors) == list(range(3, 13))
-    assert "02122223333" in errors[3][0]  # bad mobile
-    assert "09350000000" in errors[4][0]  # no such customer
+    assert "۰۲۱۲۲۲۲۳۳۳۳" in errors[3][0]  # bad mobile, quoted in Persian digits
+    assert "۰۹۳۵۰۰۰۰۰۰۰" in errors[4][0]  # no such customer
     assert "yesterday" in errors[5][0]  # not a date
     assert "۱۴۰۲/۱۲/۳۰" in errors[6][0]  # not in the calendar: 1402 is not a leap year
     assert "abc" in errors[7][0]
     assert "۲" in errors[8][0]  # same invoice as line 2
     assert errors[9]  # no invoice number
-    assert future_day() in errors[10][0]
+    assert to_persian_digits(future_day()) in errors[10][0]
     assert "NaN" in errors[11][0]
-    assert "-5" in errors[12][0]
+    assert "-۵" in errors[12][0]
 
 
 def test_purchase_row_errors_are_in_english_on_an_english_page(buyer):
@@ -238,7 +239,7 @@ def test_purchase_row_errors_are_in_persian_on_a_persian_page(buyer):
         english = errors_by_line(preview(csv_io.PURCHASES, bad_purchases()))
     for line, messages in english.items():
         assert persian[line] != messages, f"line {line} is not translated"
-    assert "09350000000" in persian[4][0]
+    assert "۰۹۳۵۰۰۰۰۰۰۰" in persian[4][0]  # the typed mobile in Persian digits
     assert "مشتری" in persian[4][0]
 
 

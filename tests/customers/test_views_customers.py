@@ -54,7 +54,7 @@ def test_a_landline_is_refused_with_the_typed_value_in_the_message(rep_client):
     response = rep_client.post(
         reverse("customers:create"), {"name": "ثابت", "mobile": "021 8888 7777", "preferred_language": "fa"}
     )
-    assert "021 8888 7777" in response.context["form"].errors["mobile"][0]
+    assert "۰۲۱ ۸۸۸۸ ۷۷۷۷" in response.context["form"].errors["mobile"][0]
     assert not Customer.objects.exists()
 
 
