@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import dates
 from core.exports import csv_text
@@ -112,7 +113,12 @@ def _check_lengths(kind: str, row: "ImportRow") -> None:
     for column, limit in _MAX_LENGTHS[kind].items():
         if len(row.values.get(column, "")) > limit:
             row.errors.append(
-                _("%(column)s is longer than %(limit)s characters.") % {"column": column, "limit": format_number(limit)}
+                ngettext(
+                    "%(column)s is longer than %(limit)s character.",
+                    "%(column)s is longer than %(limit)s characters.",
+                    limit,
+                )
+                % {"column": column, "limit": format_number(limit)}
             )
 
 
@@ -167,7 +173,11 @@ def preview_import(*, kind: str, text: str) -> ImportPreview:
     rows = [ImportRow(line=first, last_line=last, values=values) for first, last, values in records]
     if len(rows) > settings.PEYGIR_IMPORT_MAX_ROWS:
         raise CsvFileError(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
+            ngettext(
+                "The file has %(count)s rows; at most %(max)s row can be imported at once.",
+                "The file has %(count)s rows; at most %(max)s rows can be imported at once.",
+                settings.PEYGIR_IMPORT_MAX_ROWS,
+            )
             % {"count": format_number(len(rows)), "max": format_number(settings.PEYGIR_IMPORT_MAX_ROWS)}
         )
     if kind == CUSTOMERS:

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import JalaliDateField, MobileField, MoneyField, WholeNumberField
 from core.numbers import format_number
@@ -208,7 +209,11 @@ class BacktestForm(forms.Form):
         if as_of and window and as_of + datetime.timedelta(days=window) > timezone.localdate():
             self.add_error(
                 "as_of",
-                _("Pick a day at least %(days)s days ago, so the wait for a purchase is over.")
+                ngettext(
+                    "Pick a day at least %(days)s day ago, so the wait for a purchase is over.",
+                    "Pick a day at least %(days)s days ago, so the wait for a purchase is over.",
+                    window,
+                )
                 % {"days": format_number(window)},
             )
         return data

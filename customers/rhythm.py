@@ -21,6 +21,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import format_date
 from core.db import days_between, greatest
@@ -211,11 +212,16 @@ def rhythm_sentence(customer, *, day: datetime.date) -> str:
 def rule_label(rule: SilenceRule) -> str:
     """A rule in a few words: "2× the usual gap, at least 30 days"."""
     if rule.k is None:
-        return _("silent more than %(days)s days") % {"days": format_number(rule.floor_days)}
+        return ngettext("silent more than %(days)s day", "silent more than %(days)s days", rule.floor_days) % {
+            "days": format_number(rule.floor_days)
+        }
     times = _("%(k)s× the usual gap") % {"k": format_number(float(rule.k), places=1)}
     if not rule.floor_days:
         return times
-    return _("%(times)s, at least %(days)s days") % {"times": times, "days": format_number(rule.floor_days)}
+    return ngettext("%(times)s, at least %(days)s day", "%(times)s, at least %(days)s days", rule.floor_days) % {
+        "times": times,
+        "days": format_number(rule.floor_days),
+    }
 
 
 def rule_sentence(rule: SilenceRule) -> str:

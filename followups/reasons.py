@@ -135,10 +135,11 @@ def _no_contact(followup: FollowUp, day: datetime.date) -> str:
     last = _day(followup.facts.get("last_contact_on"))
     if last is None:
         return _("never contacted")
-    return _("no contact for %(days)s days, since %(day)s") % {
-        "days": format_number((day - last).days),
-        "day": format_date(last),
-    }
+    days = (day - last).days
+    sentence = ngettext(
+        "no contact for %(days)s day, since %(day)s", "no contact for %(days)s days, since %(day)s", days
+    )
+    return sentence % {"days": format_number(days), "day": format_date(last)}
 
 
 # The risks are the product's judgement of how much of a customer's yearly value each reason
