@@ -232,6 +232,9 @@ class Stack:
         forget_broker_connections(app)
 
     def close(self) -> None:
+        # pytest shows a test's output only when it failed: then every process's last lines are there.
+        for log in sorted(self.processes.logs.glob("*.log")):
+            print(f"--- {log.stem} ---\n{log.read_text(errors='replace')[-3000:]}")
         self.processes.stop_all()
         self.app.conf.update(self._saved)
         forget_broker_connections(self.app)
@@ -245,10 +248,6 @@ def production_stack(logs: Path):
     stack = Stack(logs)
     try:
         yield stack
-    except BaseException:
-        for name in list(stack.processes.running):
-            print(f"--- {name} ---\n{stack.processes.output(name)[-4000:]}")
-        raise
     finally:
         stack.close()
 
