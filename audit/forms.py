@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit import registry
-from core.forms import JalaliDateField
+from core.forms import DateRangeForm, JalaliDateField
 from core.roles import display_name
 
 
@@ -13,7 +13,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return display_name(obj)
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(DateRangeForm):
     """The log page's filters (GET): what kind of change, who, and a range of days."""
 
     kind = forms.ChoiceField(label=_("What changed"), required=False)
@@ -30,12 +30,6 @@ class LogFilterForm(forms.Form):
         self.fields["who"].queryset = get_user_model().objects.order_by("first_name", "last_name", "username")
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name in ("kind", "who") else "form-control"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("The end is before the start."))
-        return data
 
     def filters(self) -> dict:
         """Keyword arguments for ``log_entries``; nothing is filtered while the form has an error."""

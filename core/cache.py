@@ -8,7 +8,6 @@ minute instead of a 500 on every page.
 import logging
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -17,79 +16,44 @@ logger = logging.getLogger(__name__)
 _LOG_EVERY_SECONDS = 60.0
 
 
+def _forgiving(name: str, fallback):
+    """RedisCache's ``name``, answering ``fallback(args, kwargs)`` when Redis is unreachable."""
+    method = getattr(RedisCache, name)
+
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisError, OSError) as error:
+            self._forgive(error)
+            return fallback(args, kwargs)
+
+    call.__name__ = name
+    return call
+
+
+def _returns(value):
+    return lambda args, kwargs: value
+
+
 class ForgivingRedisCache(RedisCache):
     _last_logged = 0.0
 
-    def _forgive(self, error: Exception, fallback):
+    @staticmethod
+    def _forgive(error: Exception) -> None:
         now = time.monotonic()
         if now - ForgivingRedisCache._last_logged > _LOG_EVERY_SECONDS:
             ForgivingRedisCache._last_logged = now
             logger.warning("Cache unreachable (%s: %s); computing without it.", type(error).__name__, error)
-        return fallback
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, False)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, default)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, None)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, False)
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, False)
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, {})
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, False)
-
-    def incr(self, key, delta=1, version=None):
-        """While Redis is away a counter reads as ``delta``: a rate limit then counts nothing."""
-        try:
-            return super().incr(key, delta, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, delta)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, list(data))
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except (RedisError, OSError) as error:
-            return self._forgive(error, None)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except (RedisError, OSError) as error:
-            return self._forgive(error, False)
+    get = _forgiving("get", lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None))
+    # While Redis is away a counter reads as the step: a rate limit then counts nothing.
+    incr = _forgiving("incr", lambda args, kwargs: kwargs.get("delta", args[1] if len(args) > 1 else 1))
+    set_many = _forgiving("set_many", lambda args, kwargs: list(args[0] if args else kwargs["data"]))
+    get_many = _forgiving("get_many", lambda args, kwargs: {})
+    add = _forgiving("add", _returns(False))
+    touch = _forgiving("touch", _returns(False))
+    delete = _forgiving("delete", _returns(False))
+    has_key = _forgiving("has_key", _returns(False))
+    clear = _forgiving("clear", _returns(False))
+    set = _forgiving("set", _returns(None))
+    delete_many = _forgiving("delete_many", _returns(None))

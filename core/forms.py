@@ -57,6 +57,16 @@ class JalaliDateField(forms.DateField):
             raise ValidationError(error.message, code="invalid") from None
 
 
+class DateRangeForm(forms.Form):
+    """A filter form with ``start`` and ``end`` days: the end may not come before the start."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+
 class DigitsInput(forms.TextInput):
     """A number box that shows Persian digits on Persian pages (a browser's number box cannot)."""
 

@@ -38,10 +38,6 @@ def enqueue_after_commit(task, *args, fallback: str, on_failure=None) -> None:
     transaction.on_commit(send)
 
 
-def broker_is_resting() -> bool:
-    return time.monotonic() < _broker_away_until
-
-
 def broker_rest_end() -> None:
     """Forget a broker failure (tests, or a process that knows the broker is back)."""
     global _broker_away_until

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import JalaliDateField, MobileField
+from core.forms import DateRangeForm, JalaliDateField, MobileField
 from customers.forms import OwnerChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
@@ -127,7 +127,7 @@ class SurveySettingsForm(forms.ModelForm):
         self.helper.add_input(Submit("save", _("Save")))
 
 
-class ResponseFilterForm(forms.Form):
+class ResponseFilterForm(DateRangeForm):
     """Filters of the manager's survey page (GET)."""
 
     segment = forms.ModelChoiceField(
@@ -143,12 +143,6 @@ class ResponseFilterForm(forms.Form):
         self.fields["segment"].queryset = Segment.objects.all()
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-select" if name in ("segment", "rep") else "form-control"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("The end is before the start."))
-        return data
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
