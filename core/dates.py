@@ -96,35 +96,34 @@ def _as_date(value) -> datetime.date:
     return value
 
 
-def format_date(value, style: str = "short", language: str | None = None) -> str:
-    """``short``: 1403/02/15 or 2024-05-04; ``long``: ۱۵ اردیبهشت ۱۴۰۳ or 4 May 2024."""
+def format_date(value, language: str | None = None) -> str:
+    """A date as people read it: ۱۵ اردیبهشت ۱۴۰۳ in Persian, 4 May 2024 in English.
+
+    One reading format per language, everywhere (tables, sentences, emails); the numeric
+    form (1403/02/15, 2024-05-04) is only for typing, see ``input_value``.
+    """
     if value in (None, ""):
         return ""
-    return _format_day(_as_date(value), style, uses_jalali(language))
+    return _format_day(_as_date(value), uses_jalali(language))
 
 
 @functools.lru_cache(maxsize=4096)
-def _format_day(day: datetime.date, style: str, jalali: bool) -> str:
+def _format_day(day: datetime.date, jalali: bool) -> str:
     """Cached: a page shows the same few dates many times, and Jalali conversion is not free."""
     if jalali:
         jday = jdatetime.date.fromgregorian(date=day)
-        if style == "long":
-            text = f"{jday.day} {JALALI_MONTHS[jday.month - 1]} {jday.year}"
-        else:
-            text = f"{jday.year:04d}/{jday.month:02d}/{jday.day:02d}"
-        return to_persian_digits(text)
-    if style == "long":
-        return f"{day.day} {GREGORIAN_MONTHS[day.month - 1]} {day.year}"
-    return day.isoformat()
+        return to_persian_digits(f"{jday.day} {JALALI_MONTHS[jday.month - 1]} {jday.year}")
+    return f"{day.day} {GREGORIAN_MONTHS[day.month - 1]} {day.year}"
 
 
 def format_datetime(value, language: str | None = None) -> str:
-    """A date and a 24-hour local time, e.g. ۱۴۰۳/۰۲/۱۵ ۱۴:۰۵."""
+    """A date and a 24-hour local time, e.g. ۱۵ اردیبهشت ۱۴۰۳، ۱۴:۰۵."""
     if value in (None, ""):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    text = f"{format_date(local, language=language)} {local:%H:%M}"
-    return to_persian_digits(text) if uses_jalali(language) else text
+    if uses_jalali(language):
+        return to_persian_digits(f"{format_date(local, language=language)}، {local:%H:%M}")
+    return f"{format_date(local, language=language)}, {local:%H:%M}"
 
 
 def input_value(value, language: str | None = None) -> str:

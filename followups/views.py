@@ -228,12 +228,12 @@ def _announcement(calls, followup: FollowUp, section: str, rep) -> str:
         if followup.next_call_on:
             return _("%(customer)s: closed. Next call: %(day)s.") % {
                 "customer": name,
-                "day": dates.format_date(followup.next_call_on, "long"),
+                "day": dates.format_date(followup.next_call_on),
             }
         return _("%(customer)s: closed. No next call is planned.") % {"customer": name}
     if rep is not None and followup.assignee_id != rep.pk:
         return _("%(customer)s: now on %(rep)s's list.") % {"customer": name, "rep": display_name(followup.assignee)}
-    day = dates.format_date(followup.due_on, "long")
+    day = dates.format_date(followup.due_on)
     if not section:
         return _("%(customer)s: next call on %(day)s, after the days this page shows.") % {"customer": name, "day": day}
     return _("%(customer)s: next call on %(day)s, under “%(section)s”.") % {

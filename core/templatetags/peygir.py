@@ -12,9 +12,9 @@ register = template.Library()
 
 
 @register.filter
-def jdate(value, style="short"):
-    """A date or datetime in the reader's calendar: ``{{ d|jdate }}``, ``{{ d|jdate:"long" }}``."""
-    return dates.format_date(value, style)
+def jdate(value):
+    """A date or datetime in the reader's calendar and its one reading format: ``{{ d|jdate }}``."""
+    return dates.format_date(value)
 
 
 @register.filter

@@ -71,7 +71,7 @@ def test_no_answer_tomorrow_moves_the_row_out_of_overdue_and_says_the_new_day(
         "rows => rows.map(row => Number(row.dataset.followup))"
     )
     assert order.index(overdue.pk) < order.index(rep_day["later"].pk)  # tomorrow before the day after
-    new_day = dates.format_date(rep_day["today"] + DAY, "long", lang)
+    new_day = dates.format_date(rep_day["today"] + DAY, lang)
     expect(moved.get_by_test_id("action-note")).to_contain_text(new_day)
     expect(page.get_by_test_id("calls-status")).to_contain_text(new_day)
     expect(page.get_by_test_id("count-overdue")).to_have_text("۰" if lang == "fa" else "0")
@@ -103,7 +103,7 @@ def test_reached_moves_the_row_to_closed_with_the_next_calls_date(open_page, rep
 
     closed = page.get_by_test_id("section-done").locator(f"#followup-{weekly.pk}")
     expect(closed.get_by_test_id("closed")).to_contain_text("سفارش هفته بعد را داد")
-    next_day = dates.format_date(rep_day["today"] + 7 * DAY, "long", lang)
+    next_day = dates.format_date(rep_day["today"] + 7 * DAY, lang)
     expect(closed.get_by_test_id("next-call")).to_contain_text(next_day)
     expect(page.get_by_test_id("calls-status")).to_contain_text(next_day)
     expect(page.get_by_test_id("calls-status")).to_contain_text("مشتری هفتگی")
@@ -132,7 +132,7 @@ def test_a_snooze_past_the_days_shown_leaves_a_note_and_the_empty_section_says_s
     row.get_by_role("button", name="Snooze").click()
 
     note = page.get_by_test_id("moved-away")
-    expect(note).to_contain_text(dates.format_date(far, "long", "en"))
+    expect(note).to_contain_text(dates.format_date(far, "en"))
     expect(page.locator(f"#followup-{call.pk}")).to_have_count(0)
     expect(page.get_by_test_id("section-due").locator(".empty-note")).to_be_visible()
     expect(page.get_by_test_id("calls-status")).to_contain_text("after the days this page shows")

@@ -91,7 +91,7 @@ def test_the_calls_due_day_navigator_moves_to_a_clicked_day(open_page, rep, quie
     page.goto("/calls/")
     _pick(page, "#id_day", shown=today, target=target)
     page.get_by_role("button", name="نمایش").click()
-    expect(page.get_by_test_id("shown-day")).to_contain_text(dates.format_date(target, "long", "fa"))
+    expect(page.get_by_test_id("shown-day")).to_contain_text(dates.format_date(target, "fa"))
     expect(page.locator("main")).to_contain_text("مشتری آینده")
     assert dates.parse_date(parse_qs(urlparse(page.url).query)["day"][0]) == target
 
@@ -208,7 +208,7 @@ def test_try_again_and_snooze_on_a_clicked_day(open_page, rep, customer):
     _pick(page, retry_box, shown=today + datetime.timedelta(days=6), target=today + datetime.timedelta(days=9))
     row.locator("[type=submit]").first.click()
     again = today + datetime.timedelta(days=9)
-    expect(page.locator(f"#followup-{call.pk}").first).to_contain_text(dates.format_date(again, "long", "fa"))
+    expect(page.locator(f"#followup-{call.pk}").first).to_contain_text(dates.format_date(again, "fa"))
     call.refresh_from_db()
     assert call.due_on == again  # the same call, tried again on the clicked day
 

@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core import dates
 from customers.models import Contract
 from followups import digest
 from followups.models import FollowUp
@@ -74,7 +75,7 @@ class _ShownText(HTMLParser):
         skip = (
             self.skipping
             or tag in _MACHINE_TAGS
-            or (attributes.get("dir") or "").lower() == "ltr"
+            or (tag != "html" and (attributes.get("dir") or "").lower() == "ltr")
             or "ltr" in classes
             or attributes.get("translate") == "no"
         )
@@ -283,3 +284,30 @@ def test_persian_emails_show_no_latin_digit(client, shop, rep, manager):
         found += latin_digits(_plain(email.text_body), f"{email.key} text")
         found += latin_digits(_plain(shown_text(email.html_body)), f"{email.key} html")
     assert not found, f"Latin digits in Persian emails ({keys}):\n" + "\n".join(found)
+
+
+# --- one reading format for a date per language ---------------------------------------------
+
+NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{4}\b|[۰-۹]{4}/[۰-۹]{1,2}/[۰-۹]{1,2}")
+# These pages quote what the user typed, or show how to type a date: the numeric form belongs there.
+_SHOWS_TYPING = {"purchase with an impossible date", "contact with an impossible date", "import preview with errors"}
+
+
+def numeric_dates(pages: dict[str, str]) -> list[str]:
+    return [
+        f"{name}: “{m.group()}” in …{text[max(0, m.start() - 40) : m.end() + 40]}…"
+        for name, html in pages.items()
+        if name not in _SHOWS_TYPING
+        for text in [_plain(shown_text(html))]
+        for m in NUMERIC_DATE.finditer(text)
+    ]
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_every_page_shows_a_date_in_one_format_for_its_language(manager_client, shop, language):
+    """۱۵ اردیبهشت ۱۴۰۳ in Persian, 4 May 2024 in English: never 1403/02/15, 2024-05-04 or 05/04/2024 beside it."""
+    manager_client.cookies["django_language"] = language
+    pages = _pages(manager_client, shop, manager=True)
+    assert dates.format_date(shop["today"], language) in shown_text(pages["calls due"])
+    found = numeric_dates(pages)
+    assert not found, "numeric dates in text a person reads:\n" + "\n".join(found)

@@ -176,7 +176,7 @@ def test_the_detail_page_shows_figures_and_the_timeline(rep_client, customer, re
     services.interaction_log(customer=customer, kind="call", summary="تماس اول", by=rep)
     html = rep_client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
     assert "۱٬۲۳۴٬۵۶۷ تومان" in html  # 12,345,670 Rial shown in Toman
-    assert "۱۴۰۳/۰۲/۱۵" in html
+    assert "۱۵ اردیبهشت ۱۴۰۳" in html
     assert "تماس اول" in html
     assert reverse("customers:purchase_edit", args=[customer.pk, customer.purchases.get().pk]) in html
 

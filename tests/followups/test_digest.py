@@ -80,7 +80,7 @@ def test_a_persian_digest_is_right_to_left_with_jalali_dates_and_persian_digits(
     text, html = _bodies(_to(rep.email))
     assert 'lang="fa"' in html
     assert 'dir="rtl"' in html
-    long_jalali = dates.format_date(today, "long", "fa")
+    long_jalali = dates.format_date(today, "fa")
     assert any(month in long_jalali for month in dates.JALALI_MONTHS)
     for body in (text, html):
         assert long_jalali in body
@@ -106,7 +106,7 @@ def test_an_english_digest_is_left_to_right_with_gregorian_dates(today):
     assert message.subject == "Peygir: 1 call for today"
     for body in (text, html):
         assert "Good morning english," in body
-        assert dates.format_date(today, "long", "en") in body
+        assert dates.format_date(today, "en") in body
         assert "Acme Trading" in body
         assert not any(month in body for month in dates.JALALI_MONTHS)
     assert "1 due today, 0 overdue" in text

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from core import dates
 from customers import csv_io
 from customers.models import Contract
 from customers.services import interaction_log, purchase_add
@@ -48,7 +49,7 @@ def test_a_new_customer_gets_a_welcome_call_two_working_days_after_the_first_pur
     assert (welcome.due_on, welcome.assignee, welcome.status) == (_today() + 2 * DAY, rep, "open")
     assert "check_in" not in _steps(customer)  # day 14 is beyond the 7-day horizon yet
     with translation.override("en"):
-        assert explain(welcome, day=_today()) == f"new customer since {_today().isoformat()}: welcome call"
+        assert explain(welcome, day=_today()) == f"new customer since {dates.format_date(_today(), 'en')}: welcome call"
 
 
 def test_the_welcome_call_skips_the_weekend(rep, settings):
@@ -91,7 +92,7 @@ def test_a_step_is_skipped_and_says_so_when_the_rep_already_reached_the_customer
         assert "لازم نشد: در" in explain(steps["welcome"], day=_today())
     with translation.override("en"):
         assert explain(steps["welcome"], day=_today()).endswith(
-            f"not needed: already reached on {(_today() - 9 * DAY).isoformat()}"
+            f"not needed: already reached on {dates.format_date((_today() - 9 * DAY), 'en')}"
         )
 
 
@@ -176,7 +177,7 @@ def test_a_renewal_call_comes_thirty_days_before_the_end_with_the_offer(rep):
     assert (call.due_on, call.assignee, call.purpose) == (_today() + 5 * DAY, rep, "ده درصد تخفیف برای دو سال")
     assert call.source_key == renewals.source_key(contract)
     with translation.override("en"):
-        assert explain(call, day=_today()) == f"contract ends {contract.ends_on.isoformat()} (in 35 days)"
+        assert explain(call, day=_today()) == f"contract ends {dates.format_date(contract.ends_on, 'en')} (in 35 days)"
 
 
 def test_a_contract_ending_far_ahead_has_no_call_yet(rep):

@@ -51,7 +51,7 @@ def _status(content: str) -> str:
 
 def _long(day) -> str:
     with translation.override("fa"):
-        return dates.format_date(day, "long")
+        return dates.format_date(day)
 
 
 def test_no_answer_tomorrow_moves_an_overdue_row_to_the_coming_days_before_the_later_ones(rep_client, rep):

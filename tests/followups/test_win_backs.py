@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import dates
 from customers.services import customers_refresh_rhythm, purchase_add
 from followups import selectors, services, win_backs
 from followups.models import FollowUp
@@ -166,8 +167,8 @@ def test_a_one_time_buyer_is_judged_against_how_soon_others_come_back(rep):
     call = _win_backs(once).get()
     with translation.override("en"):
         assert explain(call, day=_today()) == (
-            "one purchase, on "
-            f"{(_today() - 45 * DAY).isoformat()}; 80% of returning customers are back within 20 days; silent for 45"
+            f"one purchase, on {dates.format_date(_today() - 45 * DAY, 'en')}; "
+            "80% of returning customers are back within 20 days; silent for 45"
         )
 
 
