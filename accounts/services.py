@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.signals import member_leaving
 from core.links import absolute_url
-from core.roles import MANAGER_GROUP, REP_GROUP
+from core.roles import MANAGER_GROUP, REP_GROUP, display_name
+from core.text import isolate
 from outbox.models import OutgoingEmail
 from outbox.services import email_queue
 
@@ -137,7 +138,7 @@ def member_deactivate(*, member: AbstractBaseUser, successor: AbstractBaseUser, 
     if member.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself: ask another manager."))
     if not member.is_active:
-        raise ValidationError(_("%(name)s is already inactive.") % {"name": member.get_username()})
+        raise ValidationError(_("%(name)s is already inactive.") % {"name": isolate(display_name(member))})
     if member.pk == successor.pk:
         raise ValidationError({"successor": _("Choose a colleague other than the one who is leaving.")})
     if not successor.is_active:
@@ -146,7 +147,7 @@ def member_deactivate(*, member: AbstractBaseUser, successor: AbstractBaseUser, 
     if managers == {member.pk}:
         raise ValidationError(
             _("%(name)s is the last active manager: make someone else a manager first.")
-            % {"name": member.get_username()}
+            % {"name": isolate(display_name(member))}
         )
     member_leaving.send(sender=type(member), member=member, successor=successor, by=by)
     member.is_active = False

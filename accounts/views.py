@@ -26,6 +26,7 @@ from accounts.services import (
 )
 from core.numbers import format_number
 from core.roles import display_name, manager_required
+from core.text import isolate
 
 TEAM_PER_PAGE = 50
 
@@ -91,7 +92,7 @@ def team_member_add(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("%(name)s was added; an email with a link to set their password went to %(email)s.")
-                % {"name": display_name(member), "email": member.email},
+                % {"name": isolate(display_name(member)), "email": isolate(member.email)},
             )
             return redirect("accounts:team")
     return render(request, "accounts/team_member_add.html", {"form": form}, status=400 if form.errors else 200)
@@ -112,7 +113,10 @@ def team_member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("%(name)s can no longer log in; their customers and open calls are now %(successor)s's.")
-                % {"name": display_name(member), "successor": display_name(form.cleaned_data["successor"])},
+                % {
+                    "name": isolate(display_name(member)),
+                    "successor": isolate(display_name(form.cleaned_data["successor"])),
+                },
             )
             return redirect("accounts:team")
     columns = member_counts()
@@ -130,7 +134,7 @@ def team_member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def team_member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(get_user_model(), pk=pk)
     member_reactivate(member=member, by=request.user)
-    messages.success(request, _("%(name)s can log in again.") % {"name": display_name(member)})
+    messages.success(request, _("%(name)s can log in again.") % {"name": isolate(display_name(member))})
     return redirect("accounts:team")
 
 
@@ -138,15 +142,16 @@ def team_member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_member_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(get_user_model(), pk=pk)
+    name = isolate(display_name(member))
     if not member.email:
-        messages.error(request, _("%(name)s has no email, so no link was sent.") % {"name": display_name(member)})
+        messages.error(request, _("%(name)s has no email, so no link was sent.") % {"name": name})
     elif not member.is_active:
-        messages.error(request, _("%(name)s is inactive: reactivate them first.") % {"name": display_name(member)})
+        messages.error(request, _("%(name)s is inactive: reactivate them first.") % {"name": name})
     else:
         password_reset_link_send(user=member)
         messages.success(
             request,
-            _("A link to set a new password went to %(email)s.") % {"email": member.email},
+            _("A link to set a new password went to %(email)s.") % {"email": isolate(member.email)},
         )
     return redirect("accounts:team")
 

@@ -19,6 +19,7 @@ from audit import registry
 from audit.registry import Fact, Shown
 from core import dates, numbers
 from core.roles import display_name
+from core.text import isolate
 
 _NOTHING = "—"
 _EMPTY = (None, "", "None")
@@ -43,7 +44,7 @@ def lines(entries) -> list[Line]:
 def _line(entry: LogEntry, names: "_Names") -> Line:
     customer_id = _customer_id(entry)
     who = display_name(entry.actor) if entry.actor_id else _("Peygir")
-    words = {"who": who, "customer": names.customer(customer_id)}
+    words = {"who": isolate(who) if entry.actor_id else who, "customer": names.customer(customer_id)}
     export = registry.export_for((entry.additional_data or {}).get(registry.EXPORT_KIND, ""))
     if entry.action == LogEntry.Action.ACCESS and export is not None:
         sentence, details = _export_sentence(entry, export, words, names)
@@ -142,17 +143,17 @@ class _Names:
     def customer(self, pk: int | None) -> str:
         if pk is None:
             return _NOTHING
-        return self.customers.get(pk) or _("a deleted customer")
+        return isolate(self.customers.get(pk)) or _("a deleted customer")
 
     def show(self, fact: Fact, value) -> str:
         if fact.shown is Shown.PERSON:
             if value in _EMPTY:
                 return display_name(None)
-            return self.people.get(_as_int(value)) or _("a former colleague")
+            return isolate(self.people.get(_as_int(value))) or _("a former colleague")
         if value in _EMPTY:
             return _NOTHING
         if fact.model is not None:
-            return self.records.get(fact.model, {}).get(_as_int(value)) or _("(deleted)")
+            return isolate(self.records.get(fact.model, {}).get(_as_int(value))) or _("(deleted)")
         if fact.shown is Shown.MONEY:
             try:
                 return numbers.format_money(Decimal(str(value)))
@@ -165,7 +166,7 @@ class _Names:
                 return numbers.format_number(str(value))
         if fact.choices is not None:
             return str(fact.choices.get(str(value), value))
-        return numbers.format_number(str(value))  # re-digited on Persian pages
+        return isolate(numbers.format_number(str(value)))  # re-digited on Persian pages
 
 
 def customer_name(pk: int) -> str:

@@ -30,6 +30,13 @@ def isolate_ltr(text: str) -> str:
     return f"\u2066{text}\u2069"
 
 
+def isolate(text) -> str:
+    """User text (a name, a comment) set inside a sentence Peygir writes: isolated, so a Persian
+    name in an English sentence, or an English one in Persian, keeps its own direction and the
+    sentence's punctuation stays where the sentence puts it (``<bdi>`` for plain text)."""
+    return f"\u2068{text}\u2069" if text else ""
+
+
 def normalize_search_text(value: str) -> str:
     """The one form in which names are stored for search and queries are compared.
 

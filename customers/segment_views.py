@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.numbers import format_number
 from core.roles import manager_required
+from core.text import isolate
 from customers import selectors, services
 from customers.forms import SegmentMergeForm, SegmentNameForm
 from customers.models import Segment
@@ -26,7 +27,7 @@ def segment_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("name", error.message_dict.get("name", error.messages))
         else:
-            messages.success(request, _("Segment %(name)s added.") % {"name": segment.name})
+            messages.success(request, _("Segment %(name)s added.") % {"name": isolate(segment.name)})
             return redirect("customers:segments")
     return _page(request, add_form=form)
 
@@ -82,7 +83,7 @@ def _page(request: HttpRequest, *, add_form=None, rename=None) -> HttpResponse:
         if rename and rename[0] == segment.pk:
             rename_form = rename[1]
         else:
-            rename_form = SegmentNameForm(initial={"name": segment.name}, auto_id=f"id_%s_{segment.pk}")
+            rename_form = SegmentNameForm(initial={"name": isolate(segment.name)}, auto_id=f"id_%s_{segment.pk}")
         rows.append((segment, rename_form))
     failed = (add_form is not None and add_form.errors) or (rename is not None and rename[1].errors)
     return render(

@@ -19,6 +19,7 @@ from audit.services import export_recorded
 from core.exports import csv_download
 from core.queue import enqueue_after_commit
 from core.roles import is_manager, manager_required
+from core.text import isolate
 from customers import csv_io, rhythm, selectors, services
 from customers.backtest import silence_backtest as backtest_run
 from customers.forms import (
@@ -180,7 +181,7 @@ def customer_create(request):
         if not is_manager(request.user):
             customer.owner = request.user
         services.customer_save(customer=customer)
-        messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
+        messages.success(request, _("Customer %(name)s added.") % {"name": isolate(customer.name)})
         return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form, "title": _("New customer")})
 

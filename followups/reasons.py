@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from core.dates import format_date
 from core.numbers import format_number
+from core.text import isolate
 from customers.rhythm import silence_sentence
 from followups.models import FollowUp
 
@@ -74,11 +75,11 @@ def _one_off(followup: FollowUp, day: datetime.date) -> str:
 def _detractor(followup: FollowUp, day: datetime.date) -> str:
     score, comment = followup.facts.get("score"), (followup.facts.get("comment") or "").strip()
     scored = _("scored %(score)s") % {"score": format_number(score)}
-    return _("%(scored)s: “%(comment)s”") % {"scored": scored, "comment": comment} if comment else scored
+    return _("%(scored)s: “%(comment)s”") % {"scored": scored, "comment": isolate(comment)} if comment else scored
 
 
 def _referral(followup: FollowUp, day: datetime.date) -> str:
-    return _("referred by %(name)s") % {"name": followup.facts.get("referrer_name") or _("a customer")}
+    return _("referred by %(name)s") % {"name": isolate(followup.facts.get("referrer_name")) or _("a customer")}
 
 
 def _win_back(followup: FollowUp, day: datetime.date) -> str:

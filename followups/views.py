@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from core import dates
 from core.numbers import format_number
 from core.roles import display_name, is_manager, manager_required
+from core.text import isolate
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups import cadence, selectors, services
@@ -223,7 +224,7 @@ def _section_title(calls, section: str) -> str:
 
 def _announcement(calls, followup: FollowUp, section: str, rep) -> str:
     """What the action did, in a sentence: said by the live region and shown on the moved row."""
-    name = followup.customer.name
+    name = isolate(followup.customer.name)
     if not followup.is_pending:
         if followup.next_call_on:
             return _("%(customer)s: closed. Next call: %(day)s.") % {
@@ -232,7 +233,8 @@ def _announcement(calls, followup: FollowUp, section: str, rep) -> str:
             }
         return _("%(customer)s: closed. No next call is planned.") % {"customer": name}
     if rep is not None and followup.assignee_id != rep.pk:
-        return _("%(customer)s: now on %(rep)s's list.") % {"customer": name, "rep": display_name(followup.assignee)}
+        rep_name = isolate(display_name(followup.assignee))
+        return _("%(customer)s: now on %(rep)s's list.") % {"customer": name, "rep": rep_name}
     day = dates.format_date(followup.due_on)
     if not section:
         return _("%(customer)s: next call on %(day)s, after the days this page shows.") % {"customer": name, "day": day}

@@ -14,6 +14,7 @@ from audit.services import export_recorded
 from core import dates
 from core.exports import csv_download
 from core.roles import manager_required
+from core.text import isolate
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups.selectors import followup_get_for
@@ -166,9 +167,9 @@ def send_to_customer(request, customer_pk):
 
 def _send_result_text(report: services.SendReport) -> str:
     if report.sent:
-        return _("Survey sent to %(name)s.") % {"name": report.sent[0].name}
+        return _("Survey sent to %(name)s.") % {"name": isolate(report.sent[0].name)}
     customer, reason = report.skipped[0]
-    return _("Not sent to %(name)s: %(reason)s.") % {"name": customer.name, "reason": reason}
+    return _("Not sent to %(name)s: %(reason)s.") % {"name": isolate(customer.name), "reason": reason}
 
 
 @manager_required

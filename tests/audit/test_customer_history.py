@@ -12,12 +12,13 @@ from django.urls import reverse
 from audit.selectors import HISTORY_LENGTH
 from customers import services
 from tests.factories import CustomerFactory
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db
 
 
 def _history(response) -> list[str]:
-    return [line.sentence for line in response.context["lines"]] if "lines" in response.context else []
+    return [readable(line.sentence) for line in response.context["lines"]] if "lines" in response.context else []
 
 
 def _page(client, customer):

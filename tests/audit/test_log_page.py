@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit import services
 from customers import services as customer_services
 from tests.factories import CustomerFactory
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ LOG = reverse("audit:log")
 
 
 def _sentences(response) -> list[str]:
-    return [line.sentence for line in response.context["lines"]]
+    return [readable(line.sentence) for line in response.context["lines"]]
 
 
 def _reassign(customer, *owners, by=None):

@@ -18,6 +18,7 @@ from followups import digest, services
 from outbox import delivery
 from outbox.models import OutgoingEmail
 from tests.factories import CustomerFactory, FollowUpFactory, ManagerFactory, RepFactory
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +43,7 @@ def _due(owner, day, name=None, **fields):
 def _bodies(message) -> tuple[str, str]:
     (html, mimetype), *_rest = message.alternatives
     assert mimetype == "text/html"
-    return message.body, html
+    return readable(message.body), readable(html)
 
 
 def _to(address: str):

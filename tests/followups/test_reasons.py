@@ -8,6 +8,7 @@ from django.utils import translation
 from followups.models import FollowUp
 from followups.reasons import REASONS, explain, risk_of
 from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,21 @@ def test_each_reason_says_why_in_persian_and_in_english(reason, facts, fields, p
     call = _call(reason, facts, **fields)
 
     with translation.override("fa"):
-        assert explain(call, day=DAY) == persian
+        assert readable(explain(call, day=DAY)) == persian
     with translation.override("en"):
-        assert explain(call, day=DAY) == english
+        assert readable(explain(call, day=DAY)) == english
+
+
+@pytest.mark.parametrize(
+    ("reason", "facts", "user_text"),
+    [(Reason.DETRACTOR, {"score": 3, "comment": "بسته دیر رسید."}, "بسته دیر رسید."),
+     (Reason.REFERRAL, {"referrer_name": "علی کاظمی"}, "علی کاظمی")],
+)
+def test_what_a_customer_wrote_is_isolated_inside_the_sentence(reason, facts, user_text):
+    """A Persian comment in an English sentence keeps its full stop on its own side, and the
+    sentence's closing quote stays where English puts it."""
+    with translation.override("en"):
+        assert f"\u2068{user_text}\u2069" in explain(_call(reason, facts), day=DAY)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +177,7 @@ def test_persian_sentences_hold_no_latin_digit_or_word():
     for reason, facts, fields, persian, _english in CASES:
         assert not any(ch.isascii() and ch.isalnum() for ch in persian), (reason, persian)
         with translation.override("fa"):
-            assert explain(_call(reason, facts, **fields), day=DAY) == persian
+            assert readable(explain(_call(reason, facts, **fields), day=DAY)) == persian
 
 
 def test_every_reason_has_a_sentence_and_a_risk_between_zero_and_one():

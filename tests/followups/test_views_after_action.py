@@ -11,6 +11,7 @@ from core import dates
 from followups import services
 from followups.models import FollowUp
 from tests.factories import CustomerFactory, FollowUpFactory
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def _row_tag(content: str, followup: FollowUp) -> str:
 def _status(content: str) -> str:
     match = re.search(r'<div hx-swap-oob="innerHTML:#calls-status">(.*?)</div>', content, re.S)
     assert match, "no live-region update"
-    return match.group(1).strip()
+    return readable(match.group(1).strip())
 
 
 def _long(day) -> str:

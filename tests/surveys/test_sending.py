@@ -16,6 +16,7 @@ from surveys.defaults import BUILTIN_SURVEYS
 from surveys.models import Survey, SurveyInvitation
 from tests.factories import FollowUpFactory, SegmentFactory
 from tests.surveys.factories import SurveyCustomerFactory, email_links, send_survey
+from tests.text import readable
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def test_a_rep_sends_the_survey_to_their_customer_and_reads_the_result(rep_clien
     assert response.status_code == 200
     with translation.override("fa"):
         expected = translation.gettext("Survey sent to %(name)s.") % {"name": customer.name}
-    assert escape(expected) in response.content.decode()
+    assert escape(expected) in readable(response.content.decode())
     invitation = SurveyInvitation.objects.get()
     assert (invitation.customer, invitation.sent_by, invitation.survey.kind) == (customer, rep, "relationship")
 
@@ -137,7 +138,7 @@ def test_a_second_send_says_why_it_was_skipped(rep_client, customer):
             "name": customer.name,
             "reason": _reason("throttle"),
         }
-    assert escape(expected) in response.content.decode()
+    assert escape(expected) in readable(response.content.decode())
     assert SurveyInvitation.objects.count() == 1
 
 
@@ -150,7 +151,7 @@ def test_without_htmx_the_result_is_a_message_on_the_customer_page(rep_client, r
             "name": opted_out.name,
             "reason": _reason("opt_out"),
         }
-        assert [str(message) for message in get_messages(response.wsgi_request)] == [expected]
+        assert [readable(message) for message in get_messages(response.wsgi_request)] == [expected]
     assert not SurveyInvitation.objects.exists()
 
 
