@@ -12,8 +12,11 @@ _TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_DIGITS, LATIN_DIGITS * 2)
 _TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_DIGITS, PERSIAN_DIGITS * 2)
 _ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا"})
 # ZWNJ and direction marks separate words; kashida, soft hyphen and ZWJ sit inside a word,
-# so they are dropped (a space there would split "فروشگـاه" and hide it from a search).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200e\u200f"), " ") | dict.fromkeys(map(ord, "\u200d\u00ad\u0640"))
+# so they are dropped (a space there would split "فروشگـاه" and hide it from a search), as are
+# the isolates a name copied out of one of Peygir's sentences carries (see ``isolate``).
+_INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200e\u200f"), " ") | dict.fromkeys(
+    map(ord, "\u200d\u00ad\u0640\u2066\u2067\u2068\u2069")
+)
 
 
 def to_latin_digits(value: str) -> str:

@@ -416,7 +416,7 @@ def _create_customers(rows: list[ImportRow]) -> None:
             owner=row.cleaned["owner"],
             preferred_language=row.cleaned["language"],
             notes=values.get("notes", ""),
-            source=_("CSV import"),
+            source=Customer.Source.IMPORT,
         )
         customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
         customers.append(customer)

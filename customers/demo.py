@@ -236,7 +236,7 @@ def _plan_customer(rng: random.Random, index: int, reps, segments) -> tuple[Cust
         owner=reps[index % len(reps)],
         preferred_language="en" if rng.random() < 0.08 else "fa",
         email_opt_out=rng.random() < 0.05,
-        source="demo",
+        source=Customer.Source.DEMO,
         created_at=timezone.now() - datetime.timedelta(days=rng.randint(400, 760)),
     )
     customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)

@@ -57,7 +57,24 @@ class Customer(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.PERSIAN
     )
     email_opt_out = models.BooleanField(_("opted out of email"), default=False)
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    class Source(models.TextChoices):
+        """How the customer came to be in Peygir: a fact, shown in the reader's language."""
+
+        ADDED = "added", _("added in Peygir")
+        IMPORT = "import", _("imported from a file")
+        REFERRAL = "referral", _("referred by a customer")
+        DEMO = "demo", _("demo data")
+
+    source = models.CharField(_("source"), max_length=200, choices=Source.choices, default=Source.ADDED, blank=True)
+    referred_by = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="referrals",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     # Kept by customers.services so lists sort and filter without aggregating.

@@ -128,7 +128,7 @@ def with_contract_end(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 
 def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:
     """A customer ``user`` may see, else 404 (never 403: existence is not leaked)."""
-    return get_object_or_404(Customer.objects.visible_to(user).select_related("owner", "segment"), pk=pk)
+    return get_object_or_404(Customer.objects.visible_to(user).select_related("owner", "segment", "referred_by"), pk=pk)
 
 
 def purchase_get_for(*, user: AbstractBaseUser, customer_pk: int, pk: int) -> Purchase:

@@ -25,7 +25,7 @@ def seed_demo_surveys(*, seed: int, share: float = 0.4) -> int:
     survey = services.survey_for(Survey.Kind.RELATIONSHIP)
     candidates = [
         customer
-        for customer in Customer.objects.filter(source="demo").exclude(email="").order_by("mobile")
+        for customer in Customer.objects.filter(source=Customer.Source.DEMO).exclude(email="").order_by("mobile")
         if rng.random() < share
     ]
     if SurveyInvitation.objects.filter(customer__in=candidates).exists():

@@ -279,7 +279,8 @@ def _referred_customer(response: SurveyResponse) -> Customer:
             owner=referrer.owner,
             city=referrer.city,
             preferred_language=referrer.preferred_language,
-            source=_("Referral from %(name)s") % {"name": referrer.name},
+            source=Customer.Source.REFERRAL,
+            referred_by=referrer,
         )
     )
     followup_services.followup_raise(

@@ -5,8 +5,16 @@ the isolates are invisible, so a test compares the sentence without them. Tests 
 itself compare the raw text.
 """
 
+import re
+
 _ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 
 
 def readable(text) -> str:
     return str(text).translate(_ISOLATES)
+
+
+def reading(text: str) -> re.Pattern[str]:
+    """A pattern for a browser assertion (``to_contain_text``) that finds ``text`` as a person
+    reads it: isolates may sit anywhere around the names inside it."""
+    return re.compile("[\u2066-\u2069]?".join(map(re.escape, text)))

@@ -82,7 +82,7 @@ def test_imported_customers_are_searchable_however_the_name_is_typed(rep):
 
 def test_imported_customers_are_marked_with_their_source(rep):
     run_import(csv_io.CUSTOMERS, GOOD_CUSTOMERS)
-    assert set(Customer.objects.values_list("source", flat=True)) == {gettext("CSV import")}
+    assert set(Customer.objects.values_list("source", flat=True)) == {Customer.Source.IMPORT}
 
 
 def test_an_existing_segment_is_reused_not_duplicated(rep):

@@ -1,6 +1,7 @@
 """The closed loop: categories, one urgent call per detractor, referrals become customers, last NPS kept."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -136,7 +137,7 @@ def test_a_referral_becomes_a_customer_of_the_referrers_owner_with_a_call_to_int
     )
     referred = Customer.objects.get(mobile="09125551234")
     assert (referred.name, referred.owner, referred.preferred_language) == ("رضا کامرانی", rep, "fa")
-    assert customer.name in referred.source
+    assert (referred.source, referred.referred_by) == (Customer.Source.REFERRAL, customer)
     onboarding = FollowUp.objects.get(customer=referred)
     assert (onboarding.reason, onboarding.assignee) == (FollowUp.Reason.REFERRAL, rep)
     assert onboarding.facts == {"referrer_name": customer.name, "referrer_id": customer.pk}
@@ -167,7 +168,20 @@ def test_a_referral_in_english_for_an_english_customer(client, en_sent, en_custo
     client.post(en_sent.path, {"score": "9", "referral_name": "Jane Roe", "referral_mobile": "09125551234"})
     referred = Customer.objects.get(mobile="09125551234")
     assert referred.preferred_language == "en"
-    assert en_customer.name in referred.source
+    assert (referred.source, referred.referred_by) == (Customer.Source.REFERRAL, en_customer)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("fa", "معرفی‌شده از طرف مینا طاهری"), ("en", "referred by مینا طاهری")]
+)
+def test_the_referred_customers_page_says_who_referred_them_in_the_readers_language(
+    client, rep_client, sent, customer, language, shown
+):
+    client.post(sent.path, {"score": "10", "referral_name": "رضا کامرانی", "referral_mobile": "09125551234"})
+    referred = Customer.objects.get(mobile="09125551234")
+    rep_client.cookies["django_language"] = language
+    html = rep_client.get(f"/customers/{referred.pk}/").content.decode()
+    assert shown in readable(re.sub(r"</?bdi>", "", html))
 
 
 # --- the customer's figures -----------------------------------------------------------------

@@ -24,12 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, customers, seed, **options):
         summary = demo.seed_demo(customers=customers, seed=seed)
         followups = seed_demo_plans(
-            customers=Customer.objects.filter(source="demo"), today=timezone.localdate(), seed=seed
+            customers=Customer.objects.filter(source=Customer.Source.DEMO), today=timezone.localdate(), seed=seed
         )
         answers = seed_demo_surveys(seed=seed)
         customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
         hourly = calls_due_bring_up_to_date()  # the hourly job: onboarding and renewal calls
-        silent = Customer.objects.filter(source="demo", silent_since__isnull=False).count()
+        silent = Customer.objects.filter(source=Customer.Source.DEMO, silent_since__isnull=False).count()
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
