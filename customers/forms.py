@@ -142,6 +142,8 @@ class CustomerFilterForm(forms.Form):
             ("last_purchase_on", _("Last purchase (oldest first)")),
             ("-last_contact_on", _("Last contact (newest first)")),
             ("last_contact_on", _("Last contact (oldest first)")),
+            ("next_call_on", _("Next call (soonest first)")),
+            ("-next_call_on", _("Next call (latest first)")),
             ("-created_at", _("Newest customers")),
         ],
     )

@@ -85,6 +85,8 @@ class Customer(models.Model):
         _("total spent"), max_digits=20, decimal_places=0, default=Decimal(0), editable=False
     )
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
+    # Kept by followups.services wherever a call or a plan changes (customers cannot see calls).
+    next_call_on = models.DateField(_("next call"), null=True, blank=True, editable=False, db_index=True)
     last_nps_score = models.PositiveSmallIntegerField(_("last NPS score"), null=True, blank=True, editable=False)
     last_nps_at = models.DateTimeField(_("last NPS answer"), null=True, blank=True, editable=False)
 

@@ -72,6 +72,8 @@ CUSTOMER_SORTS = {
     "last_purchase_on": (F("last_purchase_on").asc(nulls_first=True), "id"),
     "-last_contact_on": (F("last_contact_on").desc(nulls_last=True), "id"),
     "last_contact_on": (F("last_contact_on").asc(nulls_first=True), "id"),
+    "next_call_on": (F("next_call_on").asc(nulls_last=True), "id"),
+    "-next_call_on": (F("next_call_on").desc(nulls_last=True), "id"),
     "-created_at": ("-created_at", "-id"),
 }
 

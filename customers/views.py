@@ -47,7 +47,13 @@ def customer_list(request):
     return render(
         request,
         "customers/customer_list.html",
-        {"filter_form": filter_form, "page": page, "customers": page.object_list, "query": query.urlencode()},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "customers": page.object_list,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
     )
 
 

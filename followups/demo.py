@@ -36,4 +36,6 @@ def seed_demo_plans(*, customers, today: datetime.date, seed: int) -> int:
             )
         )
     FollowUpPlan.objects.bulk_create(plans, ignore_conflicts=True)
-    return services.materialise_due(today=today)
+    written = services.materialise_due(today=today)
+    services.customers_refresh_next_call(customers)
+    return written

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, Min, OuterRef, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,23 @@ def escalate_after_working_days() -> int:
 
 
 # --- plans -----------------------------------------------------------------
+
+
+def customers_refresh_next_call(customers: QuerySet[Customer] | Iterable[int]) -> int:
+    """``Customer.next_call_on``: the earliest pending call, else the earliest next date of an
+    active plan (a call not yet written out). Kept here, where calls and plans change, so the
+    customer list shows and sorts by it from an indexed column. One UPDATE for the batch."""
+    if not isinstance(customers, QuerySet):
+        customers = Customer.objects.filter(pk__in=list(customers))
+
+    def earliest(model, field, **where):
+        rows = model.objects.filter(customer=OuterRef("pk"), **where).order_by().values("customer")
+        return Subquery(rows.annotate(day=Min(field)).values("day")[:1])
+
+    pending = earliest(FollowUp, "due_on", status__in=FollowUp.PENDING)
+    planned = earliest(FollowUpPlan, "next_due_on", active=True)
+    # Least of two possibly-null days, the same on every database (SQLite's MIN() is null if either is).
+    return customers.update(next_call_on=Least(Coalesce(pending, planned), Coalesce(planned, pending)))
 
 
 def _plan_due(plan: FollowUpPlan, index: int, days: cadence.WorkingDays) -> datetime.date:
@@ -97,6 +115,7 @@ def plan_create(
     plan.save()
     materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(timezone.localdate()), plan.next_due_on))
     plan.refresh_from_db(fields=["next_index", "next_due_on"])
+    customers_refresh_next_call([plan.customer_id])
     return plan
 
 
@@ -248,6 +267,7 @@ def plans_apply_cadence(
         given = FollowUpPlan.objects.filter(customer_id__in=ids, every=every, unit=unit, channel=channel, active=True)
         created += given.count()
         materialise_plans(plan_ids=given.values_list("pk", flat=True), until=horizon_for(today))
+        customers_refresh_next_call(ids)
     return created
 
 
@@ -292,6 +312,7 @@ def plan_pause(*, plan: FollowUpPlan) -> FollowUpPlan:
         plan.next_due_on = _plan_due(plan, plan.next_index, days)
     plan.active = False
     plan.save(update_fields=["active", "next_index", "next_due_on"])
+    customers_refresh_next_call([plan.customer_id])
     return plan
 
 
@@ -309,13 +330,16 @@ def plan_resume(*, plan: FollowUpPlan, today: datetime.date | None = None) -> Fo
     plan.save(update_fields=["active", "next_index", "next_due_on"])
     materialise_plans(plan_ids=[plan.pk], until=max(horizon_for(today), plan.next_due_on))
     plan.refresh_from_db(fields=["next_index", "next_due_on"])
+    customers_refresh_next_call([plan.customer_id])
     return plan
 
 
 @transaction.atomic
 def plan_delete(*, plan: FollowUpPlan) -> None:
     _remove_pending(plan)
+    customer_id = plan.customer_id
     plan.delete()  # completed follow-ups keep their history (plan set to NULL)
+    customers_refresh_next_call([customer_id])
 
 
 def _remove_pending(plan: FollowUpPlan) -> int:
@@ -520,6 +544,7 @@ def followup_complete(*, followup: FollowUp, outcome: str, note: str = "", by: A
     followup.save()
     if followup.plan_id:
         _schedule_after(followup, done_on=timezone.localdate(followup.completed_at))
+    customers_refresh_next_call([followup.customer_id])
     followup_completed.send(sender=FollowUp, followup=followup, by=by)
     return followup
 
@@ -533,6 +558,7 @@ def followup_skip(*, followup: FollowUp, note: str = "", by: AbstractBaseUser) -
     followup.save()
     if followup.plan_id:
         _schedule_after(followup, done_on=timezone.localdate(followup.completed_at))
+    customers_refresh_next_call([followup.customer_id])
     return followup
 
 
@@ -577,6 +603,7 @@ def followup_reschedule(
     followup.snooze_count += 1
     followup.snooze_reason = reason  # what the rep typed; an attempt's outcome is on the timeline
     followup.save()
+    customers_refresh_next_call([followup.customer_id])
     return followup
 
 
@@ -661,6 +688,7 @@ def followups_raise_many(calls: Iterable[RaisedCall]) -> int:
         before = FollowUp.objects.filter(source_key__in=keys).count()
         FollowUp.objects.bulk_create(chunk, ignore_conflicts=True)
         created += FollowUp.objects.filter(source_key__in=keys).count() - before
+        customers_refresh_next_call({row.customer_id for row in chunk})
     return created
 
 
@@ -710,6 +738,7 @@ def followup_raise(
             FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(facts=facts)
             followup.facts = facts
         return followup, False
+    customers_refresh_next_call([customer.pk])
     return followup, True
 
 

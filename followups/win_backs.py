@@ -16,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.db import on_postgres
+from customers.models import Customer
 from followups.models import FollowUp
-from followups.services import followups_insert_select, working_days
+from followups.services import customers_refresh_next_call, followups_insert_select, working_days
 
 
 def save_window_days() -> int:
@@ -43,7 +44,7 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
     postgres = on_postgres()
     last_on = "c.last_purchase_on::text" if postgres else "c.last_purchase_on"
     json_object = "jsonb_build_object" if postgres else "json_object"
-    return followups_insert_select(
+    raised = followups_insert_select(
         prototype=FollowUp(reason=FollowUp.Reason.WIN_BACK, scheduled_on=due, due_on=due),
         values={
             "customer_id": "c.id",
@@ -55,6 +56,9 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
         source="customers_customer AS c WHERE c.silent_since IS NOT NULL AND c.last_purchase_on IS NOT NULL",
         params=[],
     )
+    if raised:
+        customers_refresh_next_call(Customer.objects.filter(silent_since__isnull=False, last_purchase_on__isnull=False))
+    return raised
 
 
 @transaction.atomic
@@ -83,6 +87,7 @@ def win_backs_end_on_purchase(*, purchases: Iterable[tuple[int, datetime.date]])
         if saved or closing:
             changed.append(call)
     FollowUp.objects.bulk_update(changed, _ENDING_FIELDS, batch_size=1000)  # one statement a batch, not a row
+    customers_refresh_next_call({call.customer_id for call in changed if call.status == FollowUp.Status.DONE})
     return sum(1 for call in changed if call.saved_on is not None)
 
 
