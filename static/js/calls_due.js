@@ -31,4 +31,35 @@ function placeMovedRows() {
   }
 }
 
-document.addEventListener("htmx:afterSettle", placeMovedRows);
+// "Show more (showing 10 of 23)" follows the rows as they come and go: shown is what the list
+// holds now, the total is the section's count the server just sent; the next page is asked for
+// with the shown figure of the moment.
+const numbers = new Intl.NumberFormat(document.documentElement.lang);
+
+function shownIn(section) {
+  const list = document.getElementById(`list-${section}`);
+  return list ? list.querySelectorAll("article[data-followup]").length : 0;
+}
+
+function refreshShowMore() {
+  for (const more of document.querySelectorAll("[id^='more-'] button")) {
+    const section = more.parentElement.id.slice("more-".length);
+    const count = document.getElementById(`count-${section}`);
+    const shown = more.querySelector("[data-shown]");
+    const total = more.querySelector("[data-total]");
+    if (shown) shown.textContent = numbers.format(shownIn(section));
+    if (total && count) total.textContent = numbers.format(Number(count.dataset.count));
+  }
+}
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const more = event.detail.elt.closest("[id^='more-']");
+  if (more && "shown" in event.detail.parameters) {
+    event.detail.parameters.shown = shownIn(more.id.slice("more-".length));
+  }
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  placeMovedRows();
+  refreshShowMore();
+});

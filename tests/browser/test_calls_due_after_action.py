@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core import dates
+from core.text import to_persian_digits
 from customers.services import purchase_add
 from followups import selectors, services
 from followups.models import FollowUp, FollowUpPlan
@@ -155,15 +156,50 @@ def test_a_row_moved_below_the_shown_page_is_left_to_show_more(open_page, rep, s
     )
     page = open_page(rep, "en")
     page.goto("/calls/")
+    more = page.get_by_test_id("show-more-upcoming")
+    expect(more).to_contain_text(f"showing {size} of {size + 2}")
     row = page.locator(f"#followup-{call.pk}")
     row.locator("select[name=outcome]").select_option("no_answer")
     row.locator("select[name=retry]").select_option("in_3_days")
     row.get_by_role("button", name="Save").click()
 
     expect(page.get_by_test_id("calls-status")).to_contain_text("مشتری دیر")
+    expect(more).to_contain_text(f"showing {size} of {size + 3}")  # one more beyond the page, none more shown
     expect(page.locator(f"#followup-{call.pk}")).to_have_count(0)
     assert _focused_id(page) == ""  # the "show more" button has no id; it holds the focus
     assert page.evaluate("document.activeElement.dataset.testid") == "show-more-upcoming"
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("section-upcoming").locator(f"#followup-{call.pk}")).to_have_count(1)
     expect(page.get_by_test_id("section-upcoming").get_by_test_id("followup-row")).to_have_count(size + 3)
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_closing_a_row_of_a_long_list_updates_how_many_show_more_says_are_shown(open_page, rep, settings, lang):
+    settings.PEYGIR_WEEKEND_DAYS = []
+    today = timezone.localdate()
+    size = selectors.ROWS_PER_PAGE["due"]
+    for n in range(size + 2):
+        services.followup_raise(
+            customer=CustomerFactory(name=f"مشتری امروز {n}", owner=rep),
+            reason=FollowUp.Reason.ONE_OFF,
+            source_key=f"test:{n}",
+            due_on=today,
+        )
+    page = open_page(rep, lang)
+    page.goto("/calls/")
+    more = page.get_by_test_id("show-more-due")
+    figures = (lambda *n: [to_persian_digits(str(x)) for x in n]) if lang == "fa" else (lambda *n: [str(x) for x in n])
+    shown, total = figures(size, size + 2)
+    expect(more.locator("[data-shown]")).to_have_text(shown)
+    expect(more.locator("[data-total]")).to_have_text(total)
+
+    first = page.get_by_test_id("section-due").get_by_test_id("followup-row").first
+    first.locator("select[name=outcome]").select_option("reached")
+    first.get_by_role("button", name=re.compile("Save|ذخیره")).click()
+
+    shown, total = figures(size - 1, size + 1)
+    expect(more.locator("[data-shown]")).to_have_text(shown)
+    expect(more.locator("[data-total]")).to_have_text(total)
+    more.click()  # asks for the rest with the figure of the moment: every row once, none skipped
+    expect(page.get_by_test_id("section-due").get_by_test_id("followup-row")).to_have_count(size + 1)
+    expect(page.get_by_test_id("show-more-due")).to_have_count(0)

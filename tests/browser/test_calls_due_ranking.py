@@ -13,6 +13,7 @@ from customers.services import purchase_add
 from followups import selectors, services
 from followups.models import FollowUp
 from tests.factories import CustomerFactory, SegmentFactory
+from tests.text import reading
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +88,7 @@ def test_each_row_says_why_and_why_this_rank_explains_the_order(open_page, rep, 
         },
     }[lang]
     for name, sentence in why.items():
-        expect(page.locator(f"#followup-{ranked_day[name].pk}").get_by_test_id("why")).to_contain_text(sentence)
+        expect(page.locator(f"#followup-{ranked_day[name].pk}").get_by_test_id("why")).to_contain_text(reading(sentence))
 
     detractor_row = page.locator(f"#followup-{ranked_day['detractor'].pk}")
     detractor_row.get_by_test_id("why-rank").locator("summary").click()
