@@ -12,14 +12,9 @@ def referral_sentences_to_facts(apps, schema_editor):
     SurveyResponse = apps.get_model("surveys", "SurveyResponse")
     for prefix in _PREFIXES:
         for customer in Customer.objects.filter(source__startswith=prefix).iterator():
-            answer = (
-                SurveyResponse.objects.filter(referral_mobile=customer.mobile)
-                .select_related("invitation")
-                .order_by("pk")
-                .first()
-            )
+            answer = SurveyResponse.objects.filter(referral_mobile=customer.mobile).order_by("pk").first()
             customer.source = "referral"
-            customer.referred_by_id = answer.invitation.customer_id if answer else None
+            customer.referred_by_id = answer.customer_id if answer else None
             customer.save(update_fields=["source", "referred_by"])
 
 

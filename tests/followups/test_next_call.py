@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,3 +160,27 @@ def test_the_list_says_an_overdue_next_call_is_overdue_and_an_unplanned_customer
     assert "عقب‌افتاده" in cells[0]
     assert "عقب‌افتاده" not in cells[1]
     assert "برنامه‌ای نیست" in cells[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_next_call_of_the_customers_already_there():
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    old = migrate([("customers", "0007_customer_source_facts"), ("followups", "0008_system_sentences_to_facts")])
+    OldCustomer, OldPlan = old.get_model("customers", "Customer"), old.get_model("followups", "FollowUpPlan")
+    OldFollowUp = old.get_model("followups", "FollowUp")
+    today = _today()
+    called, planned, _neither = (OldCustomer.objects.create(name=n, mobile=f"0912000000{n}") for n in "123")
+    for customer, day in ((called, today + 40 * DAY), (planned, today + 90 * DAY)):
+        OldPlan.objects.create(
+            customer=customer, every=3, unit="months", starts_on=day, anchor_on=day, next_due_on=day
+        )
+    OldFollowUp.objects.create(customer=called, reason="one_off", scheduled_on=today, due_on=today + 5 * DAY)
+
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    shown = dict(Customer.objects.values_list("name", "next_call_on"))
+    assert shown == {"1": today + 5 * DAY, "2": today + 90 * DAY, "3": None}
