@@ -114,15 +114,41 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
+class _ShownInt(int):
+    """A whole number that picks a plural form as itself and prints in the reader's digits."""
+
+    def __str__(self):
+        return format_number(int(self))
+
+
+def _in_readers_digits(error: ValidationError) -> ValidationError:
+    params = {
+        key: _ShownInt(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        for key, value in (error.params or {}).items()
+    }
+    return ValidationError(error.message, code=error.code, params=params)
+
+
 class AmountField(forms.DecimalField):
     """Whole Rials; Persian digits and thousands separators (, ٬ ،) are fine."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, min_value=0, max_value=None, **kwargs):
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", 0)
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # the limits' messages below show the limits in the reader's digits
+        self.min_value, self.max_value = min_value, max_value
+        if min_value is not None:
+            self.validators.append(_LimitValidator(min_value, below=True))
+        if max_value is not None:
+            self.validators.append(_LimitValidator(max_value, below=False))
         self.widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
+
+    def run_validators(self, value):
+        """Django's own messages (too many digits) carry their figures in Latin digits: re-told here."""
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            raise ValidationError([_in_readers_digits(each) for each in error.error_list]) from None
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -233,6 +233,13 @@ def _pages(client, shop, *, manager: bool) -> dict[str, str]:
         {"purchased_on": "1403/07/31", "amount": "1,200,000", "reference": "B-7"},
     )
     pages["purchase with an impossible date"] = bad_date.content.decode()
+    pages["purchase with a negative or too long amount"] = client.post(
+        reverse("customers:purchase_create", args=[ali.pk]),
+        {"purchased_on": "1403/07/01", "amount": "-500", "reference": "B-8"},
+    ).content.decode() + client.post(
+        reverse("customers:purchase_create", args=[ali.pk]),
+        {"purchased_on": "1403/07/01", "amount": "9" * 25, "reference": "B-9"},
+    ).content.decode()
     pages["contact with an impossible date"] = client.post(
         reverse("customers:interaction_create", args=[ali.pk]),
         {"kind": "call", "occurred_on": "1402/12/30", "summary": "تماس"},
@@ -253,6 +260,7 @@ def test_persian_pages_of_a_rep_show_no_latin_digit(rep_client, shop):
     pages = _pages(rep_client, shop, manager=False)
     assert "امتیاز ۳" in shown_text(pages["calls due"])  # the scan reads the rows' sentences
     assert "۱۴۰۳/۰۷/۳۱" in shown_text(pages["purchase with an impossible date"])
+    assert "۰" in shown_text(pages["purchase with a negative or too long amount"])  # "Enter 0 or more" is read
     found = _scan(pages)
     assert not found, "Latin digits on Persian pages:\n" + "\n".join(found)
 
@@ -290,7 +298,12 @@ def test_persian_emails_show_no_latin_digit(client, shop, rep, manager):
 
 NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}/\d{4}\b|[۰-۹]{4}/[۰-۹]{1,2}/[۰-۹]{1,2}")
 # These pages quote what the user typed, or show how to type a date: the numeric form belongs there.
-_SHOWS_TYPING = {"purchase with an impossible date", "contact with an impossible date", "import preview with errors"}
+_SHOWS_TYPING = {
+    "purchase with an impossible date",
+    "purchase with a negative or too long amount",
+    "contact with an impossible date",
+    "import preview with errors",
+}
 
 
 def numeric_dates(pages: dict[str, str]) -> list[str]:
