@@ -159,12 +159,20 @@ class ImportPreview:
         return sum(1 for row in self.rows if row.skipped and not row.errors)
 
 
+def _code(name: str) -> str:
+    """A name that is a code (an encoding, Excel's option), kept whole and left to right in Persian."""
+    return quote_typed(name, code=True)
+
+
 def decode_upload(raw: bytes) -> str:
     """UTF-8 with or without the BOM that Excel writes."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvFileError(_("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving.")) from None
+        raise CsvFileError(
+            _("The file is not %(encoding)s text. In Excel choose “%(option)s” when saving.")
+            % {"encoding": _code("UTF-8"), "option": _code("CSV UTF-8")}
+        ) from None
 
 
 def preview_import(*, kind: str, text: str) -> ImportPreview:
@@ -267,9 +275,9 @@ def _refuse_nul(text: str) -> None:
                 _(
                     "Line %(line)s contains a NUL character (an invisible zero byte), which cannot be stored. "
                     "The file may be damaged or not saved as text: open it in Excel and save it again as "
-                    "“CSV UTF-8”, or delete that character, then upload it again."
+                    "“%(option)s”, or delete that character, then upload it again."
                 )
-                % {"line": format_number(line)}
+                % {"line": format_number(line), "option": _code("CSV UTF-8")}
             )
 
 

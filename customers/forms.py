@@ -172,11 +172,13 @@ class CustomerFilterForm(forms.Form):
 
 
 def _csv_encoding_help() -> str:
-    """The encoding's name is a code: kept as written, left to right, in a Persian sentence."""
-    return format_html(str(_("Encoded as {encoding}: in Excel, save as “CSV {encoding}”.")), encoding=_UTF8)
+    """The encoding's and Excel's option's names are codes: each kept whole, as written, left to
+    right in a Persian sentence (isolating only UTF-8 would show Excel's option as «UTF-8 CSV»)."""
+    return format_html(str(_("Encoded as {encoding}: in Excel, save as “{option}”.")), encoding=_UTF8, option=_OPTION)
 
 
 _UTF8 = mark_safe('<bdi dir="ltr" translate="no">UTF-8</bdi>')
+_OPTION = mark_safe('<bdi dir="ltr" translate="no">CSV UTF-8</bdi>')
 _CSV_ENCODING_HELP = lazy(_csv_encoding_help, str)()
 
 

@@ -74,9 +74,16 @@ def answer(request, token):
         score = _score_from(request.GET.get("score"))
         services.invitation_opened(invitation=invitation, score=score)
         form = None
-    # An answered link shows the thanks and the answer; "change my answer" (?change=1) reopens the form.
-    answered = response is not None and form is None and request.GET.get("change") != "1"
+    # An answered link shows the thanks and the answer; "change my answer" (?change=1) reopens the
+    # form, and so does another score tapped in the email: shown chosen, saved only when confirmed.
+    tapped = _score_from(request.GET.get("score")) if request.method == "GET" else None
+    retapped = response is not None and tapped is not None and tapped != response.score
+    answered = response is not None and form is None and request.GET.get("change") != "1" and not retapped
+    if retapped:
+        initial = {name: getattr(response, name) for name in services.ANSWER_FIELDS} | {"score": tapped}
+        form = AnswerForm(initial=initial, survey=survey, language=invitation.language)
     context = _answer_context(invitation, survey, response, form=form, answered=answered)
+    context["changing_from"] = response.score if retapped else None
     return render(request, "surveys/public/answer.html", context, status=status)
 
 

@@ -49,7 +49,7 @@ def test_a_rep_on_a_managers_page_gets_the_403_page_with_the_menu(client, rep, l
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "title", "way_home"),
-    [("fa", "صفحه پیدا نشد", "بازگشت به تماس‌های امروز"), ("en", "Page not found", "Back to the calls due")],
+    [("fa", "صفحه پیدا نشد", "بازگشت به تماس‌های امروز"), ("en", "Page not found", "Back to calls due")],
 )
 def test_an_unknown_address_gets_the_404_page_with_the_menu_and_a_way_home(client, rep, language, title, way_home):
     client.force_login(rep)

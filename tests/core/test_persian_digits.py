@@ -259,6 +259,7 @@ def _scan(pages: dict[str, str]) -> list[str]:
 def test_persian_pages_of_a_rep_show_no_latin_digit(rep_client, shop):
     pages = _pages(rep_client, shop, manager=False)
     assert "امتیاز ۳" in shown_text(pages["calls due"])  # the scan reads the rows' sentences
+    assert ">F-400</bdi>" in pages["customer"]  # an invoice number is a code: shown as written
     assert "۱۴۰۳/۰۷/۳۱" in shown_text(pages["purchase with an impossible date"])
     assert "۰" in shown_text(pages["purchase with a negative or too long amount"])  # "Enter 0 or more" is read
     found = _scan(pages)

@@ -39,7 +39,9 @@ def test_source_sentences_become_facts_and_a_referral_knows_who_referred():
     referred = customer("09120000005", "معرفی از طرف مشتری ۰۱")
     orphan = customer("09120000006", "Referral from someone long gone")
     invitation = Invitation.objects.create(
-        survey=Survey.objects.get(kind="relationship"),
+        survey=Survey.objects.get_or_create(
+            kind="relationship", defaults={"email_subject_fa": "-", "email_subject_en": "-"}
+        )[0],
         customer=referrer,
         token_salt="s",
         token_hash="h",

@@ -132,14 +132,22 @@ def test_double_submits_and_refreshes_never_make_a_second_response(client, sent)
     assert invitation.answered_at is not None
 
 
-def test_answered_page_shows_the_answer_and_a_new_link_tap_changes_nothing(client, sent):
+def test_another_score_tapped_after_answering_offers_the_change_and_saves_nothing(client, sent):
     client.post(sent.path, {"score": "9", "reason": "عالی"})
     response = client.get(sent.score_path(2))
-    assert response.context["auto_confirm"] is False
-    assert response.context["chosen_score"] == 9
-    assert "عالی" in response.content.decode()
+    html = response.content.decode()
+    assert response.context["auto_confirm"] is False  # a mail scanner's GET changes nothing
+    assert response.context["answered"] is False and response.context["chosen_score"] == 2
+    assert "پیش‌تر ۹ داده بودید" in html and "عالی</textarea>" in html
     assert SurveyResponse.objects.get().score == 9
     assert SurveyInvitation.objects.get().provisional_score is None
+
+
+def test_the_same_score_tapped_again_after_answering_shows_the_thanks(client, sent):
+    client.post(sent.path, {"score": "9", "reason": "عالی"})
+    response = client.get(sent.score_path(9))
+    assert response.context["answered"] is True
+    assert 'data-testid="changing-score"' not in response.content.decode()
 
 
 def test_the_answer_can_be_edited_until_the_link_expires_then_not(client, sent):
