@@ -159,21 +159,30 @@ def priors_select(*, as_of: datetime.date) -> tuple[str, list]:
 
 
 def silence_sentence(*, gap: int | None, basis: str, last_purchase_on: datetime.date, day: datetime.date) -> str:
-    """Why a customer counts as silent: "usually buys every 42 days; silent for 97 (2.3×)"."""
+    """Why a customer counts as silent: "usually buys every 42 days; silent for 97 days (2.3×)"."""
     silent = (day - last_purchase_on).days
     if not gap:
-        return _("silent for %(silent)s days") % {"silent": format_number(silent)}
+        return ngettext("silent for %(silent)s day", "silent for %(silent)s days", silent) % {
+            "silent": format_number(silent)
+        }
     if basis == "first_return":
-        return _(
+        return ngettext(
             "one purchase, on %(day)s; %(share)s of returning customers are back within %(gap)s days; "
-            "silent for %(silent)s"
+            "silent for %(silent)s day",
+            "one purchase, on %(day)s; %(share)s of returning customers are back within %(gap)s days; "
+            "silent for %(silent)s days",
+            silent,
         ) % {
             "day": format_date(last_purchase_on),
             "share": format_percent(FIRST_RETURN_SHARE * 100),
             "gap": format_number(gap),
             "silent": format_number(silent),
         }
-    return _("usually buys every %(gap)s days; silent for %(silent)s (%(ratio)s×)") % {
+    return ngettext(
+        "usually buys every %(gap)s days; silent for %(silent)s day (%(ratio)s×)",
+        "usually buys every %(gap)s days; silent for %(silent)s days (%(ratio)s×)",
+        silent,
+    ) % {
         "gap": format_number(gap),
         "silent": format_number(silent),
         "ratio": format_number(silent / gap, places=1),

@@ -27,7 +27,7 @@ from core.text import isolate
 from customers import selectors as customer_selectors
 from customers.forms import CustomerFilterForm
 from followups import cadence, selectors, services
-from followups.forms import BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
+from followups.forms import ON_DATE, BulkCadenceForm, DayForm, OutcomeForm, PlanForm, ReassignForm, SnoozeForm
 from followups.models import FollowUp, FollowUpPlan
 from followups.ranking import RankExplanation
 
@@ -99,10 +99,9 @@ def calls_more(request):
 
 def _row_context(request) -> dict:
     """What every row needs, translated once per page instead of once per row."""
-    options = '<option value="{}">{}</option>'
     return {
-        "outcome_options": format_html_join("", options, FollowUp.LOGGED_OUTCOME_CHOICES),
-        "retry_options": format_html_join("", options, OutcomeForm.base_fields["retry"].choices),
+        "outcome_options": _options(FollowUp.LOGGED_OUTCOME_CHOICES),
+        "retry_options": _options(OutcomeForm.base_fields["retry"].choices),
         "date_input_attrs": _date_input_attrs(),
         "show_assignee": is_manager(request.user),
         "labels": {
@@ -127,6 +126,18 @@ def _row_context(request) -> dict:
     }
 
 
+def _options(choices, selected: str = "") -> str:
+    """A select's options, the ``selected`` value chosen."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if selected and str(value) == selected else "", label)
+            for value, label in choices
+        ),
+    )
+
+
 def _date_input_attrs() -> str:
     """A row's date box: the Jalali picker in Persian, the browser's date input in English."""
     if dates.uses_jalali():
@@ -140,12 +151,15 @@ def _date_input_attrs() -> str:
 def followup_actions(request, pk):
     """The row's less frequent actions, loaded when the rep opens them (keeps the page light)."""
     followup = selectors.followup_get_for(user=request.user, pk=pk)
-    assignees = ReassignForm().fields["assignee"].choices if is_manager(request.user) else None
     return render(
         request,
         "followups/_row_actions.html",
-        {"followup": followup, "assignees": assignees, "date_input_attrs": _date_input_attrs()},
+        {"followup": followup, "assignees": _assignees(request), "date_input_attrs": _date_input_attrs()},
     )
+
+
+def _assignees(request):
+    return ReassignForm().fields["assignee"].choices if is_manager(request.user) else None
 
 
 @login_required
@@ -164,15 +178,76 @@ def _frame_query(day: datetime.date, rep, user) -> dict:
     return {"day": dates.input_value(day), "rep": DayForm.rep_value(rep, user)}
 
 
+class Refusal:
+    """A row form the rules refused: what the rep chose and typed, and each error by its field
+    ("" for the row), so the row comes back as they left it with the error beside the field."""
+
+    # Each row form's fields, and the DOM id of each (formatted with the row's pk).
+    FIELDS = {
+        "outcome": {"outcome": "outcome-{}", "retry": "retry-{}", "retry_on": "retry-on-{}", "note": "note-{}"},
+        "snooze": {"when": "when-{}", "on": "snooze-on-{}", "reason": "snooze-reason-{}"},
+        "reassign": {"assignee": "assignee-{}"},
+        "skip": {},
+    }
+
+    def __init__(self, request, form: str, errors: dict[str, list[str]]):
+        fields = self.FIELDS[form]
+        self.form = form
+        self.values = {name: request.POST.get(name, "") for name in fields}
+        self.errors: dict[str, str] = {}
+        for field, messages_ in errors.items():
+            field = field if field in fields else ""
+            self.errors[field] = " ".join(filter(None, [self.errors.get(field, ""), *map(str, messages_)]))
+        self.focus = next((field for field in fields if field in self.errors), "")
+        self._ids = fields
+
+    @classmethod
+    def of_form(cls, request, name: str, form, *, form_wide: str = "") -> "Refusal":
+        """A refused Django form; its form-wide errors belong to ``form_wide``'s field."""
+        errors = {
+            (form_wide if field == "__all__" else field): list(messages_) for field, messages_ in form.errors.items()
+        }
+        return cls(request, name, errors)
+
+    @classmethod
+    def of_rule(cls, request, name: str, error: ValidationError, fields_by_code: dict[str, str]) -> "Refusal":
+        """A rule a service refused, beside the field its code is about."""
+        return cls(request, name, {fields_by_code.get(getattr(error, "code", None), ""): error.messages})
+
+    def message(self) -> str:
+        return " ".join(self.errors.values())
+
+    def of_row_only(self) -> "Refusal":
+        """A closed row shows no forms: every error goes to the row."""
+        self.errors, self.focus = ({"": self.message()}, "") if self.errors else ({}, "")
+        return self
+
+    def context(self, followup: FollowUp) -> dict:
+        return {
+            "form": self.form,
+            "in_actions": self.form in ("snooze", "reassign") and any(self.errors.get(f) for f in self._ids),
+            "focus": self.focus,
+            "focus_id": self._ids[self.focus].format(followup.pk) if self.focus else "",
+            "errors": self.errors,
+            **self.values,
+        }
+
+
 def _after_action(
-    request, followup: FollowUp, *, before: FollowUp | None = None, appeared: FollowUp | None = None, error: str = ""
+    request,
+    followup: FollowUp,
+    *,
+    before: FollowUp | None = None,
+    appeared: FollowUp | None = None,
+    refused: Refusal | None = None,
 ):
     """htmx: the updated row placed where it now belongs, new section counts, any new occurrence
-    and a sentence for the live region; otherwise back to the page."""
+    and a sentence for the live region; otherwise back to the page. A refused action brings the
+    row back as the rep left it: their choices, what they typed, the error beside its field."""
     day, rep, _form = _page_frame(request, request.POST)
     if not request.htmx:
-        if error:
-            messages.error(request, error)
+        if refused:
+            messages.error(request, refused.message())
         query = "&".join(f"{key}={value}" for key, value in _frame_query(day, rep, request.user).items() if value)
         return redirect(f"{reverse('followups:calls_due')}?{query}")
     calls = selectors.calls_due_counts(day=day, rep=rep)
@@ -185,21 +260,37 @@ def _after_action(
         except Http404:  # the plan's next call went to someone else
             appeared = None
     appeared_section = _shown_section(calls, appeared, rep) if appeared else ""
-    moved = not error and now != was
+    moved = not refused and now != was
     context = {
         "calls": calls,
         "followup": followup,
-        "error": error,
         "section": now,
         "moved": moved,
         "place_before": _place_before(followup, now, day, rep) if moved and now else "",
-        "announcement": "" if error else _announcement(calls, followup, now, rep),
+        "announcement": "" if refused else _announcement(calls, followup, now, rep),
         "appeared": appeared if appeared_section else None,
         "appeared_section": appeared_section,
         "appeared_before": _place_before(appeared, appeared_section, day, rep) if appeared_section else "",
         **_row_context(request),
+        **_refused_context(request, followup, refused),
     }
     return render(request, "followups/_action_response.html", context)
+
+
+def _refused_context(request, followup: FollowUp, refused: Refusal | None) -> dict:
+    """The refused row's form as the rep left it (its selects with their choices), the row's error."""
+    if refused is None:
+        return {"error": "", "kept": {}}
+    if not followup.is_pending:
+        refused.of_row_only()
+    kept = refused.context(followup)
+    context = {"error": refused.errors.get("", ""), "kept": kept}
+    if refused.form == "outcome":
+        context["outcome_options"] = _options(FollowUp.LOGGED_OUTCOME_CHOICES, kept["outcome"])
+        context["retry_options"] = _options(OutcomeForm.base_fields["retry"].choices, kept["retry"])
+    if kept["in_actions"]:
+        context["assignees"] = _assignees(request)
+    return context
 
 
 def _shown_section(calls, followup: FollowUp, rep) -> str:
@@ -255,13 +346,22 @@ def _new_occurrence(followup: FollowUp, since: datetime.datetime) -> FollowUp | 
     )
 
 
-def _act(request, followup: FollowUp, action: Callable[[], object], *, may_bring_next: bool = False):
-    """Run a service on the row; a rule it refuses shows in the row, nothing changed."""
+def _act(
+    request,
+    followup: FollowUp,
+    action: Callable[[], object],
+    *,
+    form: str,
+    fields_by_code: dict[str, str] | None = None,
+    may_bring_next: bool = False,
+):
+    """Run a service on the row; a rule it refuses shows in the row (beside the field its code is
+    about, in ``fields_by_code``), nothing changed."""
     started, before = timezone.now(), copy.copy(followup)
     try:
         action()
     except ValidationError as error:
-        return _after_action(request, followup, error=" ".join(error.messages))
+        return _after_action(request, followup, refused=Refusal.of_rule(request, form, error, fields_by_code or {}))
     appeared = _new_occurrence(followup, started) if may_bring_next else None
     return _after_action(request, followup, before=before, appeared=appeared)
 
@@ -273,7 +373,7 @@ def followup_complete(request, pk):
     followup = selectors.followup_get_for(user=request.user, pk=pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        return _after_action(request, followup, error=_form_errors(form))
+        return _after_action(request, followup, refused=Refusal.of_form(request, "outcome", form, form_wide="retry"))
     data = form.cleaned_data
     if data["retry_day"]:
         return _act(
@@ -282,6 +382,8 @@ def followup_complete(request, pk):
             lambda: services.followup_reschedule(
                 followup=followup, to=data["retry_day"], outcome=data["outcome"], note=data["note"], by=request.user
             ),
+            form="outcome",
+            fields_by_code={"past": "retry_on" if data["retry"] == ON_DATE else "retry", "outcome": "retry"},
         )
     return _act(
         request,
@@ -289,6 +391,8 @@ def followup_complete(request, pk):
         lambda: services.followup_complete(
             followup=followup, outcome=data["outcome"], note=data["note"], by=request.user
         ),
+        form="outcome",
+        fields_by_code={"outcome": "outcome"},
         may_bring_next=True,
     )
 
@@ -299,12 +403,14 @@ def followup_snooze(request, pk):
     followup = selectors.followup_get_for(user=request.user, pk=pk)
     form = SnoozeForm(request.POST)
     if not form.is_valid():
-        return _after_action(request, followup, error=_form_errors(form))
+        return _after_action(request, followup, refused=Refusal.of_form(request, "snooze", form, form_wide="when"))
     data = form.cleaned_data
     return _act(
         request,
         followup,
         lambda: services.followup_reschedule(followup=followup, to=data["day"], reason=data["reason"], by=request.user),
+        form="snooze",
+        fields_by_code={"past": "on" if data["when"] == ON_DATE else "when"},
     )
 
 
@@ -317,6 +423,7 @@ def followup_skip(request, pk):
         request,
         followup,
         lambda: services.followup_skip(followup=followup, note=note, by=request.user),
+        form="skip",
         may_bring_next=True,
     )
 
@@ -327,9 +434,14 @@ def followup_reassign(request, pk):
     followup = selectors.followup_get_for(user=request.user, pk=pk)
     form = ReassignForm(request.POST)
     if not form.is_valid():
-        return _after_action(request, followup, error=_form_errors(form))
+        return _after_action(
+            request, followup, refused=Refusal.of_form(request, "reassign", form, form_wide="assignee")
+        )
     return _act(
-        request, followup, lambda: services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"])
+        request,
+        followup,
+        lambda: services.followup_reassign(followup=followup, assignee=form.cleaned_data["assignee"]),
+        form="reassign",
     )
 
 

@@ -82,7 +82,7 @@ def test_each_row_says_why_and_why_this_rank_explains_the_order(open_page, rep, 
         },
         "en": {
             "detractor": "scored 3: “تأخیر در ارسال”",
-            "win_back": "usually buys every 42 days; silent for 97 (2.3×)",
+            "win_back": "usually buys every 42 days; silent for 97 days (2.3×)",
             "referral": "referred by علی کاظمی",
             "periodic": "every 3 months; no contact yet",
         },

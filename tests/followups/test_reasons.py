@@ -36,7 +36,7 @@ CASES = [
         {"typical_gap_days": 42, "last_purchase_on": "2026-09-02"},
         {},
         "معمولاً هر ۴۲ روز خرید می‌کند؛ ۹۷ روز است خرید نکرده (۲٫۳ برابر)",
-        "usually buys every 42 days; silent for 97 (2.3×)",
+        "usually buys every 42 days; silent for 97 days (2.3×)",
     ),
     (
         Reason.RENEWAL,
@@ -78,7 +78,7 @@ CASES = [
         {"typical_gap_days": 45, "basis": "first_return", "last_purchase_on": "2026-10-09"},
         {},
         "یک خرید، در ۱۷ مهر ۱۴۰۵؛ ۸۰٪ مشتریانی که برمی‌گردند ظرف ۴۵ روز برگشته‌اند؛ ۶۰ روز است خرید نکرده",
-        "one purchase, on 9 Oct 2026; 80% of returning customers are back within 45 days; silent for 60",
+        "one purchase, on 9 Oct 2026; 80% of returning customers are back within 45 days; silent for 60 days",
     ),
     (
         Reason.ONBOARDING,

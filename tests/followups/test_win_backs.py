@@ -55,7 +55,7 @@ def test_the_nightly_refresh_raises_one_win_back_for_the_owner_with_its_reason(s
     with translation.override("fa"):
         assert explain(call, day=_today()) == "معمولاً هر ۳۰ روز خرید می‌کند؛ ۱۰۰ روز است خرید نکرده (۳٫۳ برابر)"
     with translation.override("en"):
-        assert explain(call, day=_today()) == "usually buys every 30 days; silent for 100 (3.3×)"
+        assert explain(call, day=_today()) == "usually buys every 30 days; silent for 100 days (3.3×)"
 
 
 def test_running_the_nightly_job_again_raises_nothing_more(silent):
@@ -168,7 +168,7 @@ def test_a_one_time_buyer_is_judged_against_how_soon_others_come_back(rep):
     with translation.override("en"):
         assert explain(call, day=_today()) == (
             f"one purchase, on {dates.format_date(_today() - 45 * DAY, 'en')}; "
-            "80% of returning customers are back within 20 days; silent for 45"
+            "80% of returning customers are back within 20 days; silent for 45 days"
         )
 
 
