@@ -44,8 +44,9 @@ GREGORIAN_MONTHS = (
     "Dec",
 )
 
-# The hint in an empty Jalali date box (shown only on Persian pages; it cannot pass for a date).
+# The hints in an empty date box: what to type, in the page's language (neither passes for a date).
 JALALI_INPUT_HINT = "سال/ماه/روز"
+GREGORIAN_INPUT_HINT = "YYYY-MM-DD"
 
 # Years below this are Jalali (1403), above it Gregorian (2024): the two never overlap.
 _GREGORIAN_FROM_YEAR = 1700

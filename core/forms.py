@@ -15,17 +15,21 @@ from core.phones import normalize_mobile
 from core.text import to_latin_digits, to_persian_digits
 
 
+def date_box_attrs() -> dict[str, str]:
+    """What makes a text box a date box in the reader's language (``static/js/peygir.js`` adds the
+    calendar): forms' ``JalaliDateInput`` and the calls-due rows' hand-written boxes both use it."""
+    if dates.uses_jalali():
+        return {"dir": "ltr", "data-jdp": "", "placeholder": dates.JALALI_INPUT_HINT, "inputmode": "numeric"}
+    return {"dir": "ltr", "data-gdp": str(_("Pick on a calendar")), "placeholder": dates.GREGORIAN_INPUT_HINT}
+
+
 class JalaliDateInput(forms.TextInput):
-    """A text box with the vendored Jalali picker in Persian, a native date box in English."""
+    """A text box holding the date's typing form (۱۴۰۳/۰۲/۱۵; 2024-05-04) with a calendar: the
+    vendored Jalali picker in Persian, the browser's own calendar behind a button in English
+    (a native date box would show the browser's format, 05/04/2024, beside Peygir's)."""
 
     def get_context(self, name, value, attrs):
-        attrs = dict(attrs or {})
-        if dates.uses_jalali():
-            attrs.update({"data-jdp": "", "placeholder": dates.JALALI_INPUT_HINT, "inputmode": "numeric", "dir": "ltr"})
-            self.input_type = "text"
-        else:
-            self.input_type = "date"
-        return super().get_context(name, value, attrs)
+        return super().get_context(name, value, {**(attrs or {}), **date_box_attrs()})
 
     def format_value(self, value):
         text = dates.input_value(value)

@@ -152,3 +152,50 @@ if (answerForm) {
 document.querySelectorAll(".table-responsive").forEach((box) => {
   if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
 });
+
+// English date boxes ([data-gdp]): a text box holding 2024-05-04, as typed and as the server reads
+// it, and a button beside it that opens the browser's own calendar (a hidden native date box):
+// the page then shows one date format only, not the browser's 05/04/2024 beside Peygir's.
+const CALENDAR_ICON = '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 0a.5.5 0 0 1 .5.5V1h7V.5a.5.5 0 0 1 1 0V1H14a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H2a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2h1.5V.5A.5.5 0 0 1 4 0M1 5v9a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5zm2 2h2v2H3zm4 0h2v2H7zm4 0h2v2h-2zM3 11h2v2H3zm4 0h2v2H7z"/></svg>';
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function addCalendarButton(box) {
+  if (box.dataset.gdpReady) return;
+  box.dataset.gdpReady = "1";
+  const wrap = document.createElement("div");
+  wrap.className = "date-box";
+  box.replaceWith(wrap);
+  const native = document.createElement("input");
+  native.type = "date";
+  native.tabIndex = -1;
+  native.className = "date-box-native";
+  native.setAttribute("aria-hidden", "true");
+  native.dataset.testid = "native-calendar";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-outline-secondary date-box-button";
+  button.setAttribute("aria-label", box.dataset.gdp);
+  button.title = box.dataset.gdp;
+  button.innerHTML = CALENDAR_ICON;
+  wrap.append(box, button, native);
+  // An error under the box stays shown: Bootstrap shows it only as the box's next sibling.
+  if (box.classList.contains("is-invalid")) {
+    wrap.parentElement.querySelectorAll(".invalid-feedback").forEach((note) => note.classList.add("d-block"));
+  }
+  button.addEventListener("click", () => {
+    native.value = ISO_DAY.test(box.value.trim()) ? box.value.trim() : "";
+    if (native.showPicker) native.showPicker();
+    else native.focus();
+  });
+  native.addEventListener("change", () => {
+    if (!native.value) return;
+    box.value = native.value;
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    box.focus();
+  });
+}
+
+const addCalendarButtons = (root) => root.querySelectorAll("input[data-gdp]").forEach(addCalendarButton);
+addCalendarButtons(document);
+document.addEventListener("htmx:afterSettle", (event) => addCalendarButtons(event.target));

@@ -306,11 +306,49 @@ def test_tabbing_through_the_calls_due_page_leaves_the_first_row_uncovered(open_
     expect(note).to_be_focused()
 
 
-def test_english_pages_keep_the_browsers_date_box(open_page, rep):
+def _pick_in_english(page, box, day: datetime.date) -> None:
+    """The calendar button opens the browser's own calendar (a native popup Playwright cannot
+    click); picking a day there fills the hidden native box, which is what this does."""
+    button = box.locator("xpath=following-sibling::button[1]")
+    expect(button).to_have_attribute("aria-label", "Pick on a calendar")
+    button.click()
+    box.locator("xpath=following-sibling::input[@type='date']").fill(day.isoformat())
+
+
+def test_english_date_boxes_show_the_date_as_typed_with_a_calendar_button(open_page, rep, shoot):
     page = open_page(rep, "en")
     page.goto("/calls/")
-    expect(page.locator("#id_day")).to_have_attribute("type", "date")
+    day_box = page.locator("#id_day")
+    expect(day_box).to_have_attribute("type", "text")  # not the browser's 12/01/2026
+    expect(day_box).to_have_value(timezone.localdate().isoformat())
     expect(page.locator("[data-jdp]")).to_have_count(0)
-    page.fill("#id_day", "2026-03-21")
+    _pick_in_english(page, day_box, datetime.date(2026, 3, 21))
+    expect(day_box).to_have_value("2026-03-21")
+    expect(day_box).to_be_focused()
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_test_id("shown-day")).to_contain_text("21 Mar 2026")
+    shoot(page, "calls-due-day-box", full_page=False)
+
+
+def test_an_english_purchase_gets_the_day_picked_on_the_calendar(open_page, rep, customer):
+    page = open_page(rep, "en")
+    page.goto(f"/customers/{customer.pk}/")
+    form = page.locator(f"form[action='/customers/{customer.pk}/purchases/new/']")
+    _pick_in_english(page, form.locator("input[name=purchased_on]"), datetime.date(2026, 2, 3))
+    form.locator("input[name=amount]").fill("150,000")
+    form.locator("[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/customers/{customer.pk}/$"))
+    assert Purchase.objects.get(customer=customer).purchased_on == datetime.date(2026, 2, 3)
+
+
+def test_an_english_date_box_with_an_error_keeps_it_shown_beside_the_button(open_page, rep, customer):
+    page = open_page(rep, "en")
+    page.goto(f"/customers/{customer.pk}/")
+    form = page.locator(f"form[action='/customers/{customer.pk}/purchases/new/']")
+    form.locator("input[name=purchased_on]").fill("2026-02-30")
+    form.locator("input[name=amount]").fill("150,000")
+    form.locator("[type=submit]").click()
+    box = page.locator("input[name=purchased_on]")
+    expect(box).to_have_value("2026-02-30")  # what was typed stays, to be corrected
+    expect(page.locator(".invalid-feedback").filter(has_text="does not exist")).to_be_visible()
+    expect(box.locator("xpath=following-sibling::button[1]")).to_be_visible()

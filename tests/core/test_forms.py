@@ -70,10 +70,11 @@ def test_the_date_widget_is_a_jalali_picker_with_persian_digits_in_persian():
     assert 'value="۱۴۰۳/۰۲/۱۵"' in html
 
 
-def test_the_date_widget_is_a_native_date_box_in_english():
+def test_the_date_widget_holds_the_typing_form_with_a_calendar_button_in_english():
+    """Not a native date box: that shows the browser's format (05/04/2024) beside Peygir's own."""
     with translation.override("en"):
         html = str(DayForm(initial={"day": datetime.date(2024, 5, 4)})["day"])
-    assert 'type="date"' in html
+    assert 'type="text"' in html and 'data-gdp="Pick on a calendar"' in html
     assert "data-jdp" not in html
     assert 'value="2024-05-04"' in html
 
