@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.utils import flatatt
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import dates
+from core.forms import date_box_attrs
 from core.numbers import format_number
 from core.roles import display_name, is_manager, manager_required
 from core.text import isolate
@@ -139,12 +141,8 @@ def _options(choices, selected: str = "") -> str:
 
 
 def _date_input_attrs() -> str:
-    """A row's date box: the Jalali picker in Persian, the browser's date input in English."""
-    if dates.uses_jalali():
-        return format_html(
-            'type="text" data-jdp inputmode="numeric" dir="ltr" placeholder="{}"', dates.JALALI_INPUT_HINT
-        )
-    return mark_safe('type="date"')
+    """A row's date box, as a form's date field would render it (``core.forms.date_box_attrs``)."""
+    return format_html('type="text"{}', flatatt(date_box_attrs()))
 
 
 @login_required
