@@ -26,8 +26,12 @@ function placeMovedRows() {
   }
   if (focus) {
     focus.removeAttribute("data-focus-after-action");
-    focus.focus({ preventScroll: true });
-    focus.scrollIntoView({ block: "center" }); // smooth where the reader allows motion (Bootstrap's root style)
+    // Once every part of the swap has settled: an English date box in error (the field that gets
+    // focus) is then moved into its calendar-button wrapper, which would drop a focus given sooner.
+    setTimeout(() => {
+      focus.focus({ preventScroll: true });
+      focus.scrollIntoView({ block: "center" }); // smooth where the reader allows motion (Bootstrap's root style)
+    });
   }
 }
 

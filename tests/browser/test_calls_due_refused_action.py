@@ -1,5 +1,5 @@
 """A refused row action in real Chromium: the rep picks "call back later", "on a date…", types a day
-that cannot be (or, in English, one already past) and saves. The row comes back as they left it —
+that cannot be (in English, one already past) and saves. The row comes back as they left it —
 the outcome, the retry choice, the date box open with what they typed, the note — with the error
 beside the date and focus on it; they correct the date, save, and the row goes to that day."""
 
@@ -39,7 +39,7 @@ def test_a_refused_date_keeps_what_the_rep_chose_and_a_corrected_one_moves_the_r
     open_page, rep, call_today, shoot, lang, device
 ):
     today = timezone.localdate()
-    # Persian: a day the calendar has not; English (a browser date box takes only real days): yesterday
+    # Persian: a day the calendar has not (the form refuses it); English: yesterday (the service refuses it)
     bad = "1405/13/40" if lang == "fa" else (today - DAY).isoformat()
     note = "گفت هفته بعد زنگ بزنید"
     page = open_page(rep, lang, device)
