@@ -97,3 +97,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (int, str)) or value is None:
         return value
     return str(value)
+
+
+def creation_recorded(
+    *, instance: Model, fields: Mapping[str, Any], customer_id: int | None, by: AbstractBaseUser
+) -> LogEntry:
+    """A record created by a service whose model is not signal-tracked (a manager's points
+    adjustment), shaped like auditlog's own: each field from nothing to its value, by ``by``."""
+    return LogEntry.objects.log_create(
+        instance,
+        actor=by,
+        action=LogEntry.Action.CREATE,
+        changes={name: ["None", str(_plain(value))] for name, value in fields.items()},
+        additional_data={registry.CUSTOMER_KEY: customer_id},
+    )

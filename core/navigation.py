@@ -20,6 +20,8 @@ PLACES = {
     "surveys:*": "surveys",
     "emails:*": "manage:emails",
     "audit:*": "manage:audit",
+    "loyalty:*": "customers",
+    "loyalty:rules": "manage:loyalty",
     "accounts:lockouts": "manage:lockouts",
     "accounts:team": "manage:team",
     "accounts:team_add": "manage:team",

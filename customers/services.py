@@ -21,6 +21,8 @@ from customers.signals import (
     customers_bought,
     customers_reassigned_many,
     customers_rhythm_refreshed,
+    purchase_changed,
+    purchase_removed,
 )
 
 
@@ -150,12 +152,14 @@ def purchase_update(*, purchase: Purchase) -> Purchase:
     purchase.full_clean()
     purchase.save()
     customers_refresh_figures(customer_ids=[purchase.customer_id])
+    purchase_changed.send(sender=Purchase, purchase=purchase)
     return purchase
 
 
 @transaction.atomic
 def purchase_delete(*, purchase: Purchase) -> None:
     customer_id = purchase.customer_id
+    purchase_removed.send(sender=Purchase, purchase=purchase)
     purchase.delete()
     customers_refresh_figures(customer_ids=[customer_id])
 

@@ -14,3 +14,8 @@ customers_rhythm_refreshed = Signal()
 # Sent by customers.services with ``purchases``: (customer_id, purchased_on) of new purchases, once a
 # batch is saved and the figures are current; a purchase ends a silence (win-back calls close).
 customers_bought = Signal()
+
+# Sent by customers.services with ``purchase`` after an edited purchase is saved, and with
+# ``purchase`` just before one is deleted (a return): what was earned on it is settled then.
+purchase_changed = Signal()
+purchase_removed = Signal()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import change_recorded
-from core.db import rows_affected
+from core.db import insert_select
 from customers.models import Customer
 from customers.services import interaction_log
 from followups import cadence
@@ -458,30 +458,9 @@ def _insert_periodic_followups(rows: list[tuple]) -> int:
 
 
 def followups_insert_select(*, prototype: FollowUp, values: dict[str, str], source: str, params: list) -> int:
-    """``INSERT INTO followups_followup SELECT ... FROM <source> ON CONFLICT DO NOTHING``: follow-ups
-    written in one statement from rows the database already has (10^5 of them without a model object
-    each). ``values`` maps columns (attnames) to SQL over ``source``; every other column takes its
-    value from ``prototype`` (the model's defaults), so a new field needs no change here. A
-    conflict on either unique key (plan and day, source key) skips the row. Returns the rows written.
-    """
-    columns, select, constants = [], [], []
-    for field in FollowUp._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in values:
-            select.append(values[field.attname])
-        else:
-            select.append("%s")
-            constants.append(field.get_db_prep_save(getattr(prototype, field.attname), connection))
-    where = "" if " WHERE " in source.upper() else " WHERE 1 = 1"  # SQLite reads ON CONFLICT after FROM x as a join
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(FollowUp._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(select)} FROM {source}{where} ON CONFLICT DO NOTHING",
-            [*constants, *params],
-        )
-        return rows_affected(cursor)
+    """Follow-ups written in one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (``core.db.insert_select``);
+    a conflict on either unique key (plan and day, source key) skips the row. Returns the rows written."""
+    return insert_select(prototype=prototype, values=values, source=source, params=params)
 
 
 def _advance_plans(rows: list[tuple[int, int, datetime.date]]) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.db import on_postgres
+from core.db import json_object, on_postgres
 from customers.models import Customer
 from followups.models import FollowUp
 from followups.services import customers_refresh_next_call, followups_insert_select, working_days
@@ -41,17 +41,16 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
     of thousands); the source key's uniqueness skips the episodes that already have their call.
     """
     due = working_days().on_or_after(as_of)
-    postgres = on_postgres()
-    last_on = "c.last_purchase_on::text" if postgres else "c.last_purchase_on"
-    json_object = "jsonb_build_object" if postgres else "json_object"
+    last_on = "c.last_purchase_on::text" if on_postgres() else "c.last_purchase_on"
     raised = followups_insert_select(
         prototype=FollowUp(reason=FollowUp.Reason.WIN_BACK, scheduled_on=due, due_on=due),
         values={
             "customer_id": "c.id",
             "assignee_id": "c.owner_id",
             "source_key": f"'{_KEY_PREFIX}' || c.id || '{_KEY_SINCE}' || {last_on}",
-            "facts": f"{json_object}('typical_gap_days', c.rhythm_gap_days, 'basis', c.rhythm_basis, "
-            f"'last_purchase_on', {last_on})",
+            "facts": json_object(
+                {"typical_gap_days": "c.rhythm_gap_days", "basis": "c.rhythm_basis", "last_purchase_on": last_on}
+            ),
         },
         source="customers_customer AS c WHERE c.silent_since IS NOT NULL AND c.last_purchase_on IS NOT NULL",
         params=[],

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class LoyaltyConfig(AppConfig):
     name = "loyalty"
     verbose_name = _("Loyalty")
+
+    def ready(self):
+        from customers.selectors import register_timeline_source
+        from loyalty import audit_trail, receivers
+
+        audit_trail.register()
+        register_timeline_source(receivers.adjustments_timeline)

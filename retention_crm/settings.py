@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_onboarding_surveys_task",
         "schedule": crontab(hour=9, minute=40),
     },
+    # Nightly: loyalty points past the returns window become available; balances checked against the ledger.
+    "loyalty-nightly": {
+        "task": "loyalty.tasks.nightly_loyalty_task",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # The outbox's one scheduler: every minute it enqueues the emails whose next attempt is due
     # (retries after an SMTP outage, tasks lost to a broker outage) and settles interrupted sends.
     "sweep-outbox": {
@@ -333,3 +338,10 @@ PEYGIR_SURVEY_REMINDER_DAYS = env.int("PEYGIR_SURVEY_REMINDER_DAYS", default=5)
 # The shop's name on survey pages and emails until a manager sets it (Surveys > Shop name and logo);
 # empty means "Peygir" in the reader's language.
 PEYGIR_SHOP_NAME = env("PEYGIR_SHOP_NAME", default="")
+# Loyalty points (loyalty/): points from a purchase wait out the returns window before they can be
+# spent; earned points expire after this many months; a reversal may take a balance below zero
+# only if allowed (otherwise it is capped at what is left, and logged); what one point is worth.
+PEYGIR_LOYALTY_RETURNS_WINDOW_DAYS = env.int("PEYGIR_LOYALTY_RETURNS_WINDOW_DAYS", default=14)
+PEYGIR_LOYALTY_EXPIRY_MONTHS = env.int("PEYGIR_LOYALTY_EXPIRY_MONTHS", default=12)
+PEYGIR_LOYALTY_ALLOW_NEGATIVE = env.bool("PEYGIR_LOYALTY_ALLOW_NEGATIVE", default=False)
+PEYGIR_LOYALTY_POINT_VALUE_RIAL = env.int("PEYGIR_LOYALTY_POINT_VALUE_RIAL", default=5000)

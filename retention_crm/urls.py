@@ -21,6 +21,7 @@ urlpatterns = [
     path("s/", include((public_urlpatterns, "survey_links"))),
     path("emails/", include("outbox.urls")),
     path("audit/", include("audit.urls")),
+    path("loyalty/", include("loyalty.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
 ]

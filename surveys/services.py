@@ -31,6 +31,7 @@ from outbox.services import email_queue
 from surveys import nps, selectors
 from surveys.defaults import defaults_for
 from surveys.models import ShopIdentity, Survey, SurveyInvitation, SurveyResponse, hash_token, token_for
+from surveys.signals import survey_answered
 
 SALT_BYTES = 16  # 128 bits
 
@@ -235,6 +236,7 @@ def response_submit(*, invitation: SurveyInvitation, answers: dict) -> SurveyRes
     SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(answered_at=now)
     customer_record_nps(customer_id=invitation.customer_id, score=response.score, at=now)
     _close_the_loop(response)
+    survey_answered.send(sender=SurveyResponse, response=response)
     return response
 
 

@@ -207,4 +207,13 @@ RULES: dict[str, Rule] = {
     # Who changed what.
     "audit:log": Rule(MANAGER, serves=(GET,), query=lambda world: {"customer": world.customer.pk}),
     "emails:detail": Rule(MANAGER, kwargs=lambda world: {"pk": world.email.pk}),
+    # Loyalty points.
+    "loyalty:rules": Rule(
+        MANAGER,
+        data=lambda world: {"points_per_step": "2", "step": "10000", "survey_bonus": "10", "referral_bonus": "50"},
+    ),
+    "loyalty:customer_points": Rule(OWNER, serves=(GET,), kwargs=_customer),
+    "loyalty:adjust": Rule(
+        MANAGER, serves=(POST,), kwargs=_customer, data=lambda world: {"points": "25", "reason": "جبران"}
+    ),
 }

@@ -1,0 +1,28 @@
+"""The audit trail's entry for a manager's points adjustment (written by ``loyalty.services.points_adjust``).
+
+Points entries are not signal-tracked: they are written by the hundred thousand, set-based, and
+only a person's adjustment is a change a manager looks for.
+"""
+
+from auditlog.models import LogEntry
+from django.utils.translation import gettext_lazy as _
+
+from audit.registry import Change, Fact, track
+from loyalty.models import PointsEntry
+
+
+def register() -> None:
+    track(
+        PointsEntry,
+        signals=False,
+        facts={"points": Fact(_("Points")), "note": Fact(_("Reason"))},
+        changes=[
+            Change(
+                "points_adjusted",
+                _("Points adjusted"),
+                _("%(who)s adjusted the points of %(customer)s by %(new)s"),
+                LogEntry.Action.CREATE,
+                field="points",
+            )
+        ],
+    )

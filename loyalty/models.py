@@ -1,0 +1,106 @@
+"""Loyalty points as a ledger: every change of a balance is an entry, never an edit.
+
+A balance is a sum of entries (``available``: the entries whose points may be spent, ``pending``:
+points from purchases still inside the returns window). ``LoyaltyAccount`` keeps those sums per
+customer for lists and rows; loyalty.services writes it with every entry and a nightly check
+recomputes it from the ledger and reports any drift.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, Purchase
+
+
+class EarningRules(models.Model):
+    """How points are earned: one row, edited by managers on the loyalty settings page."""
+
+    points_per_step = models.PositiveIntegerField(_("points"), default=1)
+    step = models.DecimalField(
+        _("for every (Rial)"), max_digits=18, decimal_places=0, default=100_000, help_text=_("stored in Rial")
+    )
+    survey_bonus = models.PositiveIntegerField(_("points for answering a survey"), default=20)
+    referral_bonus = models.PositiveIntegerField(_("points for a referral's first purchase"), default=100)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("earning rules")
+        verbose_name_plural = _("earning rules")
+        constraints = [models.CheckConstraint(condition=Q(step__gt=0), name="earning_step_positive")]
+
+    def __str__(self):
+        return str(_("earning rules"))
+
+
+class PointsEntry(models.Model):
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("Purchase")
+        SURVEY = "survey", _("Survey answer")
+        REFERRAL = "referral", _("Referral")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REDEMPTION = "redemption", _("Redemption")
+        EXPIRY = "expiry", _("Expiry")
+        REVERSAL = "reversal", _("Reversal")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        AVAILABLE = "available", _("Available")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="points_entries"
+    )
+    points = models.IntegerField(_("points"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # What the entry is for, once: "purchase:42", "survey:7", "adjustment:<uuid>" ... The database
+    # keeps it unique, so a rerun, a re-import or two workers at once never count anything twice.
+    source_key = models.CharField(max_length=120, unique=True, editable=False)
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="points_entries", editable=False
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.AVAILABLE)
+    available_on = models.DateField(_("available from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires"), null=True, blank=True)
+    # Facts a sentence is written from when the entry is shown (the amount earned on, a capped
+    # reversal's wanted points); ``note`` is only what a manager typed.
+    facts = models.JSONField(default=dict, blank=True)
+    note = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [
+            models.Index(fields=["customer", "-created_at", "-id"]),
+            models.Index(fields=["available_on"], condition=Q(state="pending"), name="points_pending_by_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.points:+d} {self.kind}"
+
+
+class LoyaltyAccount(models.Model):
+    """A customer's balances, kept by loyalty.services from the ledger (never typed)."""
+
+    customer = models.OneToOneField(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, primary_key=True, related_name="loyalty"
+    )
+    available = models.IntegerField(_("available points"), default=0)
+    pending = models.IntegerField(_("pending points"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("loyalty account")
+        verbose_name_plural = _("loyalty accounts")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.available} (+{self.pending})"

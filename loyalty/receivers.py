@@ -1,0 +1,49 @@
+"""How loyalty hooks into the rest: purchases earn and settle points, survey answers earn a bonus,
+and manual adjustments appear on the customer's timeline."""
+
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from core.numbers import format_number
+from core.roles import display_name
+from customers.models import Customer
+from customers.selectors import TimelineEntry
+from customers.signals import customers_bought, purchase_changed, purchase_removed
+from loyalty import services
+from loyalty.models import PointsEntry
+from surveys.signals import survey_answered
+
+
+@receiver(customers_bought)
+def earn_on_new_purchases(sender, purchases, **kwargs):
+    services.purchases_earn(customer_ids={customer_id for customer_id, _day in purchases})
+
+
+@receiver(purchase_changed)
+def settle_an_edited_purchase(sender, purchase, **kwargs):
+    services.purchase_points_settle(purchase=purchase)
+
+
+@receiver(purchase_removed)
+def settle_a_removed_purchase(sender, purchase, **kwargs):
+    services.purchase_points_settle(purchase=purchase, removed=True)
+
+
+@receiver(survey_answered)
+def reward_a_survey_answer(sender, response, **kwargs):
+    services.survey_answer_reward(customer=response.customer, response_id=response.pk, at=response.answered_at)
+
+
+def adjustments_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:
+    adjustments = customer.points_entries.filter(kind=PointsEntry.Kind.ADJUSTMENT).select_related("created_by")
+    return [
+        TimelineEntry(
+            kind="points",
+            kind_label=_("Points adjusted: %(points)s") % {"points": format_number(f"{entry.points:+d}")},
+            at=entry.created_at,
+            sort_key=entry.created_at,
+            summary=entry.note,
+            by=display_name(entry.created_by) if entry.created_by_id else "",
+        )
+        for entry in adjustments[:limit]
+    ]

@@ -1,0 +1,81 @@
+"""Reads for the loyalty pages: a customer's balances and ledger, each entry's sentence in the
+reader's language (written from the entry's facts, never stored as text)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.dates import format_date
+from core.numbers import format_money, format_number
+from core.roles import display_name
+from core.text import isolate
+from customers.models import Customer
+from loyalty import services
+from loyalty.models import LoyaltyAccount, PointsEntry
+
+Kind, State = PointsEntry.Kind, PointsEntry.State
+
+
+@dataclass(frozen=True)
+class Balance:
+    available: int
+    pending: int
+
+    @property
+    def value_rial(self) -> int:
+        """What the available points are worth (the point value setting)."""
+        return self.available * services.point_value_rial()
+
+
+def balance_of(customer: Customer) -> Balance:
+    account = LoyaltyAccount.objects.filter(customer=customer).first()
+    return Balance(available=account.available, pending=account.pending) if account else Balance(0, 0)
+
+
+def ledger_of(customer: Customer) -> QuerySet[PointsEntry]:
+    """Newest first; the page pages it."""
+    return customer.points_entries.select_related("created_by").order_by("-created_at", "-id")
+
+
+def entry_sentences(entries: list[PointsEntry]) -> list[tuple[PointsEntry, str]]:
+    """Each entry with what it says, names fetched in one query for the page."""
+    referred_ids = {entry.facts.get("referred_id") for entry in entries if entry.kind == Kind.REFERRAL}
+    names = dict(Customer.objects.filter(pk__in=referred_ids - {None}).values_list("pk", "name"))
+    return [(entry, _sentence(entry, names)) for entry in entries]
+
+
+def _day(text) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _sentence(entry: PointsEntry, names: dict[int, str]) -> str:
+    facts = entry.facts or {}
+    if entry.kind == Kind.PURCHASE:
+        amount, day = facts.get("amount"), _day(facts.get("purchased_on"))
+        text = _("a purchase of %(amount)s") % {"amount": format_money(amount)} if amount else _("a purchase")
+        if day:
+            text += " · " + format_date(day)
+    elif entry.kind == Kind.REVERSAL:
+        text = _("purchase returned") if facts.get("removed") else _("purchase amount lowered")
+        if "wanted" in facts:
+            text += " · " + _("capped: %(points)s points had been spent") % {
+                "points": format_number(-int(facts["wanted"]) + int(entry.points))
+            }
+    elif entry.kind == Kind.SURVEY:
+        text = _("answered a survey")
+    elif entry.kind == Kind.REFERRAL:
+        name = names.get(facts.get("referred_id"))
+        text = _("%(name)s, whom they referred, bought") % {"name": isolate(name)} if name else _("a referral bought")
+    elif entry.kind == Kind.ADJUSTMENT:
+        who = display_name(entry.created_by) if entry.created_by_id else _("a former colleague")
+        text = _("adjusted by %(who)s: %(reason)s") % {"who": isolate(who), "reason": isolate(entry.note)}
+    else:
+        text = entry.get_kind_display()
+    if entry.state == State.PENDING and entry.available_on:
+        text += " · " + _("available from %(day)s") % {"day": format_date(entry.available_on)}
+    return text

@@ -1,0 +1,334 @@
+"""The loyalty rules: earning (set-based for any number of purchases), the returns window,
+reversals when a purchase changes, manual adjustments, and the balances kept from the ledger.
+
+Every change of points is a ``PointsEntry`` with a unique source key, so running anything twice
+(a re-import, a backfill, two workers at once) counts nothing twice. ``LoyaltyAccount`` is
+rewritten from the ledger's sums after each change (``accounts_refresh``), never incremented.
+"""
+
+import datetime
+import logging
+import uuid
+from collections.abc import Iterable
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import creation_recorded
+from core import db
+from core.numbers import format_number
+from customers.models import Customer, Purchase
+from loyalty.models import EarningRules, LoyaltyAccount, PointsEntry
+
+log = logging.getLogger(__name__)
+
+Kind, State = PointsEntry.Kind, PointsEntry.State
+_CHUNK = 500  # customer ids per statement (SQLite's bound parameters)
+
+
+def returns_window_days() -> int:
+    """Points from a purchase are pending this many days (a return would take them back)."""
+    return settings.PEYGIR_LOYALTY_RETURNS_WINDOW_DAYS
+
+
+def expiry_months() -> int:
+    """Earned points expire this many months after they were earned."""
+    return settings.PEYGIR_LOYALTY_EXPIRY_MONTHS
+
+
+def negative_allowed() -> bool:
+    """Whether a reversal may take a balance below zero (points already spent)."""
+    return settings.PEYGIR_LOYALTY_ALLOW_NEGATIVE
+
+
+def point_value_rial() -> int:
+    """What one point is worth, in Rial: the program's liability and a points call's stake."""
+    return settings.PEYGIR_LOYALTY_POINT_VALUE_RIAL
+
+
+def earning_rules() -> EarningRules:
+    rules, _created = EarningRules.objects.get_or_create(pk=1)
+    return rules
+
+
+def points_for(amount, rules: EarningRules | None = None) -> int:
+    """Whole steps only: with 1 point per 10,000 Toman, 25,000 Toman earns 2 points."""
+    rules = rules or earning_rules()
+    return int(amount // rules.step) * rules.points_per_step
+
+
+def _expires_on(day: datetime.date) -> datetime.date:
+    return day + relativedelta(months=expiry_months())
+
+
+# --- earning ----------------------------------------------------------------------------------
+
+
+def purchases_earn(*, customer_ids: Iterable[int] | None = None, today: datetime.date | None = None) -> int:
+    """Points for every purchase of these customers (``None``: every customer) that has none yet,
+    and the referral bonuses their first purchases bring: ``INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING`` per chunk, not a row at a time, so an import of 200,000 purchases or a backfill over
+    years of them is a few statements, and a rerun earns nothing twice. Returns the entries written."""
+    today = today or timezone.localdate()
+    rules = earning_rules()
+    chunks = [None] if customer_ids is None else _chunks(sorted(set(customer_ids)))
+    written = 0
+    for ids in chunks:
+        with transaction.atomic():
+            written += _earn_on_purchases(rules, today, ids)
+            rewarded = _reward_referrals(rules, today, ids)
+            written += rewarded
+            if ids is not None and rewarded:
+                referrers = Customer.objects.filter(pk__in=ids, referred_by__isnull=False)
+                ids = [*ids, *referrers.values_list("referred_by_id", flat=True)]
+            accounts_refresh(customer_ids=ids)
+    return written
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def _only(column: str, ids: list[int] | None) -> str:
+    """``AND column IN (1, 2, ...)``: ids are integers from the database, written as such."""
+    return "" if ids is None else f" AND {column} IN ({', '.join(str(int(pk)) for pk in ids) or 'NULL'})"
+
+
+def _earn_on_purchases(rules: EarningRules, today: datetime.date, ids: list[int] | None) -> int:
+    points = f"{db.whole_times('p.amount', str(int(rules.step)))} * {int(rules.points_per_step)}"
+    available_on = db.add_days("p.purchased_on", str(returns_window_days()))
+    return db.insert_select(
+        prototype=PointsEntry(kind=Kind.PURCHASE),
+        values={
+            "customer_id": "p.customer_id",
+            "points": points,
+            "source_key": "'purchase:' || p.id",
+            "purchase_id": "p.id",
+            "state": f"CASE WHEN {available_on} > {db.date_literal(today)} THEN 'pending' ELSE 'available' END",
+            "available_on": available_on,
+            "expires_on": db.add_months("p.purchased_on", str(expiry_months())),
+            "facts": db.json_object({"amount": "p.amount", "purchased_on": _as_text("p.purchased_on")}),
+        },
+        source=f"customers_purchase AS p WHERE {points} > 0{_only('p.customer_id', ids)}",
+        params=[],
+    )
+
+
+def _as_text(date_column: str) -> str:
+    """A date column as ISO text inside a JSON object (PostgreSQL would store a JSON date otherwise too,
+    but the cast keeps both databases alike)."""
+    return f"CAST({date_column} AS text)" if db.on_postgres() else date_column
+
+
+def _reward_referrals(rules: EarningRules, today: datetime.date, ids: list[int] | None) -> int:
+    """The referrer's bonus once the customer they referred has bought (once per referred customer)."""
+    if not rules.referral_bonus:
+        return 0
+    return db.insert_select(
+        prototype=PointsEntry(kind=Kind.REFERRAL, points=rules.referral_bonus, expires_on=_expires_on(today)),
+        values={
+            "customer_id": "c.referred_by_id",
+            "source_key": "'referral:' || c.id",
+            "facts": db.json_object({"referred_id": "c.id"}),
+        },
+        source=(
+            "customers_customer AS c WHERE c.referred_by_id IS NOT NULL AND c.first_purchase_on IS NOT NULL"
+            f"{_only('c.id', ids)}"
+        ),
+        params=[],
+    )
+
+
+@transaction.atomic
+def survey_answer_reward(*, customer: Customer, response_id: int, at: datetime.datetime | None = None) -> bool:
+    """The bonus for a confirmed survey answer, once per answer (changing it earns nothing more)."""
+    bonus = earning_rules().survey_bonus
+    if not bonus:
+        return False
+    day = timezone.localdate(at) if at else timezone.localdate()
+    return _write(
+        PointsEntry(
+            customer=customer,
+            points=bonus,
+            kind=Kind.SURVEY,
+            source_key=f"survey:{response_id}",
+            expires_on=_expires_on(day),
+            facts={"response_id": response_id},
+        )
+    )
+
+
+def _write(entry: PointsEntry) -> bool:
+    """Insert one entry unless its source key is there already (the database decides, race-free);
+    the balances follow. Returns whether it was new."""
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
+            entry.save()
+    except IntegrityError:
+        return False
+    accounts_refresh(customer_ids=[entry.customer_id])
+    return True
+
+
+# --- when a purchase changes --------------------------------------------------------------------
+
+
+@transaction.atomic
+def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> PointsEntry | None:
+    """A purchase edited (another amount) or deleted (a return): one entry brings its points to what
+    it earns now, a reversal when fewer; nothing is ever edited. Points still pending are reversed
+    as pending (they net out when the window ends). Points already spent take the balance below zero
+    only if the setting allows; otherwise the reversal is capped at what is left, and logged."""
+    account = _locked_account(purchase.customer_id)
+    entries = PointsEntry.objects.filter(purchase=purchase)
+    earned = entries.aggregate(total=Sum("points"))["total"] or 0
+    if not earned and not entries.exists():
+        return None  # never earned (the nightly earning will see it, if it stays)
+    target = 0 if removed else points_for(purchase.amount)
+    change = target - earned
+    if change == 0:
+        return None
+    first = entries.order_by("pk").first()
+    pending = first.state == State.PENDING if first else False
+    facts = {"amount": str(purchase.amount), "purchased_on": purchase.purchased_on.isoformat(), "removed": removed}
+    if change < 0 and not pending and not negative_allowed() and account.available + change < 0:
+        capped = -account.available
+        log.warning(
+            "loyalty: reversal for purchase %s capped at %s points (wanted %s): points already spent",
+            purchase.pk,
+            capped,
+            change,
+        )
+        facts |= {"wanted": change}
+        change = capped
+        if change == 0:
+            facts["capped_to_nothing"] = True
+    entry = PointsEntry(
+        customer_id=purchase.customer_id,
+        purchase=None if removed else purchase,
+        points=change,
+        kind=Kind.PURCHASE if change > 0 else Kind.REVERSAL,
+        source_key=f"purchase:{purchase.pk}:settle:{entries.count()}",
+        state=State.PENDING if pending else State.AVAILABLE,
+        available_on=first.available_on if pending and first else None,
+        expires_on=_expires_on(purchase.purchased_on) if change > 0 else None,
+        facts=facts,
+    )
+    if removed:
+        entry.facts["purchase_id"] = purchase.pk
+    entry.save()
+    if removed:
+        entries.update(purchase=None)
+    accounts_refresh(customer_ids=[purchase.customer_id])
+    return entry
+
+
+def _locked_account(customer_id: int) -> LoyaltyAccount:
+    """The customer's account, locked until the transaction ends: two changes of one balance take turns."""
+    LoyaltyAccount.objects.get_or_create(customer_id=customer_id)
+    return LoyaltyAccount.objects.select_for_update().get(customer_id=customer_id)
+
+
+# --- the returns window ---------------------------------------------------------------------------
+
+
+def points_release_pending(*, today: datetime.date | None = None) -> int:
+    """Points whose returns window is over become available (nightly). Returns the entries released."""
+    today = today or timezone.localdate()
+    due = PointsEntry.objects.filter(state=State.PENDING, available_on__lte=today)
+    customer_ids = sorted(set(due.values_list("customer_id", flat=True)))
+    released = 0
+    for ids in _chunks(customer_ids):
+        with transaction.atomic():
+            released += due.filter(customer_id__in=ids).update(state=State.AVAILABLE)
+            accounts_refresh(customer_ids=ids)
+    return released
+
+
+# --- a manager's adjustment -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def points_adjust(*, customer: Customer, points: int, reason: str, by: AbstractBaseUser) -> PointsEntry:
+    """Points given or taken by hand, with the reason (on the customer's timeline and in the audit log).
+    Taking more than is available is refused unless the setting allows a negative balance."""
+    reason = (reason or "").strip()
+    if not points:
+        raise ValidationError({"points": _("Enter a number of points other than zero.")})
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the customer's history keeps the reason.")})
+    account = _locked_account(customer.pk)
+    if points < 0 and not negative_allowed() and account.available + points < 0:
+        available = format_number(account.available)
+        raise ValidationError({"points": _("Only %(points)s points are available to take.") % {"points": available}})
+    today = timezone.localdate()
+    entry = PointsEntry.objects.create(
+        customer=customer,
+        points=points,
+        kind=Kind.ADJUSTMENT,
+        source_key=f"adjustment:{uuid.uuid4().hex}",
+        expires_on=_expires_on(today) if points > 0 else None,
+        note=reason[:300],
+        created_by=by,
+    )
+    accounts_refresh(customer_ids=[customer.pk])
+    creation_recorded(instance=entry, fields={"points": points, "note": entry.note}, customer_id=customer.pk, by=by)
+    return entry
+
+
+# --- the kept balances --------------------------------------------------------------------------------
+
+
+def _ledger_sum(state: str, *, customer: str = "pk") -> Coalesce:
+    """The sum of a customer's entries in ``state``; ``customer`` names the outer query's customer id."""
+    rows = PointsEntry.objects.filter(customer=OuterRef(customer), state=state).order_by().values("customer")
+    total = Subquery(rows.annotate(total=Sum("points")).values("total")[:1])
+    return Coalesce(total, Value(0), output_field=IntegerField())
+
+
+def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
+    """Rewrite the kept balances of these customers (``None``: all with entries) from the ledger, in
+    two statements: accounts are created where missing, then every balance is set from its sums."""
+    ids = None if customer_ids is None else [int(pk) for pk in customer_ids]
+    if ids == []:
+        return 0
+    account, entry = (connection.ops.quote_name(m._meta.db_table) for m in (LoyaltyAccount, PointsEntry))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {account} (customer_id, available, pending, updated_at) "
+            f"SELECT DISTINCT e.customer_id, 0, 0, %s FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} "
+            "ON CONFLICT DO NOTHING",
+            [timezone.now()],
+        )
+    customers = Customer.objects.filter(loyalty__isnull=False)
+    if ids is not None:
+        customers = customers.filter(pk__in=ids)
+    figures = customers.annotate(available_now=_ledger_sum(State.AVAILABLE), pending_now=_ledger_sum(State.PENDING))
+    accounts = LoyaltyAccount.objects.filter(customer__in=customers.values("pk"))
+    return accounts.update(
+        available=Subquery(figures.filter(pk=OuterRef("customer_id")).values("available_now")[:1]),
+        pending=Subquery(figures.filter(pk=OuterRef("customer_id")).values("pending_now")[:1]),
+        updated_at=timezone.now(),
+    )
+
+
+def accounts_drift(*, limit: int = 100) -> tuple[int, list[tuple[int, int, int, int, int]]]:
+    """Kept balances that differ from the ledger: (how many, up to ``limit`` of them as
+    (customer id, kept available, ledger available, kept pending, ledger pending))."""
+    drifted = (
+        LoyaltyAccount.objects.annotate(
+            ledger_available=_ledger_sum(State.AVAILABLE, customer="customer_id"),
+            ledger_pending=_ledger_sum(State.PENDING, customer="customer_id"),
+        )
+        .filter(~Q(available=F("ledger_available")) | ~Q(pending=F("ledger_pending")))
+        .order_by("customer_id")
+    )
+    rows = drifted.values_list("customer_id", "available", "ledger_available", "pending", "ledger_pending")
+    return drifted.count(), list(rows[:limit])

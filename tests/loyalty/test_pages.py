@@ -1,0 +1,96 @@
+"""The loyalty pages: the customer page's points, every entry (paged), a manager's adjustment with
+its errors kept, the earning rules typed in Toman; reps see their own customers' points only."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.services import purchase_add
+from loyalty import services
+from loyalty.models import PointsEntry
+from tests.factories import CustomerFactory
+from tests.text import readable
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def _buy(customer, amount, days_ago=30):
+    return purchase_add(customer=customer, purchased_on=timezone.localdate() - days_ago * DAY, amount=Decimal(amount))
+
+
+def _text(response) -> str:
+    return readable(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_the_customer_page_shows_points_to_spend_their_worth_and_the_pending_ones(rep_client, customer):
+    _buy(customer, 2_500_000)  # 25 points, available
+    _buy(customer, 700_000, days_ago=2)  # 7 points, pending
+    text = _text(rep_client.get(reverse("customers:detail", args=[customer.pk])))
+    assert "امتیاز قابل خرج ۲۵ به ارزش ۱۲٬۵۰۰ تومان" in text  # a point is worth 5,000 Rial (500 Toman)
+    assert "در انتظار (مهلت مرجوعی) ۷" in text
+    assert "+۷ خرید ۷۰٬۰۰۰ تومان ·" in text
+    assert "تغییر دستی امتیاز" not in text  # a rep does not adjust
+
+
+def test_a_rep_cannot_see_another_reps_customers_points(rep_client, other_rep):
+    theirs = CustomerFactory(owner=other_rep)
+    assert rep_client.get(reverse("loyalty:customer_points", args=[theirs.pk])).status_code == 404
+
+
+def test_every_entry_is_paged_newest_first(rep_client, customer, manager):
+    for n in range(55):
+        services.points_adjust(customer=customer, points=n + 1, reason=f"دلیل {n}", by=manager)
+    url = reverse("loyalty:customer_points", args=[customer.pk])
+    first, last = rep_client.get(url), rep_client.get(url, {"page": 2})
+    assert len(first.context["entries"]) == 50 and len(last.context["entries"]) == 5
+    assert first.context["entries"][0][0].points == 55
+
+
+def test_a_managers_adjustment_is_saved_and_said(manager_client, customer):
+    response = manager_client.post(
+        reverse("loyalty:adjust", args=[customer.pk]), {"points": "۱۵۰", "reason": "جبران تأخیر"}, follow=True
+    )
+    assert PointsEntry.objects.get(customer=customer).points == 150
+    assert "+۱۵۰ امتیاز برای مینا طاهری: جبران تأخیر" in _text(response)
+
+
+def test_a_refused_adjustment_shows_the_error_and_keeps_what_was_typed(manager_client, customer):
+    response = manager_client.post(reverse("loyalty:adjust", args=[customer.pk]), {"points": "-۵۰", "reason": "برداشت"})
+    assert response.status_code == 400
+    text = _text(response)
+    assert "فقط ۰ امتیاز برای برداشتن هست." in text
+    assert 'value="-۵۰"' in response.content.decode() or 'value="-50"' in response.content.decode()
+    assert "برداشت" in response.content.decode()
+    assert not PointsEntry.objects.exists()
+
+
+def test_a_rep_cannot_adjust_points(rep_client, customer):
+    response = rep_client.post(reverse("loyalty:adjust", args=[customer.pk]), {"points": "10", "reason": "x"})
+    assert response.status_code == 403
+    assert not PointsEntry.objects.exists()
+
+
+def test_the_earning_rules_are_typed_in_toman_and_stored_in_rial(manager_client):
+    response = manager_client.post(
+        reverse("loyalty:rules"),
+        {"points_per_step": "۲", "step": "۵۰٬۰۰۰", "survey_bonus": "۱۰", "referral_bonus": "۰"},
+    )
+    assert response.status_code == 302
+    rules = services.earning_rules()
+    assert (rules.points_per_step, rules.step, rules.survey_bonus, rules.referral_bonus) == (2, 500_000, 10, 0)
+    page = _text(manager_client.get(reverse("loyalty:rules")))
+    assert "۲ امتیاز به ازای هر ۵۰٬۰۰۰ تومان" in page
+
+
+def test_a_zero_step_is_refused_with_a_message(manager_client):
+    response = manager_client.post(
+        reverse("loyalty:rules"), {"points_per_step": "1", "step": "0", "survey_bonus": "0", "referral_bonus": "0"}
+    )
+    assert response.status_code == 400
+    assert "مبلغی بیش از صفر بنویسید." in _text(response)
