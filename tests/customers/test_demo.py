@@ -15,6 +15,8 @@ from core.phones import normalize_mobile
 from core.roles import MANAGER_GROUP, REP_GROUP, is_manager
 from customers import demo
 from customers.models import Customer, Interaction, Purchase, Segment
+from loyalty import services as loyalty
+from loyalty.models import PointsEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,15 @@ def test_running_the_command_twice_adds_nothing_the_second_time():
     assert first["customers"] == 20
     assert first["purchases"] > 20
     assert "0 new timeline entries" in out.getvalue()
+    assert "0 new points entries" in out.getvalue()
     assert "rep4 / " in out.getvalue()
+
+
+def test_the_demo_fills_the_loyalty_program_from_the_purchases_and_answers():
+    call_command("seed_demo", customers=20, stdout=StringIO())
+    kinds = set(PointsEntry.objects.values_list("kind", flat=True))
+    assert {PointsEntry.Kind.PURCHASE, PointsEntry.Kind.ADJUSTMENT} <= kinds
+    assert loyalty.accounts_drift() == (0, [])
 
 
 def test_the_second_run_changes_no_figures_either():

@@ -7,6 +7,7 @@ from customers.models import Customer
 from customers.services import customers_refresh_rhythm
 from followups.demo import seed_demo_plans
 from followups.hourly import calls_due_bring_up_to_date
+from loyalty.demo import seed_demo_points
 from surveys.demo import seed_demo_surveys
 
 
@@ -27,13 +28,15 @@ class Command(BaseCommand):
             customers=Customer.objects.filter(source=Customer.Source.DEMO), today=timezone.localdate(), seed=seed
         )
         answers = seed_demo_surveys(seed=seed)
+        points = seed_demo_points(seed=seed)
         customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
         hourly = calls_due_bring_up_to_date()  # the hourly job: onboarding and renewal calls
         silent = Customer.objects.filter(source=Customer.Source.DEMO, silent_since__isnull=False).count()
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
-            f"{followups} new follow-ups, {answers} new survey answers, {silent} silent customers, "
+            f"{followups} new follow-ups, {answers} new survey answers, {points} new points entries, "
+            f"{silent} silent customers, "
             f"{hourly.onboarding_calls} onboarding and {hourly.renewal_calls} renewal calls."
         )
         self.stdout.write("Demo logins (username / password):")
