@@ -95,6 +95,15 @@ class _LimitValidator:
         return isinstance(other, _LimitValidator) and (self.limit, self.below) == (other.limit, other.below)
 
 
+def _limit(field: forms.Field, min_value, max_value) -> None:
+    """Django's own limits would say them in Latin digits: these messages use the reader's."""
+    field.min_value, field.max_value = min_value, max_value
+    if min_value is not None:
+        field.validators.append(_LimitValidator(min_value, below=True))
+    if max_value is not None:
+        field.validators.append(_LimitValidator(max_value, below=False))
+
+
 class WholeNumberField(forms.IntegerField):
     """A whole number typed in Persian, Arabic or Latin digits (``۳`` is 3)."""
 
@@ -102,12 +111,8 @@ class WholeNumberField(forms.IntegerField):
     default_error_messages = {"invalid": _("Enter a whole number.")}
 
     def __init__(self, *, min_value=None, max_value=None, **kwargs):
-        super().__init__(**kwargs)  # the limits' messages below show the limits in the reader's digits
-        self.min_value, self.max_value = min_value, max_value
-        if min_value is not None:
-            self.validators.append(_LimitValidator(min_value, below=True))
-        if max_value is not None:
-            self.validators.append(_LimitValidator(max_value, below=False))
+        super().__init__(**kwargs)
+        _limit(self, min_value, max_value)
 
     def widget_attrs(self, widget):
         return {}  # no min/max attributes: the box is text, the limits are checked on the server
@@ -139,12 +144,8 @@ class AmountField(forms.DecimalField):
     def __init__(self, *, min_value=0, max_value=None, **kwargs):
         kwargs.setdefault("max_digits", 18)
         kwargs.setdefault("decimal_places", 0)
-        super().__init__(**kwargs)  # the limits' messages below show the limits in the reader's digits
-        self.min_value, self.max_value = min_value, max_value
-        if min_value is not None:
-            self.validators.append(_LimitValidator(min_value, below=True))
-        if max_value is not None:
-            self.validators.append(_LimitValidator(max_value, below=False))
+        super().__init__(**kwargs)
+        _limit(self, min_value, max_value)
         self.widget = forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"})
 
     def run_validators(self, value):
