@@ -22,6 +22,7 @@ Kind, State = PointsEntry.Kind, PointsEntry.State
 class Balance:
     available: int
     pending: int
+    expiry: services.Expiry | None = None  # what expires next, and when
 
     @property
     def value_rial(self) -> int:
@@ -31,7 +32,9 @@ class Balance:
 
 def balance_of(customer: Customer) -> Balance:
     account = LoyaltyAccount.objects.filter(customer=customer).first()
-    return Balance(available=account.available, pending=account.pending) if account else Balance(0, 0)
+    if account is None:
+        return Balance(0, 0)
+    return Balance(account.available, account.pending, services.next_expiry(customer) if account.available else None)
 
 
 def ledger_of(customer: Customer) -> QuerySet[PointsEntry]:
@@ -71,6 +74,13 @@ def _sentence(entry: PointsEntry, names: dict[int, str]) -> str:
     elif entry.kind == Kind.REFERRAL:
         name = names.get(facts.get("referred_id"))
         text = _("%(name)s, whom they referred, bought") % {"name": isolate(name)} if name else _("a referral bought")
+    elif entry.kind == Kind.EXPIRY:
+        if facts.get("rule") == "inactivity":
+            text = _("expired: no purchase for %(months)s months") % {"months": format_number(services.expiry_months())}
+        else:
+            text = _("expired: earned more than %(months)s months ago") % {
+                "months": format_number(services.expiry_months())
+            }
     elif entry.kind == Kind.ADJUSTMENT:
         who = display_name(entry.created_by) if entry.created_by_id else _("a former colleague")
         text = _("adjusted by %(who)s: %(reason)s") % {"who": isolate(who), "reason": isolate(entry.note)}

@@ -10,6 +10,7 @@ import datetime
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -218,7 +219,8 @@ def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> Poin
         source_key=f"purchase:{purchase.pk}:settle:{entries.count()}",
         state=State.PENDING if pending else State.AVAILABLE,
         available_on=first.available_on if pending and first else None,
-        expires_on=_expires_on(purchase.purchased_on) if change > 0 else None,
+        # The lot's own expiry, also on a reversal: FIFO expiry then nets it against that lot.
+        expires_on=first.expires_on if first and first.expires_on else _expires_on(purchase.purchased_on),
         facts=facts,
     )
     if removed:
@@ -250,6 +252,97 @@ def points_release_pending(*, today: datetime.date | None = None) -> int:
             released += due.filter(customer_id__in=ids).update(state=State.AVAILABLE)
             accounts_refresh(customer_ids=ids)
     return released
+
+
+# --- expiry ------------------------------------------------------------------------------------------
+#
+# Earned points are lots, each with its expiry date; spending (redemptions, points taken by hand)
+# and earlier expiries use the oldest lots first (FIFO). So on day D what is left of the lots
+# expiring by D is: (the lots expiring by D, net of their own reversals) - (everything used so
+# far), when positive. No allocation is stored: the ledger alone says it, and a rerun writes the
+# same key. ``next_expiry`` applies the same rule to one customer's coming dates.
+
+
+def expiry_rule() -> str:
+    """``earned``: points expire N months after they were earned; ``inactivity``: all of them once
+    the customer has not bought for N months."""
+    return settings.PEYGIR_LOYALTY_EXPIRY_RULE
+
+
+def _expiry_totals(day: datetime.date) -> str:
+    """Per customer: the available lots expiring by ``day`` and what has been used (SQL)."""
+    entry = connection.ops.quote_name(PointsEntry._meta.db_table)
+    by = db.date_literal(day)
+    return (
+        "SELECT e.customer_id AS customer_id, "
+        f"SUM(CASE WHEN e.expires_on IS NOT NULL AND e.expires_on <= {by} THEN e.points ELSE 0 END) AS lots, "
+        "-SUM(CASE WHEN e.expires_on IS NULL AND e.points < 0 THEN e.points ELSE 0 END) AS used "
+        f"FROM {entry} AS e WHERE e.state = 'available' GROUP BY e.customer_id"
+    )
+
+
+def points_expire(*, today: datetime.date | None = None) -> int:
+    """The nightly expiry: one ``INSERT ... SELECT`` of an expiry entry per customer whose points are
+    due, keyed by customer and day (a rerun, or two workers, write it once). Returns the entries."""
+    today = today or timezone.localdate()
+    prototype = PointsEntry(kind=Kind.EXPIRY, facts={})
+    if expiry_rule() == "inactivity":
+        account = connection.ops.quote_name(LoyaltyAccount._meta.db_table)
+        silent_since = db.add_months("c.last_purchase_on", str(expiry_months()))
+        written = db.insert_select(
+            prototype=prototype,
+            values={
+                "customer_id": "a.customer_id",
+                "points": "-a.available",
+                "source_key": f"'expiry:' || a.customer_id || ':inactive:' || {_as_text('c.last_purchase_on')}",
+                "facts": db.json_object({"rule": "'inactivity'", "last_purchase_on": _as_text("c.last_purchase_on")}),
+            },
+            source=(
+                f"{account} AS a JOIN customers_customer AS c ON c.id = a.customer_id "
+                "WHERE a.available > 0 AND c.last_purchase_on IS NOT NULL "
+                f"AND {silent_since} <= {db.date_literal(today)}"
+            ),
+            params=[],
+        )
+    else:
+        written = db.insert_select(
+            prototype=prototype,
+            values={
+                "customer_id": "t.customer_id",
+                "points": "-(t.lots - t.used)",
+                "source_key": f"'expiry:' || t.customer_id || ':{today.isoformat()}'",
+                "facts": db.json_object({"rule": "'earned'", "day": f"'{today.isoformat()}'"}),
+            },
+            source=f"({_expiry_totals(today)}) AS t WHERE t.lots - t.used > 0",
+            params=[],
+        )
+    if written:
+        expired_today = PointsEntry.objects.filter(kind=Kind.EXPIRY, created_at__gte=prototype.created_at)
+        for ids in _chunks(sorted(set(expired_today.values_list("customer_id", flat=True)))):
+            accounts_refresh(customer_ids=ids)
+    return written
+
+
+@dataclass(frozen=True)
+class Expiry:
+    points: int
+    on: datetime.date
+
+
+def next_expiry(customer: Customer, *, today: datetime.date | None = None) -> Expiry | None:
+    """The points that expire next and when, by the rule of ``points_expire``."""
+    today = today or timezone.localdate()
+    entries = list(customer.points_entries.filter(state=State.AVAILABLE).values_list("points", "expires_on"))
+    if expiry_rule() == "inactivity":
+        available = sum(points for points, _expires in entries)
+        last = customer.last_purchase_on
+        return Expiry(available, last + relativedelta(months=expiry_months())) if available > 0 and last else None
+    used = -sum(points for points, expires in entries if expires is None and points < 0)
+    for day in sorted({expires for _points, expires in entries if expires and expires >= today}):
+        due = sum(points for points, expires in entries if expires and expires <= day) - used
+        if due > 0:
+            return Expiry(due, day)
+    return None
 
 
 # --- a manager's adjustment -------------------------------------------------------------------------

@@ -343,5 +343,8 @@ PEYGIR_SHOP_NAME = env("PEYGIR_SHOP_NAME", default="")
 # only if allowed (otherwise it is capped at what is left, and logged); what one point is worth.
 PEYGIR_LOYALTY_RETURNS_WINDOW_DAYS = env.int("PEYGIR_LOYALTY_RETURNS_WINDOW_DAYS", default=14)
 PEYGIR_LOYALTY_EXPIRY_MONTHS = env.int("PEYGIR_LOYALTY_EXPIRY_MONTHS", default=12)
+# "earned": points expire PEYGIR_LOYALTY_EXPIRY_MONTHS after they were earned (oldest spent first);
+# "inactivity": all of a customer's points expire once they have not bought for that many months.
+PEYGIR_LOYALTY_EXPIRY_RULE = env("PEYGIR_LOYALTY_EXPIRY_RULE", default="earned")
 PEYGIR_LOYALTY_ALLOW_NEGATIVE = env.bool("PEYGIR_LOYALTY_ALLOW_NEGATIVE", default=False)
 PEYGIR_LOYALTY_POINT_VALUE_RIAL = env.int("PEYGIR_LOYALTY_POINT_VALUE_RIAL", default=5000)

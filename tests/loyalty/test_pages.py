@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import dates
 from customers.services import purchase_add
 from loyalty import services
 from loyalty.models import PointsEntry
@@ -94,3 +95,20 @@ def test_a_zero_step_is_refused_with_a_message(manager_client):
     )
     assert response.status_code == 400
     assert "مبلغی بیش از صفر بنویسید." in _text(response)
+
+
+def test_the_customer_page_says_what_expires_next_and_when(rep_client, customer):
+    _buy(customer, 2_500_000, days_ago=40)
+    text = _text(rep_client.get(reverse("customers:detail", args=[customer.pk])))
+    expires = services.next_expiry(customer)
+    assert f"۲۵ امتیاز در {dates.format_date(expires.on, 'fa')} منقضی می‌شود." in text
+
+
+def test_an_expiry_entry_says_why_in_the_readers_language(rep_client, customer):
+    _buy(customer, 2_500_000, days_ago=400)
+    services.points_expire()
+    text = _text(rep_client.get(reverse("loyalty:customer_points", args=[customer.pk])))
+    assert "-۲۵ منقضی شد: بیش از ۱۲ ماه از کسب آن گذشته بود" in text
+    rep_client.cookies["django_language"] = "en"
+    text = _text(rep_client.get(reverse("loyalty:customer_points", args=[customer.pk])))
+    assert "-25 expired: earned more than 12 months ago" in text
