@@ -2,9 +2,12 @@
 adjustments by the manager. Safe to run again: every entry has its source key, and the
 adjustments are made once."""
 
+import datetime
 import random
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from customers.models import Customer
 from loyalty import services
@@ -14,6 +17,19 @@ from surveys.models import SurveyResponse
 _REASONS = ("جبران تأخیر ارسال", "هدیه‌ی سالگرد مشتری", "اصلاح امتیاز خرید حضوری")
 
 
+def _expire_over_the_past_year() -> None:
+    """The nightly expiry as it would have run over the past year, a night a month (the demo's
+    history is two years long), each entry dated on its night."""
+    today = timezone.localdate()
+    for months_ago in range(12, -1, -1):
+        night = today - relativedelta(months=months_ago)
+        if services.points_expire(today=night):
+            at = timezone.make_aware(datetime.datetime.combine(night, datetime.time(2, 50)))
+            PointsEntry.objects.filter(
+                kind=PointsEntry.Kind.EXPIRY, source_key__endswith=f":{night.isoformat()}"
+            ).update(created_at=at)
+
+
 def seed_demo_points(*, seed: int) -> int:
     """Returns how many entries were written this time."""
     before = PointsEntry.objects.count()
@@ -21,6 +37,7 @@ def seed_demo_points(*, seed: int) -> int:
     for response in SurveyResponse.objects.select_related("customer").order_by("pk"):
         services.survey_answer_reward(customer=response.customer, response_id=response.pk, at=response.answered_at)
     services.points_release_pending()
+    _expire_over_the_past_year()
     manager = get_user_model().objects.filter(username="manager").first()
     if manager and not PointsEntry.objects.filter(kind=PointsEntry.Kind.ADJUSTMENT).exists():
         rng = random.Random(seed)

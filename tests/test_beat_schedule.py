@@ -6,6 +6,7 @@ beat would do), then twice at once from two threads with their own connections (
 do). The rows written must be the same.
 """
 
+import datetime
 from importlib import import_module
 
 import pytest
@@ -13,9 +14,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from customers.models import Customer, Interaction
 from followups.models import FollowUp, FollowUpPlan
+from loyalty.models import LoyaltyAccount, PointsEntry
 from outbox.models import OutgoingEmail
 from surveys.models import SurveyInvitation
 from tests.concurrency import run_at_once, skip_on_sqlite
@@ -42,6 +45,8 @@ def _effects() -> dict:
         "interactions": Interaction.objects.count(),
         "silent customers": Customer.objects.filter(silent_since__isnull=False).count(),
         "rhythms": sorted(Customer.objects.values_list("pk", "rhythm_gap_days")),
+        "points entries": PointsEntry.objects.count(),
+        "points balances": sorted(LoyaltyAccount.objects.values_list("pk", "available", "pending")),
     }
 
 
@@ -53,8 +58,11 @@ def test_every_scheduled_job_fired_by_two_beats_at_once_has_the_effect_of_one(se
     FollowUpPlan.objects.update(next_index=0, next_due_on=F("anchor_on"))
     OutgoingEmail.objects.all().delete()
     Customer.objects.update(silent_since=None, rhythm_gap_days=None)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    PointsEntry.objects.filter(kind=PointsEntry.Kind.PURCHASE).update(state="pending", available_on=yesterday)
+    before_points = _effects()["points balances"]
     jobs = [_job(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-    assert len(jobs) == 6
+    assert len(jobs) == 7
 
     try:
         with transaction.atomic():
@@ -72,6 +80,7 @@ def test_every_scheduled_job_fired_by_two_beats_at_once_has_the_effect_of_one(se
     twice = _effects()
 
     assert once["follow-ups"] and once["emails"] and once["silent customers"], once
+    assert once["points balances"] != before_points, "the loyalty job released the pending points"
     assert twice == once
     delivered = [message.message()["Message-ID"] for message in mail.outbox]
     assert len(delivered) == len(set(delivered)), "no email delivered twice"

@@ -69,7 +69,7 @@ def test_running_the_command_twice_adds_nothing_the_second_time():
 def test_the_demo_fills_the_loyalty_program_from_the_purchases_and_answers():
     call_command("seed_demo", customers=20, stdout=StringIO())
     kinds = set(PointsEntry.objects.values_list("kind", flat=True))
-    assert {PointsEntry.Kind.PURCHASE, PointsEntry.Kind.ADJUSTMENT} <= kinds
+    assert {PointsEntry.Kind.PURCHASE, PointsEntry.Kind.ADJUSTMENT, PointsEntry.Kind.EXPIRY} <= kinds
     assert loyalty.accounts_drift() == (0, [])
 
 
