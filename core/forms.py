@@ -180,8 +180,9 @@ class MoneyField(AmountField):
         super().__init__(label=_money_label(name), **kwargs)
 
     def prepare_value(self, value):
+        """An amount shown for editing as the pages show it: grouped, in the reader's digits."""
         if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            return str(numbers.from_rials(value))
+            return numbers.format_number(numbers.from_rials(value))
         return value
 
     def clean(self, value):

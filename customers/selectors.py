@@ -166,6 +166,11 @@ class TimelineEntry:
     purchase: Purchase | None = None
     score: int | None = None
 
+    @property
+    def day_only(self) -> bool:
+        """A date without a time (a purchase, a tier move): shown as a day."""
+        return not isinstance(self.at, datetime.datetime)
+
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
     """Purchases have a date only; they sort after that day's calls."""

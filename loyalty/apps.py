@@ -12,3 +12,4 @@ class LoyaltyConfig(AppConfig):
 
         audit_trail.register()
         register_timeline_source(receivers.adjustments_timeline)
+        register_timeline_source(receivers.tier_changes_timeline)

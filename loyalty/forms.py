@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import MoneyField, WholeNumberField
-from loyalty.models import EarningRules
+from loyalty.models import EarningRules, Tier
 
 
 class AdjustmentForm(forms.Form):
@@ -29,3 +29,22 @@ class EarningRulesForm(forms.ModelForm):
         if not step:
             raise forms.ValidationError(_("Enter an amount above zero."), code="zero")
         return step
+
+
+class TierForm(forms.ModelForm):
+    threshold = MoneyField(name=_("from a 12-month spend of"))
+
+    class Meta:
+        model = Tier
+        fields = ["name_fa", "name_en", "threshold"]
+
+
+class _TierLadder(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        thresholds = [form.cleaned_data.get("threshold") for form in self.forms if form.cleaned_data]
+        if None not in thresholds and thresholds != sorted(thresholds):
+            raise forms.ValidationError(_("Each tier must start at a higher spend than the one below it."))
+
+
+TierFormSet = forms.modelformset_factory(Tier, form=TierForm, formset=_TierLadder, extra=0, can_delete=False)

@@ -88,6 +88,45 @@ class PointsEntry(models.Model):
         return f"{self.customer_id}: {self.points:+d} {self.kind}"
 
 
+class Tier(models.Model):
+    """A level of the program (bronze, silver, gold): reached by rolling 12-month spend."""
+
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True)  # 1 is the first tier
+    name_fa = models.CharField(_("name (Persian)"), max_length=50)
+    name_en = models.CharField(_("name (English)"), max_length=50)
+    threshold = models.DecimalField(_("spend in 12 months (Rial)"), max_digits=18, decimal_places=0)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.name()
+
+    def name(self, language: str | None = None) -> str:
+        from django.utils import translation
+
+        return self.name_fa if (language or translation.get_language() or "fa").startswith("fa") else self.name_en
+
+
+class TierChange(models.Model):
+    """A customer's move between tiers, on the day of the review that made it (once a day)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="tier_changes")
+    from_rank = models.PositiveSmallIntegerField()
+    to_rank = models.PositiveSmallIntegerField()
+    changed_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["customer", "changed_on"], name="one_tier_change_a_day")]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.from_rank} -> {self.to_rank} on {self.changed_on}"
+
+
 class LoyaltyAccount(models.Model):
     """A customer's balances, kept by loyalty.services from the ledger (never typed)."""
 
@@ -96,6 +135,11 @@ class LoyaltyAccount(models.Model):
     )
     available = models.IntegerField(_("available points"), default=0)
     pending = models.IntegerField(_("pending points"), default=0)
+    # Kept by the nightly tier review (loyalty.tiers): 0 = below every tier.
+    tier_rank = models.PositiveSmallIntegerField(_("tier"), default=0)
+    tier_since = models.DateField(null=True, blank=True)
+    below_tier_since = models.DateField(null=True, blank=True)  # spend under the tier's threshold since
+    spend_12m = models.DecimalField(max_digits=20, decimal_places=0, default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,7 +1,9 @@
 """How loyalty hooks into the rest: purchases earn and settle points, survey answers earn a bonus,
 and manual adjustments appear on the customer's timeline."""
 
+from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.numbers import format_number
@@ -10,7 +12,7 @@ from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_changed, purchase_removed
 from loyalty import services
-from loyalty.models import PointsEntry
+from loyalty.models import PointsEntry, Tier
 from surveys.signals import survey_answered
 
 
@@ -47,3 +49,25 @@ def adjustments_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:
         )
         for entry in adjustments[:limit]
     ]
+
+
+def tier_changes_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:
+    """One query: each move with its new tier's names."""
+    tier = Tier.objects.filter(rank=OuterRef("to_rank"))
+    changes = customer.tier_changes.annotate(
+        name_fa=Subquery(tier.values("name_fa")[:1]), name_en=Subquery(tier.values("name_en")[:1])
+    )
+    persian = translation.get_language().startswith("fa")
+    entries = []
+    for change in changes[:limit]:
+        sentence = _("Moved up to %(tier)s") if change.to_rank > change.from_rank else _("Moved down to %(tier)s")
+        name = (change.name_fa if persian else change.name_en) or _("no tier")
+        entries.append(
+            TimelineEntry(
+                kind="tier",
+                kind_label=sentence % {"tier": name},
+                at=change.changed_on,
+                sort_key=change.created_at,
+            )
+        )
+    return entries

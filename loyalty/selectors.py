@@ -3,6 +3,7 @@ reader's language (written from the entry's facts, never stored as text)."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -12,10 +13,30 @@ from core.numbers import format_money, format_number
 from core.roles import display_name
 from core.text import isolate
 from customers.models import Customer
-from loyalty import services
-from loyalty.models import LoyaltyAccount, PointsEntry
+from loyalty import services, tiers
+from loyalty.models import LoyaltyAccount, PointsEntry, Tier
 
 Kind, State = PointsEntry.Kind, PointsEntry.State
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a customer stands in the tiers: their tier, the next one and the spend still to go."""
+
+    tier: Tier | None
+    next_tier: Tier | None
+    spend_12m: Decimal
+    since: datetime.date | None
+
+    @property
+    def to_next(self) -> Decimal:
+        return max(self.next_tier.threshold - self.spend_12m, Decimal(0)) if self.next_tier else Decimal(0)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.next_tier or not self.next_tier.threshold:
+            return 100
+        return min(100, int(self.spend_12m * 100 / self.next_tier.threshold))
 
 
 @dataclass(frozen=True)
@@ -23,6 +44,7 @@ class Balance:
     available: int
     pending: int
     expiry: services.Expiry | None = None  # what expires next, and when
+    standing: Standing | None = None
 
     @property
     def value_rial(self) -> int:
@@ -34,7 +56,15 @@ def balance_of(customer: Customer) -> Balance:
     account = LoyaltyAccount.objects.filter(customer=customer).first()
     if account is None:
         return Balance(0, 0)
-    return Balance(account.available, account.pending, services.next_expiry(customer) if account.available else None)
+    expiry = services.next_expiry(customer) if account.available else None
+    return Balance(account.available, account.pending, expiry, _standing(account))
+
+
+def _standing(account: LoyaltyAccount) -> Standing:
+    ladder = tiers.tiers()
+    tier = next((each for each in ladder if each.rank == account.tier_rank), None)
+    following = next((each for each in ladder if each.rank > account.tier_rank), None)
+    return Standing(tier=tier, next_tier=following, spend_12m=account.spend_12m, since=account.tier_since)
 
 
 def ledger_of(customer: Customer) -> QuerySet[PointsEntry]:

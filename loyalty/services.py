@@ -386,6 +386,11 @@ def _ledger_sum(state: str, *, customer: str = "pk") -> Coalesce:
     return Coalesce(total, Value(0), output_field=IntegerField())
 
 
+# A new account's columns, for the statements that create accounts in bulk (the ledger's, the tiers').
+ACCOUNT_COLUMNS = "customer_id, available, pending, tier_rank, spend_12m, updated_at"
+NEW_ACCOUNT = "0, 0, 0, 0"  # available, pending, tier_rank, spend_12m (customer_id before, updated_at after)
+
+
 def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     """Rewrite the kept balances of these customers (``None``: all with entries) from the ledger, in
     two statements: accounts are created where missing, then every balance is set from its sums."""
@@ -395,8 +400,8 @@ def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     account, entry = (connection.ops.quote_name(m._meta.db_table) for m in (LoyaltyAccount, PointsEntry))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {account} (customer_id, available, pending, updated_at) "
-            f"SELECT DISTINCT e.customer_id, 0, 0, %s FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} "
+            f"INSERT INTO {account} ({ACCOUNT_COLUMNS}) SELECT DISTINCT e.customer_id, {NEW_ACCOUNT}, %s "
+            f"FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} "
             "ON CONFLICT DO NOTHING",
             [timezone.now()],
         )

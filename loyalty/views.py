@@ -15,8 +15,9 @@ from core.numbers import format_number
 from core.roles import is_manager, manager_required
 from core.text import isolate
 from customers.selectors import customer_get_for
-from loyalty import selectors, services
-from loyalty.forms import AdjustmentForm, EarningRulesForm
+from loyalty import selectors, services, tiers
+from loyalty.forms import AdjustmentForm, EarningRulesForm, TierFormSet
+from loyalty.models import Tier
 
 LEDGER_PAGE = 50
 
@@ -76,15 +77,29 @@ def points_adjust(request, pk):
 
 @manager_required
 def earning_rules(request):
+    """The program's settings: how points are earned, and the tiers' names and thresholds."""
     rules = services.earning_rules()
-    form = EarningRulesForm(request.POST or None, instance=rules)
+    posted = request.method == "POST"
+    editing_tiers = posted and "tiers" in request.POST
+    form = EarningRulesForm(request.POST if posted and not editing_tiers else None, instance=rules)
     form.helper = _helper(_("Save"))
-    if request.method == "POST" and form.is_valid():
+    tiers.tiers()  # the defaults, for a shop that has none yet
+    ladder = TierFormSet(request.POST if editing_tiers else None, queryset=Tier.objects.order_by("rank"))
+    if posted and not editing_tiers and form.is_valid():
         saved = form.save(commit=False)
         saved.updated_by = request.user
         saved.save()
         messages.success(request, _("Earning rules saved: purchases from now on earn by them."))
         return redirect("loyalty:rules")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "rules": rules, "returns_window": services.returns_window_days()}
-    return render(request, "loyalty/earning_rules.html", context, status=status)
+    if editing_tiers and ladder.is_valid():
+        ladder.save()
+        messages.success(request, _("Tiers saved: tonight's review places every customer by them."))
+        return redirect("loyalty:rules")
+    context = {
+        "form": form,
+        "rules": rules,
+        "ladder": ladder,
+        "grace_days": tiers.grace_days(),
+        "returns_window": services.returns_window_days(),
+    }
+    return render(request, "loyalty/earning_rules.html", context, status=400 if posted else 200)

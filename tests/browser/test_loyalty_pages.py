@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers.services import purchase_add
-from loyalty.models import LoyaltyAccount, PointsEntry
+from loyalty import tiers
+from loyalty.models import LoyaltyAccount, PointsEntry, Tier
 from tests.browser.conftest import follow_nav
 from tests.factories import CustomerFactory
 from tests.text import reading
@@ -49,6 +50,7 @@ def ali(rep):
     today = timezone.localdate()
     purchase_add(customer=customer, purchased_on=today - 40 * DAY, amount=Decimal(2_500_000))  # 25 points
     purchase_add(customer=customer, purchased_on=today - 2 * DAY, amount=Decimal(800_000))  # 8 pending
+    tiers.tiers_review()  # bronze: 330,000 Toman in 12 months
     return customer
 
 
@@ -60,6 +62,8 @@ def test_a_manager_adjusts_points_from_the_customer_page(open_page, manager, ali
     panel = page.get_by_test_id("loyalty-panel")
     expect(panel.get_by_test_id("points-balance")).to_contain_text("۲۵" if lang == "fa" else "25")
     expect(panel.get_by_test_id("points-entry")).to_have_count(2)
+    expect(panel.get_by_test_id("tier")).to_contain_text("برنزی" if lang == "fa" else "Bronze")
+    expect(panel.get_by_test_id("to-next-tier")).to_contain_text("نقره‌ای" if lang == "fa" else "Silver")
     panel.scroll_into_view_if_needed()
     shoot(page, "loyalty-panel", full_page=False)
     if lang == "fa":
@@ -109,9 +113,20 @@ def test_a_manager_sets_the_earning_rules_in_toman(open_page, manager, shoot, la
     expect(page).to_have_url(re.compile(r"/loyalty/rules/$"))
     page.locator("input[name=step]").fill("۵۰٬۰۰۰" if lang == "fa" else "50,000")
     page.locator("input[name=points_per_step]").fill("۲" if lang == "fa" else "2")
-    page.locator("main form [type=submit]").click()
+    page.locator("main form [type=submit]").first.click()
     expect(page.locator(".alert-success")).to_contain_text(WORDS[lang]["rules_saved"])
     expect(page.locator("main")).to_contain_text("۵۰٬۰۰۰ تومان" if lang == "fa" else "50,000 Toman")
+    tiers_form = page.get_by_test_id("tiers-form")
+    tiers_form.locator("input[name='form-2-name_en']").fill("Platinum")
+    tiers_form.locator("input[name='form-1-threshold']").fill("۲۰٬۰۰۰٬۰۰۰" if lang == "fa" else "20,000,000")
+    tiers_form.locator("[type=submit]").click()  # silver now above gold: refused, nothing saved
+    expect(page.get_by_test_id("tiers-error")).to_be_visible()
+    page.get_by_test_id("tiers-form").locator("input[name='form-1-threshold']").fill(
+        "۳٬۰۰۰٬۰۰۰" if lang == "fa" else "3,000,000"
+    )
+    page.get_by_test_id("tiers-form").locator("[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert Tier.objects.get(rank=3).name_en == "Platinum" and Tier.objects.get(rank=2).threshold == 30_000_000
     shoot(page, "loyalty-rules")
     if lang == "fa":
         assert not LATIN.search(page.locator("main").inner_text())

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core import dates
 from customers.services import purchase_add
-from loyalty import services
-from loyalty.models import PointsEntry
+from loyalty import services, tiers
+from loyalty.models import PointsEntry, Tier
 from tests.factories import CustomerFactory
 from tests.text import readable
 
@@ -112,3 +112,47 @@ def test_an_expiry_entry_says_why_in_the_readers_language(rep_client, customer):
     rep_client.cookies["django_language"] = "en"
     text = _text(rep_client.get(reverse("loyalty:customer_points", args=[customer.pk])))
     assert "-25 expired: earned more than 12 months ago" in text
+
+
+def _tier_post(silver="۲٬۰۰۰٬۰۰۰", gold="۱۰٬۰۰۰٬۰۰۰", gold_name="طلایی") -> dict:
+    tiers.tiers()  # the three defaults
+    data = {"tiers": "1", "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3"}
+    for index, (tier, name_fa, name_en, threshold) in enumerate(
+        zip(
+            Tier.objects.order_by("rank"),
+            ("برنزی", "نقره‌ای", gold_name),
+            ("Bronze", "Silver", "Gold"),
+            ("۰", silver, gold),
+            strict=True,
+        )
+    ):
+        data |= {
+            f"form-{index}-id": tier.pk,
+            f"form-{index}-name_fa": name_fa,
+            f"form-{index}-name_en": name_en,
+            f"form-{index}-threshold": threshold,
+        }
+    return data
+
+
+def test_a_manager_renames_a_tier_and_moves_its_threshold_in_toman(manager_client):
+    response = manager_client.post(reverse("loyalty:rules"), _tier_post(gold="۵٬۰۰۰٬۰۰۰", gold_name="الماس"))
+    assert response.status_code == 302
+    gold = Tier.objects.get(rank=3)
+    assert (gold.name_fa, gold.threshold) == ("الماس", 50_000_000)
+
+
+def test_tiers_out_of_order_are_refused_and_nothing_is_saved(manager_client):
+    response = manager_client.post(reverse("loyalty:rules"), _tier_post(silver="۲۰٬۰۰۰٬۰۰۰", gold="۱۰٬۰۰۰٬۰۰۰"))
+    assert response.status_code == 400
+    assert "هر سطح باید از خریدی بیشتر از سطح پایین‌تر شروع شود." in _text(response)
+    assert Tier.objects.get(rank=3).threshold == 100_000_000
+
+
+def test_the_customer_page_shows_the_tier_and_what_is_left_to_the_next(rep_client, customer):
+    _buy(customer, 30_000_000, days_ago=40)  # 3,000,000 Toman: silver
+    tiers.tiers_review()
+    text = _text(rep_client.get(reverse("customers:detail", args=[customer.pk])))
+    assert "نقره‌ای" in text
+    assert "۷٬۰۰۰٬۰۰۰ تومان خرید دیگر در ۱۲ ماه تا طلایی" in text
+    assert "ارتقا به سطح نقره‌ای" in text  # on the timeline
