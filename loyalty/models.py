@@ -148,3 +148,89 @@ class LoyaltyAccount(models.Model):
 
     def __str__(self):
         return f"{self.customer_id}: {self.available} (+{self.pending})"
+
+
+class Reward(models.Model):
+    """What points buy: the catalogue a rep redeems from during a call."""
+
+    class Kind(models.TextChoices):
+        DISCOUNT_CODE = "discount_code", _("Discount code")
+        GIFT = "gift", _("Gift")
+        SERVICE = "service", _("Free service")
+
+    name_fa = models.CharField(_("name (Persian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    cost = models.PositiveIntegerField(_("cost in points"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.GIFT)
+    active = models.BooleanField(_("offered"), default=True)
+    stock = models.PositiveIntegerField(_("in stock"), null=True, blank=True, help_text=_("empty: no limit"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["cost", "id"]
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        constraints = [models.CheckConstraint(condition=Q(cost__gt=0), name="reward_cost_positive")]
+
+    def __str__(self):
+        return self.name()
+
+    def name(self, language: str | None = None) -> str:
+        from django.utils import translation
+
+        return self.name_fa if (language or translation.get_language() or "fa").startswith("fa") else self.name_en
+
+
+class Redemption(models.Model):
+    """Points spent on a reward: the debit is a ledger entry; cancelling writes the entry that gives them back."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Redeemed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="redemptions")
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="redemptions")
+    points = models.PositiveIntegerField(_("points"))
+    code = models.CharField(_("code"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    entry = models.OneToOneField(PointsEntry, on_delete=models.PROTECT, related_name="redemption")
+    refund_entry = models.OneToOneField(
+        PointsEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="refunded_redemption"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.reward_id} ({self.points})"
+
+
+class LoyaltyEmail(models.Model):
+    """A loyalty email written to a customer (an expiry warning, a redemption's confirmation), once per
+    ``key``: the limit of one marketing email a week per customer reads these."""
+
+    class Kind(models.TextChoices):
+        EXPIRY_WARNING = "expiry_warning", _("Points expiry warning")
+        REDEMPTION = "redemption", _("Redemption confirmation")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="loyalty_emails")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    key = models.CharField(max_length=120, unique=True)
+    email = models.ForeignKey(
+        "outbox.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_on = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "kind", "sent_on"])]
+
+    def __str__(self):
+        return self.key
