@@ -1,6 +1,7 @@
 """Reads for the calls-due page, the team view and the digest: a fixed number of queries."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
@@ -43,6 +44,22 @@ def plan_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUpPlan:
     return get_object_or_404(plans, pk=pk)
 
 
+# Other apps add what a rep should see about the customer on a calls-due row (loyalty: the tier
+# and the points) with ``register_row_fact(annotations, sentence)`` in their AppConfig.ready():
+# ``annotations()`` are added to the rows' query (still one query for a page of rows), and
+# ``sentence(row)`` says it in the reader's language ("" says nothing).
+_ROW_FACTS: list[tuple[Callable[[], dict], Callable[[FollowUp], str]]] = []
+
+
+def register_row_fact(annotations: Callable[[], dict], sentence: Callable[[FollowUp], str]) -> None:
+    if (annotations, sentence) not in _ROW_FACTS:
+        _ROW_FACTS.append((annotations, sentence))
+
+
+def row_facts(row: FollowUp) -> list[str]:
+    return [text for text in (sentence(row) for _annotations, sentence in _ROW_FACTS) if text]
+
+
 def _with_call_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     """What a rep needs on the row: the customer, the plan and the last contact's outcome."""
     last_contact = Interaction.objects.filter(
@@ -51,7 +68,9 @@ def _with_call_context(followups: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     next_call = FollowUp.objects.filter(customer=OuterRef("customer_id"), status__in=FollowUp.PENDING).exclude(
         pk=OuterRef("pk")
     )
+    registered = {name: value for annotations, _sentence in _ROW_FACTS for name, value in annotations().items()}
     return followups.select_related("customer", "plan", "assignee").annotate(
+        **registered,
         last_contact_outcome=Subquery(last_contact.values("outcome")[:1]),
         last_contact_summary=Subquery(last_contact.values("summary")[:1]),
         last_contact_at=Subquery(last_contact.values("occurred_at")[:1]),

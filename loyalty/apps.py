@@ -8,8 +8,10 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self):
         from customers.selectors import register_timeline_source
+        from followups.selectors import register_row_fact
         from loyalty import audit_trail, receivers
 
         audit_trail.register()
         register_timeline_source(receivers.adjustments_timeline)
         register_timeline_source(receivers.tier_changes_timeline)
+        register_row_fact(receivers.row_annotations, receivers.row_sentence)

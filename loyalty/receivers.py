@@ -6,13 +6,13 @@ from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.numbers import format_number
+from core.numbers import format_money, format_number
 from core.roles import display_name
 from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_changed, purchase_removed
 from loyalty import services
-from loyalty.models import PointsEntry, Tier
+from loyalty.models import LoyaltyAccount, PointsEntry, Tier
 from surveys.signals import survey_answered
 
 
@@ -71,3 +71,26 @@ def tier_changes_timeline(customer: Customer, limit: int) -> list[TimelineEntry]
             )
         )
     return entries
+
+
+def row_annotations() -> dict:
+    """The calls-due row's points and tier, in the rows' one query."""
+    account = LoyaltyAccount.objects.filter(customer=OuterRef("customer_id"))
+    tier = Tier.objects.filter(rank=OuterRef("loyalty_tier_rank"))
+    return {
+        "loyalty_points": Subquery(account.values("available")[:1]),
+        "loyalty_tier_rank": Subquery(account.values("tier_rank")[:1]),
+        "loyalty_tier_fa": Subquery(tier.values("name_fa")[:1]),
+        "loyalty_tier_en": Subquery(tier.values("name_en")[:1]),
+    }
+
+
+def row_sentence(row) -> str:
+    points = getattr(row, "loyalty_points", None)
+    if points is None:
+        return ""
+    tier = row.loyalty_tier_fa if translation.get_language().startswith("fa") else row.loyalty_tier_en
+    words = {"tier": tier, "points": format_number(points), "worth": format_money(points * services.point_value_rial())}
+    if tier:
+        return _("%(tier)s · %(points)s points (%(worth)s)") % words
+    return _("%(points)s points (%(worth)s)") % words

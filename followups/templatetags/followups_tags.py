@@ -24,6 +24,12 @@ def why(followup, day) -> str:
 
 
 @register.filter
+def row_facts(followup) -> list[str]:
+    """What other apps tell a rep about the row's customer (loyalty: tier and points)."""
+    return selectors.row_facts(followup)
+
+
+@register.filter
 def outcome_label(value: str) -> str:
     return FollowUp.Outcome(value).label if value in FollowUp.Outcome.values else value
 

@@ -13,7 +13,7 @@ from core import dates
 from customers.services import purchase_add
 from loyalty import services, tiers
 from loyalty.models import PointsEntry, Tier
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, FollowUpFactory
 from tests.text import readable
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,17 @@ def test_the_customer_page_shows_the_tier_and_what_is_left_to_the_next(rep_clien
     assert "نقره‌ای" in text
     assert "۷٬۰۰۰٬۰۰۰ تومان خرید دیگر در ۱۲ ماه تا طلایی" in text
     assert "ارتقا به سطح نقره‌ای" in text  # on the timeline
+
+
+def test_a_calls_due_row_shows_the_customers_tier_and_points_in_the_rows_one_query(rep_client, customer, rep):
+    _buy(customer, 30_000_000, days_ago=40)  # 300 points; silver after the review
+    tiers.tiers_review()
+    today = timezone.localdate()
+    FollowUpFactory(customer=customer, due_on=today, scheduled_on=today)
+    FollowUpFactory(customer=CustomerFactory(owner=rep), due_on=today, scheduled_on=today)  # no points: nothing said
+    response = rep_client.get(reverse("followups:calls_due"))
+    html = response.content.decode()
+    assert html.count('data-testid="row-fact"') == 1
+    assert "نقره‌ای · ۳۰۰ امتیاز (۱۵۰٬۰۰۰ تومان)" in _text(response)
+    rep_client.cookies["django_language"] = "en"
+    assert "Silver · 300 points (150,000 Toman)" in _text(rep_client.get(reverse("followups:calls_due")))
