@@ -49,13 +49,15 @@ class CustomerForm(forms.ModelForm):
             "owner",
             "preferred_language",
             "email_opt_out",
+            "birth_date",
             "notes",
         ]
-        field_classes = {"owner": OwnerChoiceField}
+        field_classes = {"owner": OwnerChoiceField, "birth_date": JalaliDateField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["birth_date"].allow_future = False
         if is_manager(user):
             self.fields["owner"].queryset = sales_team()
         else:

@@ -19,10 +19,11 @@ class EarningRulesForm(forms.ModelForm):
     referral_bonus = WholeNumberField(
         label=_("Points for a referred customer's first purchase"), min_value=0, max_value=100_000
     )
+    birthday_bonus = WholeNumberField(label=_("Points on a customer's birthday"), min_value=0, max_value=100_000)
 
     class Meta:
         model = EarningRules
-        fields = ["points_per_step", "step", "survey_bonus", "referral_bonus"]
+        fields = ["points_per_step", "step", "survey_bonus", "referral_bonus", "birthday_bonus"]
 
     def clean_step(self):
         step = self.cleaned_data["step"]

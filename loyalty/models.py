@@ -24,6 +24,7 @@ class EarningRules(models.Model):
     )
     survey_bonus = models.PositiveIntegerField(_("points for answering a survey"), default=20)
     referral_bonus = models.PositiveIntegerField(_("points for a referral's first purchase"), default=100)
+    birthday_bonus = models.PositiveIntegerField(_("points on a customer's birthday"), default=50)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -43,6 +44,7 @@ class PointsEntry(models.Model):
         PURCHASE = "purchase", _("Purchase")
         SURVEY = "survey", _("Survey answer")
         REFERRAL = "referral", _("Referral")
+        BIRTHDAY = "birthday", _("Birthday")
         ADJUSTMENT = "adjustment", _("Adjustment")
         REDEMPTION = "redemption", _("Redemption")
         EXPIRY = "expiry", _("Expiry")

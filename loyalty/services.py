@@ -6,12 +6,15 @@ Every change of points is a ``PointsEntry`` with a unique source key, so running
 rewritten from the ledger's sums after each change (``accounts_refresh``), never incremented.
 """
 
+import calendar
+import contextlib
 import datetime
 import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import jdatetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -145,6 +148,59 @@ def _reward_referrals(rules: EarningRules, today: datetime.date, ids: list[int] 
         ),
         params=[],
     )
+
+
+def _birthdays(today: datetime.date) -> tuple[list[datetime.date], list[datetime.date]]:
+    """The birth dates whose birthday is ``today``: in the Jalali calendar (Persian customers) and
+    in the Gregorian one (the others). A 30 Esfand or 29 Feb birthday is kept on the last day of a
+    short year."""
+    jtoday = jdatetime.date.fromgregorian(date=today)
+    esfand_29 = jtoday.month == 12 and jtoday.day == 29 and not jtoday.isleap()
+    february_28 = today.month == 2 and today.day == 28 and not calendar.isleap(today.year)
+    jalali_days = (29, 30) if esfand_29 else (jtoday.day,)
+    jalali = _every_year(lambda *ymd: jdatetime.date(*ymd).togregorian(), jtoday.year, jtoday.month, jalali_days)
+    gregorian = _every_year(datetime.date, today.year, today.month, (28, 29) if february_28 else (today.day,))
+    return jalali, gregorian
+
+
+def _every_year(make, this_year: int, month: int, days: tuple[int, ...]) -> list[datetime.date]:
+    found = []
+    for year in range(this_year - 120, this_year + 1):
+        for day in days:
+            with contextlib.suppress(ValueError):  # a 30 Esfand or 29 Feb that year does not have
+                found.append(make(year, month, day))
+    return found
+
+
+def birthday_bonuses_give(*, today: datetime.date | None = None) -> int:
+    """The birthday bonus for every customer whose birthday is today, once (one INSERT ... SELECT over
+    the birth dates that fall today: an indexed list, not a scan of every customer's date)."""
+    today = today or timezone.localdate()
+    bonus = earning_rules().birthday_bonus
+    if not bonus:
+        return 0
+    jalali, gregorian = _birthdays(today)
+
+    def dates(days: list[datetime.date]) -> str:
+        return ", ".join(db.date_literal(day) for day in days) or "NULL"
+
+    written = db.insert_select(
+        prototype=PointsEntry(kind=Kind.BIRTHDAY, points=bonus, expires_on=_expires_on(today)),
+        values={
+            "customer_id": "c.id",
+            "source_key": f"'birthday:' || c.id || ':{today.isoformat()}'",
+            "facts": db.json_object({"day": f"'{today.isoformat()}'"}),
+        },
+        source=(
+            f"customers_customer AS c WHERE (c.preferred_language = 'fa' AND c.birth_date IN ({dates(jalali)})) "
+            f"OR (c.preferred_language <> 'fa' AND c.birth_date IN ({dates(gregorian)}))"
+        ),
+        params=[],
+    )
+    if written:
+        keys = PointsEntry.objects.filter(kind=Kind.BIRTHDAY, source_key__endswith=f":{today.isoformat()}")
+        accounts_refresh(customer_ids=keys.values_list("customer_id", flat=True))
+    return written
 
 
 @transaction.atomic

@@ -80,7 +80,7 @@ def test_a_rep_cannot_adjust_points(rep_client, customer):
 def test_the_earning_rules_are_typed_in_toman_and_stored_in_rial(manager_client):
     response = manager_client.post(
         reverse("loyalty:rules"),
-        {"points_per_step": "۲", "step": "۵۰٬۰۰۰", "survey_bonus": "۱۰", "referral_bonus": "۰"},
+        {"points_per_step": "۲", "step": "۵۰٬۰۰۰", "survey_bonus": "۱۰", "referral_bonus": "۰", "birthday_bonus": "۵۰"},
     )
     assert response.status_code == 302
     rules = services.earning_rules()
@@ -91,7 +91,8 @@ def test_the_earning_rules_are_typed_in_toman_and_stored_in_rial(manager_client)
 
 def test_a_zero_step_is_refused_with_a_message(manager_client):
     response = manager_client.post(
-        reverse("loyalty:rules"), {"points_per_step": "1", "step": "0", "survey_bonus": "0", "referral_bonus": "0"}
+        reverse("loyalty:rules"),
+        {"points_per_step": "1", "step": "0", "survey_bonus": "0", "referral_bonus": "0", "birthday_bonus": "0"},
     )
     assert response.status_code == 400
     assert "مبلغی بیش از صفر بنویسید." in _text(response)
