@@ -45,7 +45,9 @@ class Customer(models.Model):
         Segment, verbose_name=_("segment"), on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
     )
     notes = models.TextField(_("notes"), blank=True)
-    birth_date = models.DateField(_("birthday"), null=True, blank=True, help_text=_("optional: a birthday bonus"))
+    birth_date = models.DateField(
+        _("birthday"), null=True, blank=True, db_index=True, help_text=_("optional: a birthday bonus")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
