@@ -18,7 +18,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, F, FloatField, QuerySet, Value, When
-from django.db.models.functions import Greatest, Least
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
 
 from core.db import DaysBetween, as_float
 from customers.selectors import customer_value_expression, typical_customer_value
@@ -32,7 +33,14 @@ URGENCY_CAP_DAYS = 28
 def ranked(followups: QuerySet[FollowUp], *, day: datetime.date) -> QuerySet[FollowUp]:
     """``followups`` with ``rank_value``, ``rank_risk``, ``rank_overdue_days`` and ``rank_score`` (higher first)."""
     value = customer_value_expression(day=day, prefix="customer__", unknown=typical_customer_value(day=day))
+    # A points call's stake is what the expiring points are worth (``value_rial``, newer calls): its
+    # risk is that share of the customer's value, so value × risk is that money.
+    points_value = Cast(KT("facts__value_rial"), FloatField())
+    points_risk = Coalesce(
+        points_value / NullIf(value, Value(0.0)), Value(REASONS[FollowUp.Reason.POINTS_EXPIRING].risk)
+    )
     risk = Case(
+        When(reason=FollowUp.Reason.POINTS_EXPIRING, facts__has_key="value_rial", then=points_risk),
         *(When(reason=reason, then=Value(rule.risk)) for reason, rule in REASONS.items()),
         default=Value(0.0),
         output_field=FloatField(),

@@ -12,7 +12,7 @@ one_off            none: the call's purpose
 detractor          ``score``, ``comment``
 referral           ``referrer_name``
 win_back           ``typical_gap_days``, ``basis`` (own, first_return), ``last_purchase_on``
-points_expiring    ``points``, ``expires_on``
+points_expiring    ``points``, ``expires_on``, ``value_rial`` (newer calls)
 renewal            ``ends_on``
 onboarding         ``since``, ``step`` (welcome, check_in), ``skipped_reached_on``
 no_contact         ``last_contact_on`` (none: never)
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.dates import format_date
-from core.numbers import format_number
+from core.numbers import format_money, format_number
 from core.text import isolate
 from customers.rhythm import silence_sentence
 from followups.models import FollowUp
@@ -100,10 +100,19 @@ def _points_expiring(followup: FollowUp, day: datetime.date) -> str:
         return ngettext("%(points)s point expiring", "%(points)s points expiring", points) % {
             "points": format_number(points)
         }
+    when = {"points": format_number(points), "day": format_date(expires), "when": _days_from(day, expires)}
+    value = followup.facts.get("value_rial")
+    if value is not None:  # calls raised since the warnings say what the points are worth
+        sentence = ngettext(
+            "%(points)s point worth %(value)s expires on %(day)s (%(when)s)",
+            "%(points)s points worth %(value)s expire on %(day)s (%(when)s)",
+            points,
+        )
+        return sentence % {**when, "value": format_money(value)}
     sentence = ngettext(
         "%(points)s point expires on %(day)s (%(when)s)", "%(points)s points expire on %(day)s (%(when)s)", points
     )
-    return sentence % {"points": format_number(points), "day": format_date(expires), "when": _days_from(day, expires)}
+    return sentence % when
 
 
 def _renewal(followup: FollowUp, day: datetime.date) -> str:
