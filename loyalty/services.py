@@ -247,7 +247,9 @@ def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> Poin
     entries = PointsEntry.objects.filter(purchase=purchase)
     earned = entries.aggregate(total=Sum("points"))["total"] or 0
     if not earned and not entries.exists():
-        return None  # never earned (the nightly earning will see it, if it stays)
+        if not removed:  # too small to earn before the edit: it earns now, as a new purchase would
+            purchases_earn(customer_ids=[purchase.customer_id])
+        return None
     target = 0 if removed else points_for(purchase.amount)
     change = target - earned
     if change == 0:

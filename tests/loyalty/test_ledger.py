@@ -150,3 +150,11 @@ def test_the_audit_log_reads_the_adjustment_in_the_readers_language(customer, ma
     with translation.override("en"):
         [line] = reading.lines(LogEntry.objects.filter(content_type__model="pointsentry"))
     assert readable(line.sentence) == "مریم صدری adjusted the points of مینا طاهری by 40"
+
+
+def test_a_purchase_too_small_to_earn_earns_once_edited_above_a_step(customer):
+    purchase = _buy(customer, 50_000)
+    assert not PointsEntry.objects.exists()
+    purchase.amount = Decimal(500_000)
+    purchase_update(purchase=purchase)
+    assert _ledger(customer) == [(5, Kind.PURCHASE, State.AVAILABLE)]
