@@ -350,6 +350,8 @@ PEYGIR_LOYALTY_EXPIRY_RULE = env("PEYGIR_LOYALTY_EXPIRY_RULE", default="earned")
 PEYGIR_LOYALTY_TIER_GRACE_DAYS = env.int("PEYGIR_LOYALTY_TIER_GRACE_DAYS", default=30)
 PEYGIR_LOYALTY_ALLOW_NEGATIVE = env.bool("PEYGIR_LOYALTY_ALLOW_NEGATIVE", default=False)
 PEYGIR_LOYALTY_POINT_VALUE_RIAL = env.int("PEYGIR_LOYALTY_POINT_VALUE_RIAL", default=5000)
+# A customer's statement link (loyalty/statement.py) opens their points page for this many days.
+PEYGIR_LOYALTY_STATEMENT_DAYS = env.int("PEYGIR_LOYALTY_STATEMENT_DAYS", default=30)
 # A customer is emailed this many days before their next points expire (at most once a week).
 PEYGIR_LOYALTY_WARNING_DAYS = env.int("PEYGIR_LOYALTY_WARNING_DAYS", default=14)
 # Expiring points worth more than this many Toman also get the customer a call from their owner.

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core.views import favicon, language_switch, page_not_found
+from loyalty.urls import public_urlpatterns as loyalty_public_urlpatterns
 from surveys.urls import public_urlpatterns
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("surveys/", include("surveys.urls")),
     path("s/", include((public_urlpatterns, "survey_links"))),
+    path("p/", include((loyalty_public_urlpatterns, "loyalty_links"))),  # a customer's points statement
     path("emails/", include("outbox.urls")),
     path("audit/", include("audit.urls")),
     path("loyalty/", include("loyalty.urls")),
@@ -28,4 +30,4 @@ urlpatterns = [
 
 # Error pages: templates/403.html and 500.html (Django's own views); a 404 under a customer's
 # survey link keeps the customers' layout, without the staff menu.
-handler404 = partial(page_not_found, templates={"/s/": "surveys/public/404.html"})
+handler404 = partial(page_not_found, templates={"/s/": "surveys/public/404.html", "/p/": "surveys/public/404.html"})

@@ -13,6 +13,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from loyalty.statement import statement_token
+
 # Who may use a URL.
 PUBLIC = "public"  # anyone, logged in or not
 TOKEN = "token"  # anyone holding the survey link's token; a forged token finds nothing
@@ -200,6 +202,10 @@ RULES: dict[str, Rule] = {
     "survey_links:answer": Rule(TOKEN, kwargs=_token, data=lambda world: {"score": 9}),
     "survey_links:unsubscribe": Rule(TOKEN, kwargs=_token, csrf_exempt=True),  # mail clients' one-click POST
     "survey_links:shop_logo": Rule(PUBLIC, serves=(GET,), kwargs=lambda world: {"version": world.logo_version}),
+    # Loyalty: the customer's statement (its own signed token; a forged one finds nothing, opening writes nothing).
+    "loyalty_links:statement": Rule(
+        TOKEN, serves=(GET,), kwargs=lambda world: {"token": statement_token(world.customer)}
+    ),
     "surveys:shop_settings": Rule(MANAGER),
     # Sent emails.
     "emails:list": Rule(MANAGER, serves=(GET,)),

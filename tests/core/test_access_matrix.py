@@ -230,7 +230,7 @@ def test_a_forged_survey_token_finds_nothing_and_writes_nothing(name, method, fo
 
 @pytest.mark.parametrize("name", TOKEN_URLS)
 def test_a_valid_survey_token_opens_the_page_without_a_login(name, world, client):
-    response = client.get(reverse(name, kwargs={"token": world.token}))
+    response = client.get(reverse(name, kwargs=RULES[name].kwargs(world)))  # each link's own token
 
     assert response.status_code == 200
 
