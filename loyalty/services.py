@@ -451,28 +451,38 @@ NEW_ACCOUNT = "0, 0, 0, 0"  # available, pending, tier_rank, spend_12m (customer
 
 def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     """Rewrite the kept balances of these customers (``None``: all with entries) from the ledger, in
-    two statements: accounts are created where missing, then every balance is set from its sums."""
+    three statements whatever their number: accounts are created where missing, every balance is
+    set from one pass of sums over the ledger (``UPDATE ... FROM``), and an account left without
+    entries goes back to zero."""
     ids = None if customer_ids is None else [int(pk) for pk in customer_ids]
     if ids == []:
         return 0
     account, entry = (connection.ops.quote_name(m._meta.db_table) for m in (LoyaltyAccount, PointsEntry))
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {account} ({ACCOUNT_COLUMNS}) SELECT DISTINCT e.customer_id, {NEW_ACCOUNT}, %s "
             f"FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} "
             "ON CONFLICT DO NOTHING",
-            [timezone.now()],
+            [now],
         )
-    customers = Customer.objects.filter(loyalty__isnull=False)
-    if ids is not None:
-        customers = customers.filter(pk__in=ids)
-    figures = customers.annotate(available_now=_ledger_sum(State.AVAILABLE), pending_now=_ledger_sum(State.PENDING))
-    accounts = LoyaltyAccount.objects.filter(customer__in=customers.values("pk"))
-    return accounts.update(
-        available=Subquery(figures.filter(pk=OuterRef("customer_id")).values("available_now")[:1]),
-        pending=Subquery(figures.filter(pk=OuterRef("customer_id")).values("pending_now")[:1]),
-        updated_at=timezone.now(),
-    )
+        cursor.execute(
+            f"UPDATE {account} SET available = s.available, pending = s.pending, updated_at = %s "
+            "FROM (SELECT e.customer_id, "
+            "COALESCE(SUM(CASE WHEN e.state = 'available' THEN e.points END), 0) AS available, "
+            "COALESCE(SUM(CASE WHEN e.state = 'pending' THEN e.points END), 0) AS pending "
+            f"FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} GROUP BY e.customer_id) AS s "
+            f"WHERE s.customer_id = {account}.customer_id",
+            [now],
+        )
+        updated = db.rows_affected(cursor)
+        cursor.execute(
+            f"UPDATE {account} SET available = 0, pending = 0, updated_at = %s "
+            f"WHERE (available <> 0 OR pending <> 0){_only(f'{account}.customer_id', ids)} "
+            f"AND NOT EXISTS (SELECT 1 FROM {entry} AS e WHERE e.customer_id = {account}.customer_id)",
+            [now],
+        )
+    return updated
 
 
 def accounts_drift(*, limit: int = 100) -> tuple[int, list[tuple[int, int, int, int, int]]]:
