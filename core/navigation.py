@@ -22,6 +22,7 @@ PLACES = {
     "audit:*": "manage:audit",
     "loyalty:*": "customers",
     "loyalty:rules": "manage:loyalty",
+    "loyalty:program": "manage:loyalty_program",
     "accounts:lockouts": "manage:lockouts",
     "accounts:team": "manage:team",
     "accounts:team_add": "manage:team",

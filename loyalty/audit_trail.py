@@ -7,7 +7,7 @@ only a person's adjustment is a change a manager looks for.
 from auditlog.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
-from audit.registry import Change, Fact, track
+from audit.registry import Change, Fact, track, track_export
 from loyalty.models import PointsEntry
 
 
@@ -26,3 +26,4 @@ def register() -> None:
             )
         ],
     )
+    track_export(key="loyalty_months", label=_("the loyalty points by month"), model=PointsEntry)

@@ -219,6 +219,8 @@ RULES: dict[str, Rule] = {
         data=lambda world: {"points_per_step": "2", "step": "10000", "survey_bonus": "10", "referral_bonus": "50"},
     ),
     "loyalty:customer_points": Rule(OWNER, serves=(GET,), kwargs=_customer),
+    "loyalty:program": Rule(MANAGER, serves=(GET,)),
+    "loyalty:program_csv": Rule(MANAGER, serves=(GET,)),
     "loyalty:adjust": Rule(
         MANAGER, serves=(POST,), kwargs=_customer, data=lambda world: {"points": "25", "reason": "جبران"}
     ),
