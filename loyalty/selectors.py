@@ -93,6 +93,10 @@ def _sentence(entry: PointsEntry, names: dict[int, str]) -> str:
         text = _("a purchase of %(amount)s") % {"amount": format_money(amount)} if amount else _("a purchase")
         if day:
             text += " · " + format_date(day)
+    elif entry.kind == Kind.REDEMPTION or (entry.kind == Kind.REVERSAL and "redemption_id" in facts):
+        from loyalty.rewards import entry_sentence  # "redeemed: <reward>", "redemption cancelled: <reward>"
+
+        text = entry_sentence(entry)
     elif entry.kind == Kind.REVERSAL:
         text = _("purchase returned") if facts.get("removed") else _("purchase amount lowered")
         if "wanted" in facts:

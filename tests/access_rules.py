@@ -43,6 +43,12 @@ class World:
     segment: object = None  # a segment a manager may rename or merge
     other_segment: object = None  # the one it merges into
     logo_version: str = ""  # the address part of the shop's logo (public, for the survey emails)
+    reward: object = None  # a reward rep A's customer can afford, and a redemption of it to cancel
+    redemption: object = None
+
+    def __post_init__(self):
+        if self.reward is None:
+            self.reward, self.redemption = _rewards_of(self.customer)
 
 
 def _none(world: World) -> dict:
@@ -224,4 +230,33 @@ RULES: dict[str, Rule] = {
     "loyalty:adjust": Rule(
         MANAGER, serves=(POST,), kwargs=_customer, data=lambda world: {"points": "25", "reason": "جبران"}
     ),
+    # Rewards: the catalogue is managers'; redeeming and cancelling are the owner's and managers'.
+    "loyalty:rewards": Rule(MANAGER, serves=(GET,)),
+    "loyalty:reward_add": Rule(MANAGER, data=lambda world: _reward_form()),
+    "loyalty:reward_edit": Rule(
+        MANAGER, kwargs=lambda world: {"pk": world.reward.pk}, data=lambda world: _reward_form()
+    ),
+    "loyalty:reward_active": Rule(
+        MANAGER, serves=(POST,), kwargs=lambda world: {"pk": world.reward.pk}, data=lambda world: {"active": "0"}
+    ),
+    "loyalty:redeem": Rule(
+        OWNER, serves=(POST,), kwargs=lambda world: {"pk": world.customer.pk, "reward_pk": world.reward.pk}
+    ),
+    "loyalty:redemption_cancel": Rule(OWNER, serves=(POST,), kwargs=lambda world: {"pk": world.redemption.pk}),
 }
+
+
+def _rewards_of(customer) -> tuple:
+    """A reward the customer has the points for, and a redemption of it (built with the world)."""
+    from loyalty.models import PointsEntry, Reward
+    from loyalty.rewards import redeem
+    from loyalty.services import accounts_refresh
+
+    PointsEntry.objects.create(customer=customer, points=50, kind="adjustment", source_key="matrix:points")
+    accounts_refresh(customer_ids=[customer.pk])
+    reward = Reward.objects.create(name_fa="کارت هدیه", name_en="Gift card", cost=10)
+    return reward, redeem(customer=customer, reward=reward, by=None)
+
+
+def _reward_form() -> dict:
+    return {"name_fa": "فنجان", "name_en": "A cup", "kind": "gift", "cost": "۲۰", "stock": "", "active": "on"}
