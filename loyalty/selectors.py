@@ -105,6 +105,8 @@ def _sentence(entry: PointsEntry, names: dict[int, str]) -> str:
             }
     elif entry.kind == Kind.SURVEY:
         text = _("answered a survey")
+    elif entry.kind == Kind.BIRTHDAY:
+        text = _("happy birthday")
     elif entry.kind == Kind.REFERRAL:
         name = names.get(facts.get("referred_id"))
         text = _("%(name)s, whom they referred, bought") % {"name": isolate(name)} if name else _("a referral bought")

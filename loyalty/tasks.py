@@ -19,6 +19,7 @@ def nightly_loyalty_task() -> dict:
     expired = services.points_expire()
     warned, called = notices.expiry_warnings_send(), notices.expiry_calls_raise()
     moved = tiers.tiers_review()
+    birthdays = services.birthday_bonuses_give()
     drifted, rows = services.accounts_drift()
     if drifted:
         logger.error("loyalty: %s kept balances differ from the ledger, e.g. %s; rewritten", drifted, rows[:5])
@@ -29,5 +30,6 @@ def nightly_loyalty_task() -> dict:
         "warned": warned,
         "called": called,
         "moved_tier": moved,
+        "birthdays": birthdays,
         "drifted": drifted,
     }

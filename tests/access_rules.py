@@ -222,7 +222,13 @@ RULES: dict[str, Rule] = {
     # Loyalty points.
     "loyalty:rules": Rule(
         MANAGER,
-        data=lambda world: {"points_per_step": "2", "step": "10000", "survey_bonus": "10", "referral_bonus": "50"},
+        data=lambda world: {
+            "points_per_step": "2",
+            "step": "10000",
+            "survey_bonus": "10",
+            "referral_bonus": "50",
+            "birthday_bonus": "20",
+        },
     ),
     "loyalty:customer_points": Rule(OWNER, serves=(GET,), kwargs=_customer),
     "loyalty:program": Rule(MANAGER, serves=(GET,)),
