@@ -103,29 +103,48 @@ def _first_message(error: ValidationError) -> str:
     return next(iter(error.messages), "")
 
 
-@login_required
-@require_POST
-def redeem(request, pk, reward_pk):
-    customer = customer_get_for(user=request.user, pk=pk)
-    reward = get_object_or_404(Reward, pk=reward_pk)
+def _act(request, customer, act, said, outcome: str):
+    """Run ``act`` (a redemption service): htmx gets the panel back with the result or the refusal,
+    a plain POST a message and the customer page."""
     try:
-        redemption = rewards.redeem(customer=customer, reward=reward, by=request.user)
+        result = act()
     except ValidationError as error:
         if request.htmx:
             return _panel(request, customer, error=_first_message(error))
         messages.error(request, _first_message(error))
         return _back(customer)
     if request.htmx:
-        return _panel(request, customer, done=redemption)
+        return _panel(request, customer, **{outcome: result})
+    messages.success(request, said(result))
+    return _back(customer)
+
+
+def _spent(redemption) -> str:
     text = _("%(points)s points spent on %(reward)s for %(name)s.") % {
         "points": format_number(redemption.points),
-        "reward": isolate(reward.name()),
-        "name": isolate(customer.name),
+        "reward": isolate(redemption.reward.name()),
+        "name": isolate(redemption.customer.name),
     }
     if redemption.code:
         text += " " + _("Discount code: %(code)s") % {"code": redemption.code}
-    messages.success(request, text)
-    return _back(customer)
+    return text
+
+
+def _given_back(redemption) -> str:
+    return _("Redemption cancelled: %(points)s points back to %(name)s.") % {
+        "points": format_number(redemption.points),
+        "name": isolate(redemption.customer.name),
+    }
+
+
+@login_required
+@require_POST
+def redeem(request, pk, reward_pk):
+    customer = customer_get_for(user=request.user, pk=pk)
+    reward = get_object_or_404(Reward, pk=reward_pk)
+    return _act(
+        request, customer, lambda: rewards.redeem(customer=customer, reward=reward, by=request.user), _spent, "done"
+    )
 
 
 @login_required
@@ -133,18 +152,8 @@ def redeem(request, pk, reward_pk):
 def redemption_cancel(request, pk):
     found = get_object_or_404(Redemption, pk=pk)
     customer = customer_get_for(user=request.user, pk=found.customer_id)  # another rep's: 404
-    try:
-        redemption = rewards.redemption_cancel(redemption=found, by=request.user)
-    except ValidationError as error:
-        if request.htmx:
-            return _panel(request, customer, error=_first_message(error))
-        messages.error(request, _first_message(error))
-        return _back(customer)
-    if request.htmx:
-        return _panel(request, customer, cancelled=redemption)
-    messages.success(
-        request,
-        _("Redemption cancelled: %(points)s points back to %(name)s.")
-        % {"points": format_number(redemption.points), "name": isolate(customer.name)},
-    )
-    return _back(customer)
+
+    def cancel():
+        return rewards.redemption_cancel(redemption=found, by=request.user)
+
+    return _act(request, customer, cancel, _given_back, "cancelled")
