@@ -14,4 +14,5 @@ class LoyaltyConfig(AppConfig):
         audit_trail.register()
         register_timeline_source(receivers.adjustments_timeline)
         register_timeline_source(receivers.tier_changes_timeline)
+        register_timeline_source(receivers.redemptions_timeline)
         register_row_fact(receivers.row_annotations, receivers.row_sentence)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.numbers import format_money, format_number
 from core.roles import display_name
+from core.text import isolate
 from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_changed, purchase_removed
@@ -94,3 +95,26 @@ def row_sentence(row) -> str:
     if tier:
         return _("%(tier)s · %(points)s points (%(worth)s)") % words
     return _("%(points)s points (%(worth)s)") % words
+
+
+def redemptions_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:
+    """Rewards taken with points, and by whom; a cancelled one says so."""
+    redemptions = customer.redemptions.select_related("reward", "created_by")[:limit]
+    entries = []
+    for redemption in redemptions:
+        words = {"reward": isolate(redemption.reward.name()), "points": format_number(redemption.points)}
+        if redemption.status == redemption.Status.CANCELLED:
+            label = _("Redeemed %(reward)s for %(points)s points (cancelled)") % words
+        else:
+            label = _("Redeemed %(reward)s for %(points)s points") % words
+        entries.append(
+            TimelineEntry(
+                kind="redemption",
+                kind_label=label,
+                at=redemption.created_at,
+                sort_key=redemption.created_at,
+                summary=redemption.code,
+                by=display_name(redemption.created_by) if redemption.created_by_id else "",
+            )
+        )
+    return entries

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from customers.models import Customer
+from customers.selectors import customer_timeline
 from loyalty import rewards, selectors, services
 from loyalty.models import LoyaltyAccount, LoyaltyEmail, PointsEntry, Redemption, Reward
 from outbox.models import OutgoingEmail
@@ -384,3 +385,13 @@ def test_two_cancels_at_once_give_the_points_back_once():
     assert PointsEntry.objects.filter(kind="reversal", customer=buyer).count() == 1
     assert services.accounts_drift() == (0, [])
     assert connection.vendor == "postgresql"
+
+
+def test_a_redemption_and_its_cancellation_are_on_the_customers_timeline(customer, rep):
+    redemption = rewards.redeem(customer=customer, reward=_reward(), by=rep)
+    [line] = [entry for entry in customer_timeline(customer=customer) if entry.kind == "redemption"]
+    assert readable(line.kind_label) == "کارت هدیه با ۳۰ امتیاز گرفته شد"
+    assert line.by == "علی رستمی"
+    rewards.redemption_cancel(redemption=redemption, by=rep)
+    [line] = [entry for entry in customer_timeline(customer=customer) if entry.kind == "redemption"]
+    assert readable(line.kind_label) == "کارت هدیه با ۳۰ امتیاز گرفته شد (لغو شد)"
