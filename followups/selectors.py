@@ -56,6 +56,20 @@ def register_row_fact(annotations: Callable[[], dict], sentence: Callable[[Follo
         _ROW_FACTS.append((annotations, sentence))
 
 
+# Other apps add a part to a row's "more actions" (loyalty: redeem points during the call) with
+# ``register_row_action(template)``: the template is included with the row's ``followup``.
+_ROW_ACTIONS: list[str] = []
+
+
+def register_row_action(template: str) -> None:
+    if template not in _ROW_ACTIONS:
+        _ROW_ACTIONS.append(template)
+
+
+def row_actions() -> list[str]:
+    return list(_ROW_ACTIONS)
+
+
 def row_facts(row: FollowUp) -> list[str]:
     return [text for text in (sentence(row) for _annotations, sentence in _ROW_FACTS) if text]
 

@@ -8,7 +8,7 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self):
         from customers.selectors import register_timeline_source
-        from followups.selectors import register_row_fact
+        from followups.selectors import register_row_action, register_row_fact
         from loyalty import audit_trail, receivers
 
         audit_trail.register()
@@ -16,3 +16,4 @@ class LoyaltyConfig(AppConfig):
         register_timeline_source(receivers.tier_changes_timeline)
         register_timeline_source(receivers.redemptions_timeline)
         register_row_fact(receivers.row_annotations, receivers.row_sentence)
+        register_row_action("loyalty/_row_redeem.html")

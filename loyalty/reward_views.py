@@ -92,6 +92,9 @@ def _panel(request, customer, *, done=None, cancelled=None, error: str = ""):
     """The loyalty panel, for htmx to swap in place of the one on the page."""
     # Read by the redeem section inside the panel (templatetags/loyalty_rewards.py).
     request.loyalty_redeemed, request.loyalty_cancelled, request.loyalty_redeem_error = done, cancelled, error
+    row = request.POST.get("row", "")
+    if row.isdigit():  # redeemed from a calls-due row: that row's section comes back
+        return render(request, "loyalty/_row_redeem.html", {"followup": {"pk": int(row), "customer": customer}})
     return render(request, "loyalty/_redeem_panel.html", {"customer": customer})
 
 

@@ -23,6 +23,12 @@ def why(followup, day) -> str:
     return reasons.explain(followup, day=day)
 
 
+@register.simple_tag
+def row_action_templates() -> list[str]:
+    """The parts other apps add to a row's "more actions" (``selectors.register_row_action``)."""
+    return selectors.row_actions()
+
+
 @register.filter
 def row_facts(followup) -> list[str]:
     """What other apps tell a rep about the row's customer (loyalty: tier and points)."""

@@ -5,13 +5,14 @@ catalogue under Manage (a cost typed in Persian digits). fa and en, desktop and 
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from loyalty import services
 from loyalty.models import LoyaltyAccount, Redemption, Reward
 from tests.browser.accessibility import axe_findings, with_axe
 from tests.browser.conftest import follow_nav
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, FollowUpFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,3 +134,25 @@ def test_a_manager_adds_a_reward_and_stops_offering_it(open_page, manager, shoot
     expect(page.get_by_test_id("not-offered")).to_be_visible()
     reward.refresh_from_db()
     assert not reward.active
+
+
+@pytest.mark.parametrize(("lang", "device"), [("fa", "phone"), ("en", "desktop")])
+def test_a_rep_redeems_during_the_call_from_the_calls_due_row(open_page, rep, mina, shoot, lang, device):
+    today = timezone.localdate()
+    call = FollowUpFactory(customer=mina, due_on=today, scheduled_on=today)
+    words = WORDS[lang]
+    page = open_page(rep, lang, device)
+    page.goto("/calls/")
+    page.evaluate("window.__stillTheSamePage = true")
+    row = page.locator(f"#followup-{call.pk}")
+    row.get_by_test_id("more-actions").locator("summary").click()
+    section = row.get_by_test_id("row-redeem")
+    section.get_by_test_id("reward-offer").filter(has_text="کد تخفیف" if lang == "fa" else "10% off").get_by_role(
+        "button"
+    ).click()
+    expect(row.get_by_test_id("row-redeem").get_by_test_id("redeemed")).to_contain_text(words["spent"])
+    expect(row.get_by_test_id("row-redeem").get_by_test_id("redeemed-code")).to_be_visible()
+    assert page.evaluate("window.__stillTheSamePage") is True  # no reload
+    assert LoyaltyAccount.objects.get(customer=mina).available == 20
+    row.scroll_into_view_if_needed()
+    shoot(page, "loyalty-row-redeemed", full_page=False)

@@ -19,7 +19,7 @@ from loyalty import rewards, selectors, services
 from loyalty.models import LoyaltyAccount, LoyaltyEmail, PointsEntry, Redemption, Reward
 from outbox.models import OutgoingEmail
 from tests.concurrency import run_at_once, skip_on_sqlite
-from tests.factories import CustomerFactory, ManagerFactory, RepFactory
+from tests.factories import CustomerFactory, FollowUpFactory, ManagerFactory, RepFactory
 from tests.text import readable
 
 pytestmark = pytest.mark.django_db
@@ -395,3 +395,19 @@ def test_a_redemption_and_its_cancellation_are_on_the_customers_timeline(custome
     rewards.redemption_cancel(redemption=redemption, by=rep)
     [line] = [entry for entry in customer_timeline(customer=customer) if entry.kind == "redemption"]
     assert readable(line.kind_label) == "کارت هدیه با ۳۰ امتیاز گرفته شد (لغو شد)"
+
+
+def test_a_rep_redeems_from_a_calls_due_row_and_only_that_rows_section_comes_back(customer, rep):
+    call = FollowUpFactory(customer=customer)
+    reward = _reward()
+    client = Client()
+    client.force_login(rep)
+    actions = client.get(reverse("followups:actions", args=[call.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert f'id="row-redeem-{call.pk}"' in actions and f'hx-target="#row-redeem-{call.pk}"' in actions
+    response = client.post(
+        reverse("loyalty:redeem", args=[customer.pk, reward.pk]), {"row": call.pk}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.startswith(f'<div id="row-redeem-{call.pk}"') and 'data-testid="redeemed"' in html
+    assert 'id="loyalty"' not in html  # not the customer page's panel
+    assert _available(customer) == 20
