@@ -8,7 +8,7 @@ from auditlog.models import LogEntry
 from django.utils.translation import gettext_lazy as _
 
 from audit.registry import Change, Fact, track, track_export
-from loyalty.models import PointsEntry
+from loyalty.models import PointsEntry, Redemption, Reward
 
 
 def register() -> None:
@@ -24,6 +24,31 @@ def register() -> None:
                 LogEntry.Action.CREATE,
                 field="points",
             )
+        ],
+    )
+    track(
+        Redemption,
+        signals=False,
+        facts={
+            "reward": Fact(_("Reward"), model=Reward),
+            "points": Fact(_("Points")),
+            "status": Fact(_("Status"), choices=dict(Redemption.Status.choices)),
+        },
+        changes=[
+            Change(
+                "points_redeemed",
+                _("Points redeemed"),
+                _("%(who)s redeemed %(new)s points of %(customer)s"),
+                LogEntry.Action.CREATE,
+                field="points",
+            ),
+            Change(
+                "redemption_cancelled",
+                _("Redemption cancelled"),
+                _("%(who)s cancelled a redemption of %(customer)s"),
+                LogEntry.Action.UPDATE,
+                field="status",
+            ),
         ],
     )
     track_export(key="loyalty_months", label=_("the loyalty points by month"), model=PointsEntry)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import change_recorded, creation_recorded
 from core.numbers import format_number
 from core.text import isolate
 from customers.models import Customer
@@ -138,6 +139,9 @@ def redeem(*, customer: Customer, reward: Reward, by: AbstractBaseUser | None) -
     entry.facts["redemption_id"] = redemption.pk
     entry.save(update_fields=["facts"])
     services.accounts_refresh(customer_ids=[customer.pk])
+    creation_recorded(
+        instance=redemption, fields={"points": reward.cost, "reward": reward.pk}, customer_id=customer.pk, by=by
+    )
     _confirmation_queue(redemption, today=today)
     return redemption
 
@@ -205,4 +209,11 @@ def redemption_cancel(*, redemption: Redemption, by: AbstractBaseUser | None) ->
     redemption.save(update_fields=["refund_entry", "status", "cancelled_at", "cancelled_by"])
     Reward.objects.filter(pk=redemption.reward_id, stock__isnull=False).update(stock=F("stock") + 1)
     services.accounts_refresh(customer_ids=[redemption.customer_id])
+    change_recorded(
+        instance=redemption,
+        field="status",
+        before=Redemption.Status.ACTIVE,
+        after=Redemption.Status.CANCELLED,
+        customer_id=redemption.customer_id,
+    )
     return redemption

@@ -7,12 +7,14 @@ against a balance that covers one (PostgreSQL)."""
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from audit import reading
 from customers.models import Customer
 from customers.selectors import customer_timeline
 from loyalty import rewards, selectors, services
@@ -411,3 +413,12 @@ def test_a_rep_redeems_from_a_calls_due_row_and_only_that_rows_section_comes_bac
     assert html.startswith(f'<div id="row-redeem-{call.pk}"') and 'data-testid="redeemed"' in html
     assert 'id="loyalty"' not in html  # not the customer page's panel
     assert _available(customer) == 20
+
+
+def test_a_redemption_and_its_cancellation_are_in_the_audit_log(customer, rep):
+    redemption = rewards.redeem(customer=customer, reward=_reward(), by=rep)
+    rewards.redemption_cancel(redemption=redemption, by=rep)
+    entries = LogEntry.objects.filter(content_type__model="redemption").order_by("pk")
+    sentences = [readable(line.sentence) for line in reading.lines(list(entries))]
+    assert sentences[0] == "علی رستمی ۳۰ امتیاز مینا طاهری را خرج کرد"
+    assert sentences[1].endswith("یک استفاده از امتیاز مینا طاهری را لغو کرد")
