@@ -10,10 +10,10 @@ import functools
 import re
 
 import jdatetime
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.text import to_latin_digits, to_persian_digits
+from core.text import reads_persian, to_latin_digits, to_persian_digits
 
 JALALI_MONTHS = (
     "فروردین",
@@ -62,7 +62,7 @@ class InvalidDate(ValueError):
 
 
 def uses_jalali(language: str | None = None) -> bool:
-    return (language or translation.get_language() or "fa").startswith("fa")
+    return reads_persian(language)
 
 
 def parse_date(text: str) -> datetime.date:

@@ -48,6 +48,11 @@ def whole_times(amount: str, step: str) -> str:
     return f"CAST({amount} / {step} AS INTEGER)"
 
 
+def as_text(column: str) -> str:
+    """A date column as ISO text (for a key or a JSON value built in SQL), alike on both databases."""
+    return f"CAST({column} AS text)" if on_postgres() else column
+
+
 def json_object(pairs: dict[str, str]) -> str:
     """A JSON object built in SQL from ``{"key": "SQL expression"}`` (keys are ours, not a user's)."""
     arguments = ", ".join(f"'{key}', {expression}" for key, expression in pairs.items())

@@ -4,6 +4,8 @@ People type Persian (۰-۹) or Arabic-Indic (٠-٩) digits, Arabic ي/ك from so
 keyboards, and zero-width non-joiners; search and validation must not care.
 """
 
+from django.utils import translation
+
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 LATIN_DIGITS = "0123456789"
@@ -17,6 +19,12 @@ _ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه",
 _INVISIBLE = dict.fromkeys(map(ord, "\u200c\u200e\u200f"), " ") | dict.fromkeys(
     map(ord, "\u200d\u00ad\u0640\u2066\u2067\u2068\u2069")
 )
+
+
+def reads_persian(language: str | None = None) -> bool:
+    """Whether ``language`` (default: the active one) is Persian: Jalali dates, Persian digits,
+    and the ``_fa`` one of a record's two names."""
+    return (language or translation.get_language() or "fa").startswith("fa")
 
 
 def to_latin_digits(value: str) -> str:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.db import json_object, on_postgres
+from core.db import as_text, json_object
 from customers.models import Customer
 from followups.models import FollowUp
 from followups.services import customers_refresh_next_call, followups_insert_select, working_days
@@ -41,7 +41,7 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
     of thousands); the source key's uniqueness skips the episodes that already have their call.
     """
     due = working_days().on_or_after(as_of)
-    last_on = "c.last_purchase_on::text" if on_postgres() else "c.last_purchase_on"
+    last_on = as_text("c.last_purchase_on")
     raised = followups_insert_select(
         prototype=FollowUp(reason=FollowUp.Reason.WIN_BACK, scheduled_on=due, due_on=due),
         values={

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import reads_persian
 from customers.models import Customer, Purchase
 
 
@@ -90,7 +91,14 @@ class PointsEntry(models.Model):
         return f"{self.customer_id}: {self.points:+d} {self.kind}"
 
 
-class Tier(models.Model):
+class _NamedInBothLanguages:
+    """A record with ``name_fa`` and ``name_en``: ``name()`` is the reader's."""
+
+    def name(self, language: str | None = None) -> str:
+        return self.name_fa if reads_persian(language) else self.name_en
+
+
+class Tier(_NamedInBothLanguages, models.Model):
     """A level of the program (bronze, silver, gold): reached by rolling 12-month spend."""
 
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)  # 1 is the first tier
@@ -105,11 +113,6 @@ class Tier(models.Model):
 
     def __str__(self):
         return self.name()
-
-    def name(self, language: str | None = None) -> str:
-        from django.utils import translation
-
-        return self.name_fa if (language or translation.get_language() or "fa").startswith("fa") else self.name_en
 
 
 class TierChange(models.Model):
@@ -152,7 +155,7 @@ class LoyaltyAccount(models.Model):
         return f"{self.customer_id}: {self.available} (+{self.pending})"
 
 
-class Reward(models.Model):
+class Reward(_NamedInBothLanguages, models.Model):
     """What points buy: the catalogue a rep redeems from during a call."""
 
     class Kind(models.TextChoices):
@@ -176,11 +179,6 @@ class Reward(models.Model):
 
     def __str__(self):
         return self.name()
-
-    def name(self, language: str | None = None) -> str:
-        from django.utils import translation
-
-        return self.name_fa if (language or translation.get_language() or "fa").startswith("fa") else self.name_en
 
 
 class Redemption(models.Model):

@@ -3,12 +3,11 @@ and manual adjustments appear on the customer's timeline."""
 
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.numbers import format_money, format_number
 from core.roles import display_name
-from core.text import isolate
+from core.text import isolate, reads_persian
 from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_changed, purchase_removed
@@ -58,7 +57,7 @@ def tier_changes_timeline(customer: Customer, limit: int) -> list[TimelineEntry]
     changes = customer.tier_changes.annotate(
         name_fa=Subquery(tier.values("name_fa")[:1]), name_en=Subquery(tier.values("name_en")[:1])
     )
-    persian = translation.get_language().startswith("fa")
+    persian = reads_persian()
     entries = []
     for change in changes[:limit]:
         sentence = _("Moved up to %(tier)s") if change.to_rank > change.from_rank else _("Moved down to %(tier)s")
@@ -90,7 +89,7 @@ def row_sentence(row) -> str:
     points = getattr(row, "loyalty_points", None)
     if points is None:
         return ""
-    tier = row.loyalty_tier_fa if translation.get_language().startswith("fa") else row.loyalty_tier_en
+    tier = row.loyalty_tier_fa if reads_persian() else row.loyalty_tier_en
     words = {"tier": tier, "points": format_number(points), "worth": format_money(points * services.point_value_rial())}
     if tier:
         return _("%(tier)s · %(points)s points (%(worth)s)") % words

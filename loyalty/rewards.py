@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import change_recorded, creation_recorded
 from core.numbers import format_number
-from core.text import isolate
+from core.text import isolate, reads_persian
 from customers.models import Customer
 from loyalty import services
 from loyalty.models import LoyaltyAccount, LoyaltyEmail, PointsEntry, Redemption, Reward
@@ -63,8 +63,7 @@ def redemptions_of(customer: Customer, *, limit: int = 5) -> list[Redemption]:
 
 
 def _name(facts: dict, language: str | None = None) -> str:
-    language = language or translation.get_language() or "fa"
-    return facts.get("name_fa" if language.startswith("fa") else "name_en") or facts.get("name_fa") or ""
+    return facts.get("name_fa" if reads_persian(language) else "name_en") or facts.get("name_fa") or ""
 
 
 def entry_sentence(entry: PointsEntry) -> str:

@@ -118,17 +118,11 @@ def _earn_on_purchases(rules: EarningRules, today: datetime.date, ids: list[int]
             "state": f"CASE WHEN {available_on} > {db.date_literal(today)} THEN 'pending' ELSE 'available' END",
             "available_on": available_on,
             "expires_on": db.add_months("p.purchased_on", str(expiry_months())),
-            "facts": db.json_object({"amount": "p.amount", "purchased_on": _as_text("p.purchased_on")}),
+            "facts": db.json_object({"amount": "p.amount", "purchased_on": db.as_text("p.purchased_on")}),
         },
         source=f"customers_purchase AS p WHERE {points} > 0{_only('p.customer_id', ids)}",
         params=[],
     )
-
-
-def _as_text(date_column: str) -> str:
-    """A date column as ISO text inside a JSON object (PostgreSQL would store a JSON date otherwise too,
-    but the cast keeps both databases alike)."""
-    return f"CAST({date_column} AS text)" if db.on_postgres() else date_column
 
 
 def _reward_referrals(rules: EarningRules, today: datetime.date, ids: list[int] | None) -> int:
@@ -352,8 +346,8 @@ def points_expire(*, today: datetime.date | None = None) -> int:
             values={
                 "customer_id": "a.customer_id",
                 "points": "-a.available",
-                "source_key": f"'expiry:' || a.customer_id || ':inactive:' || {_as_text('c.last_purchase_on')}",
-                "facts": db.json_object({"rule": "'inactivity'", "last_purchase_on": _as_text("c.last_purchase_on")}),
+                "source_key": f"'expiry:' || a.customer_id || ':inactive:' || {db.as_text('c.last_purchase_on')}",
+                "facts": db.json_object({"rule": "'inactivity'", "last_purchase_on": db.as_text("c.last_purchase_on")}),
             },
             source=(
                 f"{account} AS a JOIN customers_customer AS c ON c.id = a.customer_id "
