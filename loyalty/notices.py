@@ -93,8 +93,10 @@ def expiry_warnings_send(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     until = today + datetime.timedelta(days=warning_days())
     warned = 0
-    for customer in _may_be_warned(_candidates(today), today).order_by("pk"):
-        expiry = services.next_expiry(customer, today=today)
+    customers = list(_may_be_warned(_candidates(today), today).order_by("pk"))
+    expiries = services.next_expiries(customers, today=today)
+    for customer in customers:
+        expiry = expiries[customer.pk]
         if expiry is not None and today <= expiry.on <= until:
             warned += _warn(customer, expiry, today=today)
     return warned
@@ -106,8 +108,10 @@ def expiry_calls_raise(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     until = today + datetime.timedelta(days=warning_days())
     called = 0
-    for customer in _may_be_called(_candidates(today)).select_related("owner").order_by("pk"):
-        expiry = services.next_expiry(customer, today=today)
+    customers = list(_may_be_called(_candidates(today)).select_related("owner").order_by("pk"))
+    expiries = services.next_expiries(customers, today=today)
+    for customer in customers:
+        expiry = expiries[customer.pk]
         if expiry is not None and today <= expiry.on <= until:
             called += _call(customer, expiry, today=today)
     return called

@@ -383,11 +383,25 @@ class Expiry:
 
 def next_expiry(customer: Customer, *, today: datetime.date | None = None) -> Expiry | None:
     """The points that expire next and when, by the rule of ``points_expire``."""
+    return next_expiries([customer], today=today)[customer.pk]
+
+
+def next_expiries(customers: Iterable[Customer], *, today: datetime.date | None = None) -> dict[int, Expiry | None]:
+    """``next_expiry`` of many customers, their available entries read in one query."""
     today = today or timezone.localdate()
-    entries = list(customer.points_entries.filter(state=State.AVAILABLE).values_list("points", "expires_on"))
+    customers = list(customers)
+    lots: dict[int, list[tuple[int, datetime.date | None]]] = {customer.pk: [] for customer in customers}
+    for ids in _chunks(list(lots)):
+        available = PointsEntry.objects.filter(customer_id__in=ids, state=State.AVAILABLE)
+        for customer_id, points, expires in available.values_list("customer_id", "points", "expires_on"):
+            lots[customer_id].append((points, expires))
+    return {customer.pk: _next_expiry(lots[customer.pk], customer.last_purchase_on, today) for customer in customers}
+
+
+def _next_expiry(entries, last_purchase_on, today: datetime.date) -> Expiry | None:
     if expiry_rule() == "inactivity":
         available = sum(points for points, _expires in entries)
-        last = customer.last_purchase_on
+        last = last_purchase_on
         return Expiry(available, last + relativedelta(months=expiry_months())) if available > 0 and last else None
     used = -sum(points for points, expires in entries if expires is None and points < 0)
     for day in sorted({expires for _points, expires in entries if expires and expires >= today}):
