@@ -96,6 +96,12 @@ def purchases_earn(*, customer_ids: Iterable[int] | None = None, today: datetime
     return written
 
 
+def _refresh_accounts_of(entries) -> None:
+    """The balances of the customers a set-based INSERT just wrote ``entries`` for, 500 at a time."""
+    for ids in _chunks(sorted(set(entries.values_list("customer_id", flat=True)))):
+        accounts_refresh(customer_ids=ids)
+
+
 def _chunks(ids: list[int]) -> list[list[int]]:
     return [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
@@ -192,8 +198,8 @@ def birthday_bonuses_give(*, today: datetime.date | None = None) -> int:
         params=[],
     )
     if written:
-        keys = PointsEntry.objects.filter(kind=Kind.BIRTHDAY, source_key__endswith=f":{today.isoformat()}")
-        accounts_refresh(customer_ids=keys.values_list("customer_id", flat=True))
+        given_today = PointsEntry.objects.filter(kind=Kind.BIRTHDAY, source_key__endswith=f":{today.isoformat()}")
+        _refresh_accounts_of(given_today)
     return written
 
 
@@ -369,9 +375,7 @@ def points_expire(*, today: datetime.date | None = None) -> int:
             params=[],
         )
     if written:
-        expired_today = PointsEntry.objects.filter(kind=Kind.EXPIRY, created_at__gte=prototype.created_at)
-        for ids in _chunks(sorted(set(expired_today.values_list("customer_id", flat=True)))):
-            accounts_refresh(customer_ids=ids)
+        _refresh_accounts_of(PointsEntry.objects.filter(kind=Kind.EXPIRY, created_at__gte=prototype.created_at))
     return written
 
 
