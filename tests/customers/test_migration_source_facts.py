@@ -2,28 +2,17 @@
 caused it ("CSV import", "معرفی از طرف مینا طاهری"); it becomes a fact, and a referral a link."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from customers.models import Customer
+from tests.migrations import latest, migrate_to
 
 BEFORE = [("customers", "0006_purchase_day_statistics"), ("surveys", "0005_shop_identity")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_source_sentences_become_facts_and_a_referral_knows_who_referred():
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldCustomer = old.get_model("customers", "Customer")
     Survey = old.get_model("surveys", "Survey")
     Invitation = old.get_model("surveys", "SurveyInvitation")
@@ -51,7 +40,7 @@ def test_source_sentences_become_facts_and_a_referral_knows_who_referred():
         invitation=invitation, survey=invitation.survey, customer=referrer, score=10, referral_mobile=referred.mobile
     )
 
-    _migrate(_latest())
+    migrate_to(latest())
 
     def now(old_customer):
         return Customer.objects.get(pk=old_customer.pk)

@@ -1,24 +1,13 @@
 """followups 0008: sentences the system stored in a call become facts; what a person typed stays."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from customers.models import Interaction
 from followups.models import FollowUp, FollowUpPlan
+from tests.migrations import latest, migrate_to
 
 BEFORE = [("followups", "0007_default_cadence")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 def _old_rows(apps) -> dict:
@@ -64,9 +53,9 @@ def _old_rows(apps) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_system_sentences_become_facts_and_come_back():
-    rows = _old_rows(_migrate(BEFORE))
+    rows = _old_rows(migrate_to(BEFORE))
 
-    _migrate(_latest())
+    migrate_to(latest())
 
     def call(key):
         return FollowUp.objects.get(pk=rows[key])
@@ -83,11 +72,11 @@ def test_system_sentences_become_facts_and_come_back():
     assert Interaction.objects.get(pk=rows["label"]).summary == ""
     assert Interaction.objects.get(pk=rows["note"]).summary == "سفارش جدید داد"
 
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     OldFollowUp = old.get_model("followups", "FollowUp")
     back = OldFollowUp.objects.get(pk=rows["detractor"])
     assert (back.purpose, back.facts) == ("منتقد: امتیاز 3. بسته دیر رسید", {"score": 3, "comment": "بسته دیر رسید"})
     assert OldFollowUp.objects.get(pk=rows["preset"]).purpose == "Regular check-in call"
     assert OldFollowUp.objects.get(pk=rows["typed"]).purpose == "قبل از تماس فاکتور را ببینید"
 
-    _migrate(_latest())
+    migrate_to(latest())

@@ -6,8 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from customers.services import customers_refresh_rhythm, purchase_add
 from followups import services
 from followups.models import FollowUp
 from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory
+from tests.migrations import latest, migrate_to
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +163,7 @@ def test_the_list_says_an_overdue_next_call_is_overdue_and_an_unplanned_customer
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_next_call_of_the_customers_already_there():
-    def migrate(targets):
-        executor = MigrationExecutor(connection)
-        executor.migrate(targets)
-        return executor.loader.project_state(targets).apps
-
-    old = migrate([("customers", "0007_customer_source_facts"), ("followups", "0008_system_sentences_to_facts")])
+    old = migrate_to([("customers", "0007_customer_source_facts"), ("followups", "0008_system_sentences_to_facts")])
     OldCustomer, OldPlan = old.get_model("customers", "Customer"), old.get_model("followups", "FollowUpPlan")
     OldFollowUp = old.get_model("followups", "FollowUp")
     today = _today()
@@ -180,7 +174,7 @@ def test_the_migration_fills_the_next_call_of_the_customers_already_there():
         )
     OldFollowUp.objects.create(customer=called, reason="one_off", scheduled_on=today, due_on=today + 5 * DAY)
 
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to(latest())
 
     shown = dict(Customer.objects.values_list("name", "next_call_on"))
     assert shown == {"1": today + 5 * DAY, "2": today + 90 * DAY, "3": None}
