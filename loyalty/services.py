@@ -20,8 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,11 +448,15 @@ def points_adjust(*, customer: Customer, points: int, reason: str, by: AbstractB
 # --- the kept balances --------------------------------------------------------------------------------
 
 
-def _ledger_sum(state: str, *, customer: str = "pk") -> Coalesce:
-    """The sum of a customer's entries in ``state``; ``customer`` names the outer query's customer id."""
-    rows = PointsEntry.objects.filter(customer=OuterRef(customer), state=state).order_by().values("customer")
-    total = Subquery(rows.annotate(total=Sum("points")).values("total")[:1])
-    return Coalesce(total, Value(0), output_field=IntegerField())
+def _ledger_sums(ids: list[int] | None) -> str:
+    """One pass over the ledger: each customer's available and pending sums (SQL, aliased by the caller)."""
+    entry = connection.ops.quote_name(PointsEntry._meta.db_table)
+    return (
+        "SELECT e.customer_id, "
+        "COALESCE(SUM(CASE WHEN e.state = 'available' THEN e.points END), 0) AS available, "
+        "COALESCE(SUM(CASE WHEN e.state = 'pending' THEN e.points END), 0) AS pending "
+        f"FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} GROUP BY e.customer_id"
+    )
 
 
 # A new account's columns, for the statements that create accounts in bulk (the ledger's, the tiers').
@@ -480,10 +483,7 @@ def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
         )
         cursor.execute(
             f"UPDATE {account} SET available = s.available, pending = s.pending, updated_at = %s "
-            "FROM (SELECT e.customer_id, "
-            "COALESCE(SUM(CASE WHEN e.state = 'available' THEN e.points END), 0) AS available, "
-            "COALESCE(SUM(CASE WHEN e.state = 'pending' THEN e.points END), 0) AS pending "
-            f"FROM {entry} AS e WHERE 1 = 1{_only('e.customer_id', ids)} GROUP BY e.customer_id) AS s "
+            f"FROM ({_ledger_sums(ids)}) AS s "
             f"WHERE s.customer_id = {account}.customer_id",
             [now],
         )
@@ -499,14 +499,20 @@ def accounts_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
 
 def accounts_drift(*, limit: int = 100) -> tuple[int, list[tuple[int, int, int, int, int]]]:
     """Kept balances that differ from the ledger: (how many, up to ``limit`` of them as
-    (customer id, kept available, ledger available, kept pending, ledger pending))."""
+    (customer id, kept available, ledger available, kept pending, ledger pending)), from one pass of
+    the ledger's sums joined to the accounts."""
+    account = connection.ops.quote_name(LoyaltyAccount._meta.db_table)
     drifted = (
-        LoyaltyAccount.objects.annotate(
-            ledger_available=_ledger_sum(State.AVAILABLE, customer="customer_id"),
-            ledger_pending=_ledger_sum(State.PENDING, customer="customer_id"),
-        )
-        .filter(~Q(available=F("ledger_available")) | ~Q(pending=F("ledger_pending")))
-        .order_by("customer_id")
+        f"FROM {account} AS a LEFT JOIN ({_ledger_sums(None)}) AS s ON s.customer_id = a.customer_id "
+        "WHERE a.available <> COALESCE(s.available, 0) OR a.pending <> COALESCE(s.pending, 0)"
     )
-    rows = drifted.values_list("customer_id", "available", "ledger_available", "pending", "ledger_pending")
-    return drifted.count(), list(rows[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {drifted}")
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT a.customer_id, a.available, COALESCE(s.available, 0), a.pending, COALESCE(s.pending, 0) "
+            f"{drifted} ORDER BY a.customer_id LIMIT %s",
+            [limit],
+        )
+        rows = [tuple(int(value) for value in row) for row in cursor.fetchall()]
+    return count, rows
