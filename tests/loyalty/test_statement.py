@@ -250,12 +250,13 @@ def test_a_customer_without_points_reads_that_purchases_earn_them(customer, anon
 
 def test_the_owner_and_a_manager_find_the_link_on_the_customer_page(member, client, rep, manager):
     customer = member()
-    link = statement.statement_link(customer)
-    for user in (rep, manager):
-        client.force_login(user)
-        html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
-        field = re.search(r'<input[^>]*id="statement-url-\d+"[^>]*>', html).group(0)
-        assert f'value="{link}"' in field and "readonly" in field and 'dir="ltr"' in field
+    with mock.patch("django.core.signing.time.time", return_value=time.time()):  # one second for both links
+        link = statement.statement_link(customer)
+        for user in (rep, manager):
+            client.force_login(user)
+            html = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+            field = re.search(r'<input[^>]*id="statement-url-\d+"[^>]*>', html).group(0)
+            assert f'value="{link}"' in field and "readonly" in field and 'dir="ltr"' in field
 
 
 def test_no_link_on_the_panel_before_the_customer_has_a_loyalty_account(customer, rep_client):
@@ -272,11 +273,13 @@ def test_the_surveys_thank_you_page_links_to_the_statement_when_the_customer_has
     customer.save(update_fields=["email"])
     sent = send_survey(customer)
 
-    response = anonymous.post(reverse("survey_links:answer", args=[sent.token]), {"score": 9})
+    with mock.patch("django.core.signing.time.time", return_value=time.time()):  # one second for both links
+        response = anonymous.post(reverse("survey_links:answer", args=[sent.token]), {"score": 9})
+        link = statement.statement_link(customer)
 
     html = response.content.decode()
     assert 'data-testid="saved"' in html
-    assert f'href="{statement.statement_link(customer)}"' in html
+    assert f'href="{link}"' in html
 
 
 def test_the_thank_you_page_has_no_statement_link_without_a_loyalty_account(anonymous, rep, settings):
