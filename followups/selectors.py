@@ -11,6 +11,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.db import SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order
 from core.roles import is_manager
@@ -57,17 +60,32 @@ def register_row_fact(annotations: Callable[[], dict], sentence: Callable[[Follo
 
 
 # Other apps add a part to a row's "more actions" (loyalty: redeem points during the call) with
-# ``register_row_action(template)``: the template is included with the row's ``followup``.
-_ROW_ACTIONS: list[str] = []
+# ``register_row_action(template, what)``: the template is included with the row's ``followup``,
+# and ``what`` ("redeem points") joins the summary that opens them.
+_ROW_ACTIONS: list[tuple[str, Promise]] = []
 
 
-def register_row_action(template: str) -> None:
-    if template not in _ROW_ACTIONS:
-        _ROW_ACTIONS.append(template)
+def register_row_action(template: str, what: Promise) -> None:
+    if template not in row_actions():
+        _ROW_ACTIONS.append((template, what))
 
 
 def row_actions() -> list[str]:
-    return list(_ROW_ACTIONS)
+    return [template for template, _what in _ROW_ACTIONS]
+
+
+def more_actions_label() -> str:
+    """The summary of a row's more actions: "Snooze, skip or reassign", and what other apps add."""
+    extras = [str(what) for _template, what in _ROW_ACTIONS]
+    if not extras:
+        return _("Snooze, skip or reassign")
+    return _("Snooze, skip, reassign or %(more)s") % {"more": pgettext("between listed actions", ", ").join(extras)}
+
+
+def row_facts_for(*, user: AbstractBaseUser, pk: int) -> list[str]:
+    """A row's facts read afresh, after another app changed them from the row (a redemption)."""
+    followup = _with_call_context(followups_visible_to(user).filter(pk=pk)).first()
+    return row_facts(followup) if followup else []
 
 
 def row_facts(row: FollowUp) -> list[str]:

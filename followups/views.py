@@ -119,7 +119,7 @@ def _row_context(request) -> dict:
             "never": _("never"),
             "last_purchase": _("Last purchase"),
             "purchases": _("Purchases"),
-            "more": _("Snooze, skip or reassign"),
+            "more": selectors.more_actions_label(),
             "why": _("Why"),
             "why_rank": _("Why this rank"),
             "next_call": _("Next call"),

@@ -16,4 +16,4 @@ class LoyaltyConfig(AppConfig):
         register_timeline_source(receivers.tier_changes_timeline)
         register_timeline_source(receivers.redemptions_timeline)
         register_row_fact(receivers.row_annotations, receivers.row_sentence)
-        register_row_action("loyalty/_row_redeem.html")
+        register_row_action("loyalty/_row_redeem.html", _("redeem points"))

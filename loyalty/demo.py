@@ -2,7 +2,6 @@
 adjustments by the manager. Safe to run again: every entry has its source key, and the
 adjustments are made once."""
 
-import datetime
 import random
 
 from dateutil.relativedelta import relativedelta
@@ -19,15 +18,10 @@ _REASONS = ("جبران تأخیر ارسال", "هدیه‌ی سالگرد مش
 
 def _expire_over_the_past_year() -> None:
     """The nightly expiry as it would have run over the past year, a night a month (the demo's
-    history is two years long), each entry dated on its night."""
+    history is two years long), each entry on its night."""
     today = timezone.localdate()
     for months_ago in range(12, -1, -1):
-        night = today - relativedelta(months=months_ago)
-        if services.points_expire(today=night):
-            at = timezone.make_aware(datetime.datetime.combine(night, datetime.time(2, 50)))
-            PointsEntry.objects.filter(
-                kind=PointsEntry.Kind.EXPIRY, source_key__endswith=f":{night.isoformat()}"
-            ).update(created_at=at)
+        services.points_expire(today=today - relativedelta(months=months_ago))
 
 
 def seed_demo_points(*, seed: int) -> int:

@@ -73,17 +73,23 @@ class PointsEntry(models.Model):
     # reversal's wanted points); ``note`` is only what a manager typed.
     facts = models.JSONField(default=dict, blank=True)
     note = models.CharField(_("reason"), max_length=300, blank=True)
+    # The day the entry counts on: a purchase's points on the purchase's day (also when a backfill or
+    # an import writes them years later), everything else on the day it happened. The monthly
+    # figures, the tier's 12-month points and the ledger's order read it; ``created_at`` is when
+    # the row was written.
+    effective_on = models.DateField(_("day"), default=timezone.localdate)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-effective_on", "-id"]
         verbose_name = _("points entry")
         verbose_name_plural = _("points entries")
         indexes = [
-            models.Index(fields=["customer", "-created_at", "-id"]),
+            models.Index(fields=["customer", "-effective_on", "-id"], name="points_ledger_by_day"),
+            models.Index(fields=["effective_on"], name="points_by_day"),
             models.Index(fields=["available_on"], condition=Q(state="pending"), name="points_pending_by_day"),
         ]
 
@@ -99,12 +105,18 @@ class _NamedInBothLanguages:
 
 
 class Tier(_NamedInBothLanguages, models.Model):
-    """A level of the program (bronze, silver, gold): reached by rolling 12-month spend."""
+    """A level of the program (bronze, silver, gold): reached by rolling 12-month spend, or by the
+    points earned in 12 months (``PEYGIR_LOYALTY_TIER_BASIS``; the threshold is in that unit)."""
 
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)  # 1 is the first tier
     name_fa = models.CharField(_("name (Persian)"), max_length=50)
     name_en = models.CharField(_("name (English)"), max_length=50)
-    threshold = models.DecimalField(_("spend in 12 months (Rial)"), max_digits=18, decimal_places=0)
+    threshold = models.DecimalField(
+        _("threshold"),
+        max_digits=18,
+        decimal_places=0,
+        help_text=_("Rial of 12-month spend, or points earned in 12 months"),
+    )
 
     class Meta:
         ordering = ["rank"]
@@ -143,8 +155,10 @@ class LoyaltyAccount(models.Model):
     # Kept by the nightly tier review (loyalty.tiers): 0 = below every tier.
     tier_rank = models.PositiveSmallIntegerField(_("tier"), default=0)
     tier_since = models.DateField(null=True, blank=True)
-    below_tier_since = models.DateField(null=True, blank=True)  # spend under the tier's threshold since
+    below_tier_since = models.DateField(null=True, blank=True)  # under the tier's threshold since
+    # The figures of the last 12 months the review read; only the tier basis's one is kept fresh.
     spend_12m = models.DecimalField(max_digits=20, decimal_places=0, default=0)
+    points_12m = models.IntegerField(default=0, db_default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from followups.models import FollowUp
 from followups.services import followup_raise
 from loyalty import services
 from loyalty.models import LoyaltyEmail, PointsEntry
+from loyalty.statement import email_links
 from outbox.services import email_queue
 from surveys.selectors import shop_branding
 
@@ -159,10 +160,12 @@ def warning_render(customer: Customer, expiry: services.Expiry, *, today: dateti
     """The warning's subject, text and HTML, in the customer's language."""
     language = customer.preferred_language
     with translation.override(language):
+        links = email_links(customer)
         context = {
             "customer": customer,
             "sentence": warning_sentence(expiry.points, expiry.on, today=today),
             "points": expiry.points,
+            **links,
             **shop_branding(language=language, absolute=True),
         }
         subject = _("Your points expire on %(day)s") % {"day": format_date(expiry.on)}
@@ -170,6 +173,7 @@ def warning_render(customer: Customer, expiry: services.Expiry, *, today: dateti
             "subject": subject,
             "text": render_to_string("loyalty/email/expiry_warning.txt", context),
             "html": render_to_string("loyalty/email/expiry_warning.html", context),
+            "headers": links["headers"],
         }
 
 

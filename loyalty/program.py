@@ -3,14 +3,15 @@
 Every figure is one aggregate query however many customers there are; nothing loops over
 customers in Python. The definitions (the page states them):
 
-- **issued**: the positive entries of kind purchase, survey, referral and adjustment (a purchase's
-  points count in the month they were earned, pending or not; a later return is not netted);
+- **issued**: the positive entries of kind purchase, survey, referral, birthday and adjustment (a
+  purchase's points count in the month of the purchase, pending or not, also when a backfill
+  wrote them later; a later return is not netted);
 - **redeemed**: points spent on rewards (redemption entries, whose points are negative), less the
   points given back when a redemption was cancelled (a reversal whose facts carry
   ``redemption_id``, or a positive redemption entry), each in the month of its own entry;
 - **expired**: the points of expiry entries;
-- a month is the entry's calendar month in the shop's time zone: Jalali in Persian, Gregorian in
-  English. Gregorian months are grouped by month in SQL; Jalali months by day in SQL (at most 366
+- a month is the calendar month of the entry's day (``effective_on``): Jalali in Persian,
+  Gregorian in English. Gregorian months are grouped by month in SQL; Jalali months by day in SQL (at most 366
   rows a year) and the days folded into their months here.
 """
 
@@ -18,8 +19,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core import dates
@@ -30,7 +31,7 @@ from loyalty.models import LoyaltyAccount, PointsEntry, Tier
 Kind = PointsEntry.Kind
 MONTHS = 12
 TOP = 10
-ISSUING = (Kind.PURCHASE, Kind.SURVEY, Kind.REFERRAL, Kind.ADJUSTMENT)
+ISSUING = (Kind.PURCHASE, Kind.SURVEY, Kind.REFERRAL, Kind.BIRTHDAY, Kind.ADJUSTMENT)
 _ISSUED = Q(kind__in=ISSUING, points__gt=0)
 _REDEEMED = Q(kind=Kind.REDEMPTION) | Q(kind=Kind.REVERSAL, facts__has_key="redemption_id")
 _EXPIRED = Q(kind=Kind.EXPIRY)
@@ -74,9 +75,8 @@ class Member:
     value_rial: int
 
 
-def _window_start(today: datetime.date, language: str | None, months: int) -> datetime.datetime:
-    first = dates.month_start(dates.months_back(today, months, language)[0], language)
-    return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+def _window_start(today: datetime.date, language: str | None, months: int) -> datetime.date:
+    return dates.month_start(dates.months_back(today, months, language)[0], language)
 
 
 def monthly(*, today: datetime.date | None = None, language: str | None = None, months: int = MONTHS) -> list[Month]:
@@ -85,9 +85,9 @@ def monthly(*, today: datetime.date | None = None, language: str | None = None, 
     today = today or timezone.localdate()
     keys = dates.months_back(today, months, language)
     jalali = dates.uses_jalali(language)
-    period = TruncDate("created_at") if jalali else TruncMonth("created_at", output_field=DateField())
+    period = F("effective_on") if jalali else TruncMonth("effective_on", output_field=DateField())
     rows = (
-        PointsEntry.objects.filter(created_at__gte=_window_start(today, language, months))
+        PointsEntry.objects.filter(effective_on__gte=_window_start(today, language, months), effective_on__lte=today)
         .filter(_ISSUED | _REDEEMED | _EXPIRED)
         .annotate(period=period)
         .values("period")
@@ -102,9 +102,9 @@ def monthly(*, today: datetime.date | None = None, language: str | None = None, 
     for row in rows:
         day = row["period"]
         if isinstance(day, datetime.datetime):  # a backend that hands the truncation back as a moment
-            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+            day = day.date()
         month = sums.get(dates.month_of(day, language))
-        if month is not None:  # an entry dated after today is outside the window
+        if month is not None:
             month[0] += row["issued"]
             month[1] -= row["redeemed"]
             month[2] -= row["expired"]

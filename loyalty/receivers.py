@@ -1,18 +1,22 @@
 """How loyalty hooks into the rest: purchases earn and settle points, survey answers earn a bonus,
 and manual adjustments appear on the customer's timeline."""
 
+import datetime
+
 from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
 from core.numbers import format_money, format_number
 from core.roles import display_name
 from core.text import isolate, reads_persian
 from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_changed, purchase_removed
-from loyalty import services
-from loyalty.models import LoyaltyAccount, PointsEntry, Tier
+from loyalty import services, tiers
+from loyalty.models import LoyaltyAccount, PointsEntry, Tier, TierChange
 from surveys.signals import survey_answered
 
 
@@ -74,14 +78,21 @@ def tier_changes_timeline(customer: Customer, limit: int) -> list[TimelineEntry]
 
 
 def row_annotations() -> dict:
-    """The calls-due row's points and tier, in the rows' one query."""
+    """The calls-due row's points and tier, and a recent move between tiers, in the rows' one query."""
     account = LoyaltyAccount.objects.filter(customer=OuterRef("customer_id"))
     tier = Tier.objects.filter(rank=OuterRef("loyalty_tier_rank"))
+    since = timezone.localdate() - datetime.timedelta(days=tiers.ROW_SHOWS_CHANGE_DAYS)
+    moved = TierChange.objects.filter(customer=OuterRef("customer_id"), changed_on__gte=since).order_by("-changed_on")
+    moved_from = Tier.objects.filter(rank=OuterRef("loyalty_moved_from"))
     return {
         "loyalty_points": Subquery(account.values("available")[:1]),
         "loyalty_tier_rank": Subquery(account.values("tier_rank")[:1]),
         "loyalty_tier_fa": Subquery(tier.values("name_fa")[:1]),
         "loyalty_tier_en": Subquery(tier.values("name_en")[:1]),
+        "loyalty_moved_on": Subquery(moved.values("changed_on")[:1]),
+        "loyalty_moved_from": Subquery(moved.values("from_rank")[:1]),
+        "loyalty_moved_from_fa": Subquery(moved_from.values("name_fa")[:1]),
+        "loyalty_moved_from_en": Subquery(moved_from.values("name_en")[:1]),
     }
 
 
@@ -89,11 +100,23 @@ def row_sentence(row) -> str:
     points = getattr(row, "loyalty_points", None)
     if points is None:
         return ""
-    tier = row.loyalty_tier_fa if reads_persian() else row.loyalty_tier_en
+    persian = reads_persian()
+    tier = row.loyalty_tier_fa if persian else row.loyalty_tier_en
     words = {"tier": tier, "points": format_number(points), "worth": format_money(points * services.point_value_rial())}
     if tier:
-        return _("%(tier)s · %(points)s points (%(worth)s)") % words
-    return _("%(points)s points (%(worth)s)") % words
+        sentence = _("%(tier)s · %(points)s points (%(worth)s)") % words
+    else:
+        sentence = _("%(points)s points (%(worth)s)") % words
+    moved_on = getattr(row, "loyalty_moved_on", None)
+    if moved_on:
+        before = (row.loyalty_moved_from_fa if persian else row.loyalty_moved_from_en) or _("no tier")
+        move = (
+            _("up from %(tier)s on %(day)s")
+            if row.loyalty_moved_from < row.loyalty_tier_rank
+            else _("down from %(tier)s on %(day)s")
+        )
+        sentence += " · " + move % {"tier": before, "day": format_date(moved_on)}
+    return sentence
 
 
 def redemptions_timeline(customer: Customer, limit: int) -> list[TimelineEntry]:

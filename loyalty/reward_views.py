@@ -21,6 +21,7 @@ from core.numbers import format_number
 from core.roles import manager_required
 from core.text import isolate
 from customers.selectors import customer_get_for
+from followups.selectors import row_facts_for
 from loyalty import rewards
 from loyalty.models import Redemption, Reward
 
@@ -93,8 +94,15 @@ def _panel(request, customer, *, done=None, cancelled=None, error: str = ""):
     # Read by the redeem section inside the panel (templatetags/loyalty_rewards.py).
     request.loyalty_redeemed, request.loyalty_cancelled, request.loyalty_redeem_error = done, cancelled, error
     row = request.POST.get("row", "")
-    if row.isdigit():  # redeemed from a calls-due row: that row's section comes back
-        return render(request, "loyalty/_row_redeem.html", {"followup": {"pk": int(row), "customer": customer}})
+    if row.isdigit():  # redeemed from a calls-due row: that row's section comes back, and its facts line
+        pk = int(row)
+        context = {
+            "followup": {"pk": pk, "customer": customer},
+            "pk": pk,
+            "facts": row_facts_for(user=request.user, pk=pk),
+            "refresh_facts": True,
+        }
+        return render(request, "loyalty/_row_redeem.html", context)
     return render(request, "loyalty/_redeem_panel.html", {"customer": customer})
 
 

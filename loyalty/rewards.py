@@ -29,6 +29,7 @@ from core.text import isolate, reads_persian
 from customers.models import Customer
 from loyalty import services
 from loyalty.models import LoyaltyAccount, LoyaltyEmail, PointsEntry, Redemption, Reward
+from loyalty.statement import email_links
 from outbox.services import email_queue
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def _confirmation_queue(redemption: Redemption, *, today: datetime.date) -> Loya
 
     language = customer.preferred_language or "fa"
     key = f"loyalty-redemption-{redemption.pk}"
+    links = email_links(customer)
     with translation.override(language):
         available = LoyaltyAccount.objects.get(customer_id=customer.pk).available
         context = {
@@ -161,12 +163,13 @@ def _confirmation_queue(redemption: Redemption, *, today: datetime.date) -> Loya
             "redemption": redemption,
             "reward_name": redemption.reward.name(language),
             "available": available,
+            **links,
             **shop_branding(language=language, absolute=True),
         }
         subject = _("Your reward: %(reward)s") % {"reward": redemption.reward.name(language)}
         text = render_to_string("loyalty/email/redemption.txt", context)
         html = render_to_string("loyalty/email/redemption.html", context)
-    email = email_queue(key=key, to=customer.email, subject=subject, text=text, html=html)
+    email = email_queue(key=key, to=customer.email, subject=subject, text=text, html=html, headers=links["headers"])
     record, _created = LoyaltyEmail.objects.get_or_create(
         key=key, defaults={"customer": customer, "kind": LoyaltyEmail.Kind.REDEMPTION, "email": email, "sent_on": today}
     )

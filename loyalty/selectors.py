@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import format_date
 from core.numbers import format_money, format_number
@@ -21,22 +22,43 @@ Kind, State = PointsEntry.Kind, PointsEntry.State
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a customer stands in the tiers: their tier, the next one and the spend still to go."""
+    """Where a customer stands in the tiers: their tier, the next one, and their 12-month figure
+    (Rial of spend, or points earned: ``by_points``) and how much of it is still to go."""
 
     tier: Tier | None
     next_tier: Tier | None
-    spend_12m: Decimal
+    figure_12m: Decimal
     since: datetime.date | None
+    by_points: bool = False
 
     @property
     def to_next(self) -> Decimal:
-        return max(self.next_tier.threshold - self.spend_12m, Decimal(0)) if self.next_tier else Decimal(0)
+        return max(self.next_tier.threshold - self.figure_12m, Decimal(0)) if self.next_tier else Decimal(0)
 
     @property
     def progress_percent(self) -> int:
         if not self.next_tier or not self.next_tier.threshold:
             return 100
-        return min(100, int(self.spend_12m * 100 / self.next_tier.threshold))
+        return min(100, int(self.figure_12m * 100 / self.next_tier.threshold))
+
+    def figure_sentence(self) -> str:
+        """ "12,000,000 Toman in the last 12 months", or "240 points earned in the last 12 months"."""
+        if self.by_points:
+            points = int(self.figure_12m)
+            return ngettext(
+                "%(n)s point earned in the last 12 months", "%(n)s points earned in the last 12 months", points
+            ) % {"n": format_number(points)}
+        return _("%(spend)s in the last 12 months") % {"spend": format_money(self.figure_12m)}
+
+    def to_next_sentence(self) -> str:
+        """What is still to go to the next tier (only when there is one)."""
+        words = {"tier": self.next_tier.name() if self.next_tier else ""}
+        if self.by_points:
+            more = int(self.to_next)
+            return ngettext(
+                "%(more)s more point in 12 months to %(tier)s", "%(more)s more points in 12 months to %(tier)s", more
+            ) % {**words, "more": format_number(more)}
+        return _("%(more)s more in 12 months to %(tier)s") % {**words, "more": format_money(self.to_next)}
 
 
 @dataclass(frozen=True)
@@ -64,12 +86,14 @@ def _standing(account: LoyaltyAccount) -> Standing:
     ladder = tiers.tiers()
     tier = next((each for each in ladder if each.rank == account.tier_rank), None)
     following = next((each for each in ladder if each.rank > account.tier_rank), None)
-    return Standing(tier=tier, next_tier=following, spend_12m=account.spend_12m, since=account.tier_since)
+    by_points = tiers.by_points()
+    figure = Decimal(account.points_12m) if by_points else account.spend_12m
+    return Standing(tier=tier, next_tier=following, figure_12m=figure, since=account.tier_since, by_points=by_points)
 
 
 def ledger_of(customer: Customer) -> QuerySet[PointsEntry]:
-    """Newest first; the page pages it."""
-    return customer.points_entries.select_related("created_by").order_by("-created_at", "-id")
+    """Newest first (by the day each entry counts on); the page pages it."""
+    return customer.points_entries.select_related("created_by").order_by("-effective_on", "-id")
 
 
 def entry_sentences(entries: list[PointsEntry]) -> list[tuple[PointsEntry, str]]:

@@ -123,6 +123,7 @@ def _earn_on_purchases(rules: EarningRules, today: datetime.date, ids: list[int]
             "state": f"CASE WHEN {available_on} > {db.date_literal(today)} THEN 'pending' ELSE 'available' END",
             "available_on": available_on,
             "expires_on": db.add_months("p.purchased_on", str(expiry_months())),
+            "effective_on": "p.purchased_on",
             "facts": db.json_object({"amount": "p.amount", "purchased_on": db.as_text("p.purchased_on")}),
         },
         source=f"customers_purchase AS p WHERE {points} > 0{_only('p.customer_id', ids)}",
@@ -135,7 +136,9 @@ def _reward_referrals(rules: EarningRules, today: datetime.date, ids: list[int] 
     if not rules.referral_bonus:
         return 0
     return db.insert_select(
-        prototype=PointsEntry(kind=Kind.REFERRAL, points=rules.referral_bonus, expires_on=_expires_on(today)),
+        prototype=PointsEntry(
+            kind=Kind.REFERRAL, points=rules.referral_bonus, expires_on=_expires_on(today), effective_on=today
+        ),
         values={
             "customer_id": "c.referred_by_id",
             "source_key": "'referral:' || c.id",
@@ -184,7 +187,7 @@ def birthday_bonuses_give(*, today: datetime.date | None = None) -> int:
         return ", ".join(db.date_literal(day) for day in days) or "NULL"
 
     written = db.insert_select(
-        prototype=PointsEntry(kind=Kind.BIRTHDAY, points=bonus, expires_on=_expires_on(today)),
+        prototype=PointsEntry(kind=Kind.BIRTHDAY, points=bonus, expires_on=_expires_on(today), effective_on=today),
         values={
             "customer_id": "c.id",
             "source_key": f"'birthday:' || c.id || ':{today.isoformat()}'",
@@ -216,6 +219,7 @@ def survey_answer_reward(*, customer: Customer, response_id: int, at: datetime.d
             kind=Kind.SURVEY,
             source_key=f"survey:{response_id}",
             expires_on=_expires_on(day),
+            effective_on=day,
             facts={"response_id": response_id},
         )
     )
@@ -276,6 +280,8 @@ def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> Poin
         source_key=f"purchase:{purchase.pk}:settle:{entries.count()}",
         state=State.PENDING if pending else State.AVAILABLE,
         available_on=first.available_on if pending and first else None,
+        # Points added to a purchase count on its day; a return (fewer points) on the day it happened.
+        effective_on=purchase.purchased_on if change > 0 else timezone.localdate(),
         # The lot's own expiry, also on a reversal: FIFO expiry then nets it against that lot.
         expires_on=first.expires_on if first and first.expires_on else _expires_on(purchase.purchased_on),
         facts=facts,
@@ -342,7 +348,7 @@ def points_expire(*, today: datetime.date | None = None) -> int:
     """The nightly expiry: one ``INSERT ... SELECT`` of an expiry entry per customer whose points are
     due, keyed by customer and day (a rerun, or two workers, write it once). Returns the entries."""
     today = today or timezone.localdate()
-    prototype = PointsEntry(kind=Kind.EXPIRY, facts={})
+    prototype = PointsEntry(kind=Kind.EXPIRY, effective_on=today, facts={})
     if expiry_rule() == "inactivity":
         account = connection.ops.quote_name(LoyaltyAccount._meta.db_table)
         silent_since = db.add_months("c.last_purchase_on", str(expiry_months()))

@@ -49,13 +49,27 @@ def statement_link(customer: Customer) -> str:
     return absolute_url(statement_path(customer))
 
 
-def customer_for_statement(token: str) -> Customer:
-    """The customer a link was made for; ``UnknownStatement`` (404) or ``ExpiredStatement`` (410)."""
+def email_links(customer: Customer) -> dict:
+    """What every loyalty email carries: the statement's link, and the unsubscribe link (also as the
+    one-click ``List-Unsubscribe`` headers of RFC 8058)."""
+    token = statement_token(customer)
+    unsubscribe = absolute_url(reverse("loyalty_links:unsubscribe", args=[token]))
+    return {
+        "statement_url": absolute_url(reverse("loyalty_links:statement", args=[token])),
+        "unsubscribe_url": unsubscribe,
+        "headers": {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    }
+
+
+def customer_for_statement(token: str, *, allow_expired: bool = False) -> Customer:
+    """The customer a link was made for; ``UnknownStatement`` (404) or ``ExpiredStatement`` (410).
+
+    ``allow_expired``: an email's unsubscribe link keeps working after its statement link expired."""
     if not isinstance(token, str) or len(token) > 200:
         raise UnknownStatement
     signer = _signer()
     try:
-        value = signer.unsign(token, max_age=datetime.timedelta(days=link_days()))
+        value = signer.unsign(token, max_age=None if allow_expired else datetime.timedelta(days=link_days()))
     except signing.SignatureExpired as error:
         raise ExpiredStatement from error
     except signing.BadSignature as error:

@@ -1,5 +1,6 @@
 """The customer's loyalty statement, opened by its signed link (no login): points, their worth, what
-is pending and what expires next, the tier, and every entry. Opening it writes nothing."""
+is pending and what expires next, the tier, and every entry. Opening it writes nothing. The same
+link's ``unsubscribe/`` stops the shop's emails to the customer."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
@@ -7,7 +8,9 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
+from customers.services import customer_opt_out_of_email
 from loyalty import selectors, statement
 from loyalty.models import PointsEntry
 from surveys.selectors import shop_branding
@@ -61,4 +64,22 @@ def statement_page(request, token):
     }
     response = render(request, "loyalty/public/statement.html", context)
     add_never_cache_headers(response)  # a customer's points: no shared cache keeps a copy
+    return response
+
+
+@csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no CSRF token; the signed link is the key
+def unsubscribe(request, token):
+    """A GET asks (a mail client's link preview must not unsubscribe anyone); a POST stops the emails."""
+    try:
+        customer = statement.customer_for_statement(token, allow_expired=True)
+    except statement.UnknownStatement as error:
+        return _link_problem(request, error)
+    language = customer.preferred_language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    done = request.method == "POST"
+    if done:
+        customer_opt_out_of_email(customer_id=customer.pk)
+    response = render(request, "surveys/public/unsubscribe.html", {"done": done, **shop_branding(language=language)})
+    add_never_cache_headers(response)
     return response

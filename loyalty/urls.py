@@ -21,4 +21,5 @@ urlpatterns = [
 # The customer's side, under /p/ (retention_crm/urls.py): the signed link is the only key.
 public_urlpatterns = [
     path("<str:token>/", statement_views.statement_page, name="statement"),
+    path("<str:token>/unsubscribe/", statement_views.unsubscribe, name="unsubscribe"),
 ]

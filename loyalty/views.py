@@ -100,6 +100,7 @@ def earning_rules(request):
         "rules": rules,
         "ladder": ladder,
         "grace_days": tiers.grace_days(),
+        "tiers_by_points": tiers.by_points(),
         "returns_window": services.returns_window_days(),
     }
     return render(request, "loyalty/earning_rules.html", context, status=400 if posted else 200)

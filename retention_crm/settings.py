@@ -346,7 +346,10 @@ PEYGIR_LOYALTY_EXPIRY_MONTHS = env.int("PEYGIR_LOYALTY_EXPIRY_MONTHS", default=1
 # "earned": points expire PEYGIR_LOYALTY_EXPIRY_MONTHS after they were earned (oldest spent first);
 # "inactivity": all of a customer's points expire once they have not bought for that many months.
 PEYGIR_LOYALTY_EXPIRY_RULE = env("PEYGIR_LOYALTY_EXPIRY_RULE", default="earned")
-# A customer stays in a tier this many days after their 12-month spend falls under its threshold.
+# Tiers are reached by "spend" (Rial of purchases in the last 12 months) or "points" (points
+# earned in the last 12 months); the tiers' thresholds are in that unit.
+PEYGIR_LOYALTY_TIER_BASIS = env("PEYGIR_LOYALTY_TIER_BASIS", default="spend")
+# A customer stays in a tier this many days after their 12-month figure falls under its threshold.
 PEYGIR_LOYALTY_TIER_GRACE_DAYS = env.int("PEYGIR_LOYALTY_TIER_GRACE_DAYS", default=30)
 PEYGIR_LOYALTY_ALLOW_NEGATIVE = env.bool("PEYGIR_LOYALTY_ALLOW_NEGATIVE", default=False)
 PEYGIR_LOYALTY_POINT_VALUE_RIAL = env.int("PEYGIR_LOYALTY_POINT_VALUE_RIAL", default=5000)

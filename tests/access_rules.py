@@ -212,6 +212,9 @@ RULES: dict[str, Rule] = {
     "loyalty_links:statement": Rule(
         TOKEN, serves=(GET,), kwargs=lambda world: {"token": statement_token(world.customer)}
     ),
+    "loyalty_links:unsubscribe": Rule(
+        TOKEN, kwargs=lambda world: {"token": statement_token(world.customer)}, csrf_exempt=True
+    ),
     "surveys:shop_settings": Rule(MANAGER),
     # Sent emails.
     "emails:list": Rule(MANAGER, serves=(GET,)),

@@ -101,6 +101,19 @@ document.addEventListener("change", (event) => {
   if (shown) box.querySelector("input")?.focus();
 });
 
+// An htmx answer that replaces the control the focus was on (a redeem button) would leave the
+// focus on the page's top: the answer marks what a keyboard or screen-reader user should land on
+// with data-focus-after-swap (tabindex="-1"), once.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.elt?.isConnected ? event.detail.elt : document;
+  const landing = (target.querySelector ? target : document).querySelector("[data-focus-after-swap]")
+    || document.querySelector("[data-focus-after-swap]");
+  if (!landing) return;
+  landing.removeAttribute("data-focus-after-swap");
+  landing.focus({ preventScroll: true });
+  landing.scrollIntoView({ block: "nearest" });
+});
+
 // A row can reach the page twice: a plan's next call added after an action, then the same
 // call again in its ranked place when "show more" loads it. Keep the later copy only.
 document.addEventListener("htmx:afterSettle", () => {

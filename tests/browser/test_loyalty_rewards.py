@@ -20,12 +20,21 @@ LANGS_AND_DEVICES = [("fa", "desktop"), ("fa", "phone"), ("en", "desktop"), ("en
 LATIN = re.compile(r"[A-Za-z0-9]")
 
 WORDS = {
-    "fa": {"redeem": "دریافت", "cancel": "لغو", "balance": ("۲۰", "۵۰"), "spent": "۳۰ امتیاز برای کد تخفیف خرج شد."},
+    "fa": {
+        "redeem": "دریافت",
+        "cancel": "لغو",
+        "balance": ("۲۰", "۵۰"),
+        "spent": "۳۰ امتیاز برای کد تخفیف خرج شد.",
+        "row_points": ("۵۰ امتیاز", "۲۰ امتیاز"),
+        "more": "تعویق، رد کردن، واگذاری یا خرج امتیاز",
+    },
     "en": {
         "redeem": "Redeem",
         "cancel": "Cancel redemption",
         "balance": ("20", "50"),
         "spent": "30 points spent on 10% off.",
+        "row_points": ("50 points", "20 points"),
+        "more": "Snooze, skip, reassign or redeem points",
     },
 }
 
@@ -145,7 +154,10 @@ def test_a_rep_redeems_during_the_call_from_the_calls_due_row(open_page, rep, mi
     page.goto("/calls/")
     page.evaluate("window.__stillTheSamePage = true")
     row = page.locator(f"#followup-{call.pk}")
-    row.get_by_test_id("more-actions").locator("summary").click()
+    expect(row.get_by_test_id("row-fact")).to_contain_text(words["row_points"][0])
+    summary = row.get_by_test_id("more-actions").locator("summary")
+    expect(summary).to_have_text(words["more"])
+    summary.click()
     section = row.get_by_test_id("row-redeem")
     section.get_by_test_id("reward-offer").filter(has_text="کد تخفیف" if lang == "fa" else "10% off").get_by_role(
         "button"
@@ -154,5 +166,6 @@ def test_a_rep_redeems_during_the_call_from_the_calls_due_row(open_page, rep, mi
     expect(row.get_by_test_id("row-redeem").get_by_test_id("redeemed-code")).to_be_visible()
     assert page.evaluate("window.__stillTheSamePage") is True  # no reload
     assert LoyaltyAccount.objects.get(customer=mina).available == 20
+    expect(row.get_by_test_id("row-fact")).to_contain_text(words["row_points"][1])  # the row's line, not stale
     row.scroll_into_view_if_needed()
     shoot(page, "loyalty-row-redeemed", full_page=False)

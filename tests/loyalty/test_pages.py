@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import dates
+from core.dates import format_date
 from customers.services import purchase_add
 from loyalty import services, tiers
-from loyalty.models import PointsEntry, Tier
+from loyalty.models import LoyaltyAccount, PointsEntry, Tier, TierChange
 from tests.factories import CustomerFactory, FollowUpFactory
 from tests.text import readable
 
@@ -146,7 +147,7 @@ def test_a_manager_renames_a_tier_and_moves_its_threshold_in_toman(manager_clien
 def test_tiers_out_of_order_are_refused_and_nothing_is_saved(manager_client):
     response = manager_client.post(reverse("loyalty:rules"), _tier_post(silver="۲۰٬۰۰۰٬۰۰۰", gold="۱۰٬۰۰۰٬۰۰۰"))
     assert response.status_code == 400
-    assert "هر سطح باید از خریدی بیشتر از سطح پایین‌تر شروع شود." in _text(response)
+    assert "هر سطح باید از سطح پایین‌تر خود بالاتر شروع شود." in _text(response)
     assert Tier.objects.get(rank=3).threshold == 100_000_000
 
 
@@ -171,3 +172,29 @@ def test_a_calls_due_row_shows_the_customers_tier_and_points_in_the_rows_one_que
     assert "نقره‌ای · ۳۰۰ امتیاز (۱۵۰٬۰۰۰ تومان)" in _text(response)
     rep_client.cookies["django_language"] = "en"
     assert "Silver · 300 points (150,000 Toman)" in _text(rep_client.get(reverse("followups:calls_due")))
+
+
+def test_a_calls_due_row_says_when_the_customer_moved_tier_in_the_last_30_days(rep_client, customer, rep):
+    today = timezone.localdate()
+    _buy(customer, 30_000_000, days_ago=40)
+    tiers.tiers_review(today=today - datetime.timedelta(days=10))  # up from no tier to silver, 10 days ago
+    FollowUpFactory(customer=customer, due_on=today, scheduled_on=today)
+    rep_client.cookies["django_language"] = "en"
+    day = format_date(today - datetime.timedelta(days=10), "en")
+    assert f"Silver · 300 points (150,000 Toman) · up from no tier on {day}" in _text(
+        rep_client.get(reverse("followups:calls_due"))
+    )
+
+    TierChange.objects.update(changed_on=today - datetime.timedelta(days=31))
+    assert " · up from" not in _text(rep_client.get(reverse("followups:calls_due")))
+
+
+def test_a_calls_due_row_names_the_tier_a_customer_moved_down_from(rep_client, customer, rep):
+    today = timezone.localdate()
+    tiers.tiers()
+    LoyaltyAccount.objects.create(customer=customer, available=40, tier_rank=1)
+    TierChange.objects.create(customer=customer, from_rank=2, to_rank=1, changed_on=today)
+    FollowUpFactory(customer=customer, due_on=today, scheduled_on=today)
+    assert f"برنزی · ۴۰ امتیاز (۲۰٬۰۰۰ تومان) · تنزل از نقره‌ای در {format_date(today, 'fa')}" in _text(
+        rep_client.get(reverse("followups:calls_due"))
+    )

@@ -1,7 +1,8 @@
 """The manager's loyalty page (loyalty:program) on a ledger made by hand, figures compared exactly.
 
 Today is 15 Jun 2025 (25 Khordad 1404). The last 12 months are Jul 2024 - Jun 2025 in English and
-Tir 1403 - Khordad 1404 in Persian (1 Tir 1403 is 21 Jun 2024). Times are Tehran's unless said.
+Tir 1403 - Khordad 1404 in Persian (1 Tir 1403 is 21 Jun 2024). Times are Tehran's unless said;
+each entry counts on its day in Tehran (``effective_on``).
 
     customer   when                         entry                               en month   fa month
     Mina       10 Jun 2024                  purchase +100                       (before)   (before)
@@ -40,12 +41,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from core import dates
 from loyalty import program, program_views, services, tiers
 from loyalty.models import LoyaltyAccount, PointsEntry
 from tests.core.test_persian_digits import latin_digits, shown_text
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, PurchaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,15 @@ def ledger(rep):
     ]
     PointsEntry.objects.bulk_create(
         [
-            PointsEntry(customer=who, points=points, kind=kind, created_at=at, facts=facts, source_key=f"hand:{n}")
+            PointsEntry(
+                customer=who,
+                points=points,
+                kind=kind,
+                created_at=at,
+                effective_on=timezone.localdate(at),
+                facts=facts,
+                source_key=f"hand:{n}",
+            )
             for n, (who, points, kind, at, facts) in enumerate(rows)
         ]
         + [
@@ -90,6 +100,7 @@ def ledger(rep):
                 kind=Kind.PURCHASE,
                 state=PointsEntry.State.PENDING,
                 created_at=_at("2025-06-10"),
+                effective_on=datetime.date(2025, 6, 10),
                 source_key="hand:pending",
             )
         ]
@@ -153,6 +164,25 @@ def test_the_months_in_persian_are_jalali(ledger):
     assert _figures(months) == FA_MONTHS
     assert months[0].starts_on == datetime.date(2024, 6, 21)  # 1 Tir 1403
     assert program.redemption_rate(months) == pytest.approx(69 * 100 / 868)
+
+
+def test_points_a_backfill_writes_today_count_in_the_month_of_their_purchase(rep):
+    """The backfill (or an import) writes a year of purchases' points in one night: the chart still
+    shows each in its purchase's month, and a birthday bonus counts as issued."""
+    customer = CustomerFactory(owner=rep)
+    PurchaseFactory(customer=customer, amount=3_000_000, purchased_on=datetime.date(2024, 9, 20))
+    PurchaseFactory(customer=customer, amount=1_000_000, purchased_on=datetime.date(2025, 2, 5))
+    services.purchases_earn(today=TODAY)
+    PointsEntry.objects.create(
+        customer=customer,
+        points=50,
+        kind=Kind.BIRTHDAY,
+        source_key="birthday:x",
+        effective_on=datetime.date(2025, 5, 2),
+    )
+
+    issued = {month.label: month.issued for month in program.monthly(today=TODAY, language="en") if month.issued}
+    assert issued == {"Sep 2024": 30, "Feb 2025": 10, "May 2025": 50}
 
 
 def test_the_months_take_one_query(ledger, django_assert_num_queries):

@@ -17,7 +17,7 @@ from django.utils import translation
 from audit import reading
 from customers.models import Customer
 from customers.selectors import customer_timeline
-from loyalty import rewards, selectors, services
+from loyalty import rewards, selectors, services, statement
 from loyalty.models import LoyaltyAccount, LoyaltyEmail, PointsEntry, Redemption, Reward
 from outbox.models import OutgoingEmail
 from tests.concurrency import run_at_once, skip_on_sqlite
@@ -147,6 +147,10 @@ def test_the_confirmation_email_is_in_english_for_an_english_customer(rep):
     assert "You spent 30 points on Gift card." in email.text_body
     assert "Points left to spend: 20" in email.text_body
     assert 'dir="ltr"' in email.html_body
+    token = re.search(r"/p/([^/\s]+)/\s", email.text_body).group(1)
+    assert statement.customer_for_statement(token) == buyer
+    assert "Unsubscribe: http" in email.text_body
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 @pytest.mark.parametrize("reason", ["opted_out", "no_email"])
@@ -413,6 +417,28 @@ def test_a_rep_redeems_from_a_calls_due_row_and_only_that_rows_section_comes_bac
     assert html.startswith(f'<div id="row-redeem-{call.pk}"') and 'data-testid="redeemed"' in html
     assert 'id="loyalty"' not in html  # not the customer page's panel
     assert _available(customer) == 20
+    # The row's "tier · points" line comes along, out of band, with the points left.
+    facts = re.search(rf'<div class="col-12" id="row-facts-{call.pk}"[^>]*hx-swap-oob="true">(.*?)</div></div>', html)
+    assert facts and "۲۰ امتیاز (۱۰٬۰۰۰ تومان)" in facts.group(1)
+
+
+def test_a_rep_cannot_read_another_reps_row_through_a_redemption(customer, rep, other_rep):
+    theirs = FollowUpFactory(customer=CustomerFactory(owner=other_rep, name="کیان فرهادی"))
+    _give(theirs.customer, 500)
+    client = Client()
+    client.force_login(rep)
+    html = client.post(
+        reverse("loyalty:redeem", args=[customer.pk, _reward().pk]), {"row": theirs.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'id="row-facts-{theirs.pk}"' in html and "۵۰۰" not in html
+
+
+def test_the_rows_more_actions_say_points_can_be_redeemed_there(rep_client, customer):
+    FollowUpFactory(customer=customer)
+    html = rep_client.get(reverse("followups:calls_due")).content.decode()
+    assert "تعویق، رد کردن، واگذاری یا خرج امتیاز" in html
+    rep_client.cookies["django_language"] = "en"
+    assert "Snooze, skip, reassign or redeem points" in rep_client.get(reverse("followups:calls_due")).content.decode()
 
 
 def test_a_redemption_and_its_cancellation_are_in_the_audit_log(customer, rep):

@@ -292,3 +292,49 @@ def test_the_thank_you_page_has_no_statement_link_without_a_loyalty_account(anon
     assert not LoyaltyAccount.objects.filter(customer=customer).exists()
     assert 'data-testid="saved"' in response.content.decode()
     assert 'data-testid="statement-link"' not in response.content.decode()
+
+
+# --- unsubscribing from a loyalty email ------------------------------------------------------------
+
+
+def test_the_unsubscribe_link_asks_first_and_a_post_stops_the_emails(member, anonymous):
+    customer = member()
+    link = reverse("loyalty_links:unsubscribe", args=[statement.statement_token(customer)])
+
+    asked = anonymous.get(link)  # a mail client's preview of the link unsubscribes nobody
+    assert asked.status_code == 200
+    assert "نمی‌خواهید دیگر از ما ایمیل دریافت کنید؟" in _main_text(asked)
+    customer.refresh_from_db()
+    assert customer.email_opt_out is False
+
+    done = anonymous.post(link)  # the one-click POST of RFC 8058: no CSRF token, the link is the key
+    assert done.status_code == 200
+    assert "از این پس ایمیلی از ما دریافت نخواهید کرد." in _main_text(done)
+    customer.refresh_from_db()
+    assert customer.email_opt_out is True
+
+
+def test_the_unsubscribe_link_outlives_the_statement_link(member, anonymous, settings):
+    settings.PEYGIR_LOYALTY_STATEMENT_DAYS = 30
+    customer = member(language="en")
+    with mock.patch("django.core.signing.time.time", return_value=time.time() - 400 * 86400):
+        old = statement.statement_token(customer)
+
+    assert anonymous.get(reverse("loyalty_links:statement", args=[old])).status_code == 410
+    response = anonymous.post(reverse("loyalty_links:unsubscribe", args=[old]))
+    assert response.status_code == 200
+    assert "You will not get emails from us any more." in _main_text(response)
+    customer.refresh_from_db()
+    assert customer.email_opt_out is True
+
+
+def test_a_forged_unsubscribe_link_is_a_404_and_unsubscribes_nobody(member, anonymous):
+    customer = member()
+    _id, stamp, signature = statement.statement_token(customer).split(".")
+    other = CustomerFactory(email="kian@example.com")
+
+    response = anonymous.post(reverse("loyalty_links:unsubscribe", args=[f"{other.pk}.{stamp}.{signature}"]))
+
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.email_opt_out is False
