@@ -14,7 +14,8 @@ and the ratio (the issue's goal: at most 2):
   of the points of 1,000,000 purchases, the referral bonuses, the 100,000 balances);
 - the nightly expiry: ``loyalty.services.points_expire()`` (FIFO, one INSERT ... SELECT);
 - the nightly tier review: ``loyalty.tiers.tiers_review()`` (12-month spend of every customer,
-  the moves, the new tiers);
+  the moves, the new tiers), and again with the tiers on points earned
+  (``PEYGIR_LOYALTY_TIER_BASIS=points``: the 12-month sum over the ledger instead of the purchases);
 - the customer loyalty panel's reads for one customer (balance, next expiry, standing, ledger);
 - the manager's loyalty page (GET /loyalty/: twelve months of the ledger, balances, tiers, top
   members) over the whole ledger, its server time beside its SQL.
@@ -63,7 +64,8 @@ def reset_nightly() -> None:
     execute("DELETE FROM loyalty_pointsentry WHERE kind = 'expiry'")
     execute("TRUNCATE loyalty_tierchange")
     execute(
-        "UPDATE loyalty_loyaltyaccount SET tier_rank = 0, tier_since = NULL, below_tier_since = NULL, spend_12m = 0"
+        "UPDATE loyalty_loyaltyaccount SET tier_rank = 0, tier_since = NULL, below_tier_since = NULL, spend_12m = 0, "
+        "points_12m = 0"
     )
     for table in ("loyalty_pointsentry", "loyalty_loyaltyaccount", "loyalty_tierchange"):
         execute(f"VACUUM {table}")
@@ -126,6 +128,7 @@ def main() -> None:
     print(f"ledger: {entries:,} entries")
     measure("nightly expiry (points_expire)", lambda: services.points_expire(today=day), reset_nightly, args.runs, conn)
     measure("nightly tier review (tiers_review)", lambda: tiers.tiers_review(today=day), reset_nightly, args.runs, conn)
+    measure_points_review(day, args.runs, conn)
 
     customer = Customer.objects.filter(purchase_count__gt=20).order_by("pk").first()
     reads = []
@@ -145,6 +148,29 @@ def main() -> None:
     )
 
     measure_program_page(conn)
+
+
+def measure_points_review(day: datetime.date, runs: int, conn) -> None:
+    """The tier review with the tiers on points earned, on the default point thresholds; the spend
+    thresholds are put back afterwards."""
+    from django.test import override_settings
+
+    from loyalty import tiers
+    from loyalty.models import Tier
+
+    kept = dict(Tier.objects.values_list("rank", "threshold"))
+    with override_settings(PEYGIR_LOYALTY_TIER_BASIS="points"):
+        for rank, _fa, _en, rial in tiers.DEFAULT_TIERS:
+            Tier.objects.filter(rank=rank).update(threshold=rial // tiers.DEFAULT_POINTS_PER_RIAL)
+        measure(
+            "nightly tier review on points earned (tiers_review, basis points)",
+            lambda: tiers.tiers_review(today=day),
+            reset_nightly,
+            runs,
+            conn,
+        )
+    for rank, threshold in kept.items():
+        Tier.objects.filter(rank=rank).update(threshold=threshold)
 
 
 def measure_program_page(conn) -> None:
