@@ -15,12 +15,14 @@ from core.phones import normalize_mobile
 from core.roles import MANAGER_GROUP, REP_GROUP, is_manager
 from customers import demo
 from customers.models import Customer, Interaction, Purchase, Segment
+from loyalty import program
 from loyalty import services as loyalty
-from loyalty.models import PointsEntry
+from loyalty.models import PointsEntry, Redemption, Reward
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2025, 3, 1)
+Kind = PointsEntry.Kind
 User = get_user_model()
 
 
@@ -69,8 +71,17 @@ def test_running_the_command_twice_adds_nothing_the_second_time():
 def test_the_demo_fills_the_loyalty_program_from_the_purchases_and_answers():
     call_command("seed_demo", customers=20, stdout=StringIO())
     kinds = set(PointsEntry.objects.values_list("kind", flat=True))
-    assert {PointsEntry.Kind.PURCHASE, PointsEntry.Kind.ADJUSTMENT, PointsEntry.Kind.EXPIRY} <= kinds
+    assert {Kind.PURCHASE, Kind.ADJUSTMENT, Kind.EXPIRY, Kind.REDEMPTION} <= kinds
     assert loyalty.accounts_drift() == (0, [])
+    assert Reward.objects.count() == 4
+    # A year of it: points issued, redeemed and expired spread over the months, not all today.
+    months = program.monthly(language="en")
+    assert sum(1 for month in months if month.issued) >= 10
+    assert sum(1 for month in months if month.redeemed) >= 6
+    assert sum(1 for month in months if month.expired) >= 10
+    first = Redemption.objects.count()
+    call_command("seed_demo", customers=20, stdout=StringIO())
+    assert Redemption.objects.count() == first
 
 
 def test_the_second_run_changes_no_figures_either():
