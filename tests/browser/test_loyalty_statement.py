@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from customers.services import purchase_add
-from loyalty import statement, tiers
+from loyalty import notices, services, statement, tiers
+from outbox.models import OutgoingEmail
 from surveys import services as survey_services
 from tests.factories import CustomerFactory
 from tests.surveys.factories import tiny_png
@@ -134,3 +135,38 @@ def test_a_forged_and_an_expired_link_get_the_styled_pages(open_page, rep, shop,
         "لینک تازه‌ای از فروشگاه بخواهید" if lang == "fa" else "ask the shop for a new link"
     )
     shoot(page, "loyalty-statement-expired")
+
+
+@pytest.mark.parametrize(("lang", "device"), [("fa", "phone"), ("en", "desktop")])
+def test_the_customer_follows_the_warning_emails_links_to_the_statement_and_to_unsubscribing(
+    open_page, rep, shop, shoot, lang, device
+):
+    customer = _member(rep, lang)
+    customer.email = "ali@example.com"
+    customer.save(update_fields=["email"])
+    expiry = services.next_expiry(customer)
+    notices.expiry_warnings_send(today=expiry.on - 10 * DAY)
+    email = OutgoingEmail.objects.get(to="ali@example.com")
+    links = dict(re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', email.html_body))
+
+    page = open_page(None, lang, device)
+    page.set_content(email.html_body)  # the email as the mail client shows it
+    shoot(page, "loyalty-warning-email")
+    page.get_by_role("link", name="امتیازها و سابقه‌ی آن‌ها را ببینید" if lang == "fa" else "See your points").click()
+    expect(page.get_by_test_id("available-points")).to_have_text(FIGURES[lang]["available"])
+
+    page.set_content(email.html_body)
+    page.get_by_role("link", name="لغو اشتراک" if lang == "fa" else "Unsubscribe").click()
+    expect(page.locator("h1")).to_have_text(
+        "نمی‌خواهید دیگر از ما ایمیل دریافت کنید؟" if lang == "fa" else "Stop emails from us?"
+    )
+    customer.refresh_from_db()
+    assert customer.email_opt_out is False  # opening the link unsubscribes nobody
+    shoot(page, "loyalty-unsubscribe")
+    page.get_by_role("button", name="لغو اشتراک" if lang == "fa" else "Unsubscribe").click()
+    expect(page.get_by_test_id("unsubscribed")).to_be_visible()
+    if lang == "fa":
+        assert not LATIN.search(page.locator("main").inner_text())
+    customer.refresh_from_db()
+    assert customer.email_opt_out is True
+    assert len(links) == 2
