@@ -22,7 +22,6 @@ SCREENSHOTS = Path(django_settings.BASE_DIR) / "artifacts" / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -93,3 +92,19 @@ def follow_nav(page, name: str) -> None:
     if not link.is_visible():
         nav.get_by_test_id("manage-menu").locator(".dropdown-toggle").click()
     link.click()
+
+
+@pytest.fixture
+def mina(rep):
+    """A customer of ``rep`` with 50 points to spend and a catalogue: a discount code for 30, a cup
+    for 10 (3 in stock) and a bicycle for 900 (out of reach)."""
+    from loyalty import services
+    from loyalty.models import Reward
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="مینا طاهری", owner=rep, email="mina@example.com")
+    services.points_adjust(customer=customer, points=50, reason="هدیه", by=None)
+    Reward.objects.create(name_fa="کد تخفیف", name_en="10% off", cost=30, kind=Reward.Kind.DISCOUNT_CODE)
+    Reward.objects.create(name_fa="فنجان", name_en="Cup", cost=10, stock=3)
+    Reward.objects.create(name_fa="دوچرخه", name_en="Bicycle", cost=900)
+    return customer

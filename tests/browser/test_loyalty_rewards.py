@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from loyalty import services
 from loyalty.models import LoyaltyAccount, Redemption, Reward
 from tests.browser.accessibility import axe_findings, with_axe
 from tests.browser.conftest import follow_nav
-from tests.factories import CustomerFactory, FollowUpFactory
+from tests.factories import FollowUpFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,16 +50,6 @@ def _text_without_ltr(locator) -> str:
             return text;
         }"""
     )
-
-
-@pytest.fixture
-def mina(rep):
-    customer = CustomerFactory(name="مینا طاهری", owner=rep, email="mina@example.com")
-    services.points_adjust(customer=customer, points=50, reason="هدیه", by=None)
-    Reward.objects.create(name_fa="کد تخفیف", name_en="10% off", cost=30, kind=Reward.Kind.DISCOUNT_CODE)
-    Reward.objects.create(name_fa="فنجان", name_en="Cup", cost=10, stock=3)
-    Reward.objects.create(name_fa="دوچرخه", name_en="Bicycle", cost=900)
-    return customer
 
 
 @pytest.mark.parametrize(("lang", "device"), LANGS_AND_DEVICES)
