@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "followups",
     "surveys",
     "loyalty",
+    "dashboards",
     "demo",
 ]
 
@@ -315,6 +316,8 @@ PEYGIR_ESCALATE_AFTER_WORKING_DAYS = env.int("PEYGIR_ESCALATE_AFTER_WORKING_DAYS
 PEYGIR_SILENT_K = env.float("PEYGIR_SILENT_K", default=2.0)
 PEYGIR_SILENT_FLOOR_DAYS = env.int("PEYGIR_SILENT_FLOOR_DAYS", default=30)
 # A win-back that reached the customer and is followed by a purchase within this many days is a save.
+# Dashboards: a customer is active on a day when they bought within this many days up to it.
+PEYGIR_ACTIVE_DAYS = env.int("PEYGIR_ACTIVE_DAYS", default=90)
 PEYGIR_SAVE_WINDOW_DAYS = env.int("PEYGIR_SAVE_WINDOW_DAYS", default=90)
 # Every customer without a plan gets this cadence (every N months, first calls spread over the
 # cycle) within the hour, so nobody is forgotten after an import; 0 turns it off.

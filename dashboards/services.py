@@ -1,0 +1,44 @@
+"""Writing the snapshots: the nightly job, the management command and a manager's refresh button
+all come here. One transaction per N, so a page reads either the old figures or the new ones."""
+
+import datetime
+import time
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from core import db
+from customers.models import Customer
+from dashboards import cohorts, definitions, flows, lifetimes
+from dashboards.calendar_days import calendar_days_cover
+from dashboards.models import SnapshotRun
+from dashboards.periods import Calendar, Grain
+
+
+def snapshots_refresh(*, active_days: int | None = None, today: datetime.date | None = None) -> SnapshotRun:
+    """Counts every figure afresh for one N (the setting's by default)."""
+    active_days = active_days or definitions.active_days()
+    today = today or timezone.localdate()
+    started, now = time.perf_counter(), timezone.now()
+    with transaction.atomic():
+        db.hold_lock(f"dashboards-snapshots-{active_days}")
+        first = Customer.objects.aggregate(first=Min("first_purchase_on"), last=Max("last_purchase_on"))
+        calendar_days_cover(first["first"], max(today, first["last"] or today) + datetime.timedelta(days=active_days))
+        for calendar in Calendar.values:
+            for grain in Grain.values:
+                flows.snapshot_write(calendar=calendar, grain=grain, active_days=active_days, today=today, now=now)
+            cohorts.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
+            lifetimes.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
+        run, _created = SnapshotRun.objects.update_or_create(
+            active_days=active_days,
+            defaults={"computed_on": today, "computed_at": now, "seconds": time.perf_counter() - started},
+        )
+    return run
+
+
+def snapshot_for(active_days: int | None = None) -> SnapshotRun:
+    """The latest snapshots of this N, counted now if there are none yet (the first visit, or
+    another N a manager tries)."""
+    active_days = active_days or definitions.active_days()
+    return SnapshotRun.objects.filter(active_days=active_days).first() or snapshots_refresh(active_days=active_days)
