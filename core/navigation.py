@@ -21,6 +21,7 @@ PLACES = {
     "emails:*": "manage:emails",
     "audit:*": "manage:audit",
     "loyalty:*": "customers",
+    "dashboards:*": "dashboards",
     "loyalty:rules": "manage:loyalty",
     "loyalty:rewards": "manage:rewards",
     "loyalty:reward_add": "manage:rewards",

@@ -7,3 +7,8 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from dashboards import audit_trail
+
+        audit_trail.register()

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from core import db
+from core.numbers import format_number
 from customers.models import Customer, Purchase
 from dashboards import periods
 from dashboards.definitions import LIFETIME_BUCKETS, rate
@@ -31,6 +33,12 @@ class Bucket:
     high: int | None  # None: and more
     events: int
     share: float | None
+
+    def label(self) -> str:
+        """ "0–30 days", "over 365 days", in the reader's digits."""
+        if self.high is None:
+            return _("over %(days)s days") % {"days": format_number(self.low - 1)}
+        return _("%(low)s–%(high)s days") % {"low": format_number(self.low), "high": format_number(self.high)}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from core import db
 from customers.models import Customer
 from dashboards import cohorts, definitions, flows, lifetimes
 from dashboards.calendar_days import calendar_days_cover
-from dashboards.models import SnapshotRun
+from dashboards.models import ChurnEventSnapshot, CohortSnapshot, FlowSnapshot, SnapshotRun
 from dashboards.periods import Calendar, Grain
 
 
@@ -42,3 +42,13 @@ def snapshot_for(active_days: int | None = None) -> SnapshotRun:
     another N a manager tries)."""
     active_days = active_days or definitions.active_days()
     return SnapshotRun.objects.filter(active_days=active_days).first() or snapshots_refresh(active_days=active_days)
+
+
+def snapshots_drop(*, keep: int) -> int:
+    """Every snapshot but those of N = ``keep``; returns how many N were dropped."""
+    others = list(SnapshotRun.objects.exclude(active_days=keep).values_list("active_days", flat=True))
+    with transaction.atomic():
+        for model in (FlowSnapshot, CohortSnapshot, ChurnEventSnapshot):
+            model.objects.filter(active_days__in=others).delete()
+        SnapshotRun.objects.filter(active_days__in=others).delete()
+    return len(others)

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loyalty.tasks.nightly_loyalty_task",
         "schedule": crontab(hour=2, minute=50),
     },
+    # Nightly, after the purchase figures and the loyalty jobs: the dashboards' snapshots.
+    "dashboards-nightly": {
+        "task": "dashboards.tasks.nightly_snapshots_task",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # The outbox's one scheduler: every minute it enqueues the emails whose next attempt is due
     # (retries after an SMTP outage, tasks lost to a broker outage) and settles interrupted sends.
     "sweep-outbox": {

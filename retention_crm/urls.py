@@ -24,6 +24,7 @@ urlpatterns = [
     path("emails/", include("outbox.urls")),
     path("audit/", include("audit.urls")),
     path("loyalty/", include("loyalty.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
 ]

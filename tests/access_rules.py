@@ -77,6 +77,14 @@ class Rule:
         return self.post if method == POST and self.post else self.access
 
 
+def this_month_index() -> int:
+    from django.utils import timezone
+
+    from dashboards.periods import Calendar, Grain, index_of
+
+    return index_of(timezone.localdate(), Calendar.JALALI, Grain.MONTH)
+
+
 def _customer(world: World) -> dict:
     return {"pk": world.customer.pk}
 
@@ -234,6 +242,18 @@ RULES: dict[str, Rule] = {
         },
     ),
     "loyalty:customer_points": Rule(OWNER, serves=(GET,), kwargs=_customer),
+    # Dashboards: a rep reads the same pages for their own book; only managers count them again.
+    "dashboards:overview": Rule(LOGIN, serves=(GET,)),
+    "dashboards:churn": Rule(LOGIN, serves=(GET,), query=lambda world: {"grain": "quarter"}),
+    "dashboards:churn_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:cohorts": Rule(LOGIN, serves=(GET,)),
+    "dashboards:cohorts_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:lifetimes": Rule(LOGIN, serves=(GET,)),
+    "dashboards:lifetimes_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:customers": Rule(
+        LOGIN, serves=(GET,), query=lambda world: {"figure": "end", "period": this_month_index(), "grain": "month"}
+    ),
+    "dashboards:refresh": Rule(MANAGER, serves=(POST,)),
     "loyalty:program": Rule(MANAGER, serves=(GET,)),
     "loyalty:program_csv": Rule(MANAGER, serves=(GET,)),
     "loyalty:adjust": Rule(

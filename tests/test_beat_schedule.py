@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from customers.models import Customer, Interaction
+from dashboards.models import FlowSnapshot, SnapshotRun
 from followups.models import FollowUp, FollowUpPlan
 from loyalty.models import LoyaltyAccount, PointsEntry
 from outbox.models import OutgoingEmail
@@ -47,6 +48,10 @@ def _effects() -> dict:
         "rhythms": sorted(Customer.objects.values_list("pk", "rhythm_gap_days")),
         "points entries": PointsEntry.objects.count(),
         "points balances": sorted(LoyaltyAccount.objects.values_list("pk", "available", "pending")),
+        "dashboard periods": sorted(
+            FlowSnapshot.objects.values_list("calendar", "grain", "period_index", "owner_id", "start", "end")
+        ),
+        "dashboard runs": SnapshotRun.objects.count(),
     }
 
 
@@ -62,7 +67,7 @@ def test_every_scheduled_job_fired_by_two_beats_at_once_has_the_effect_of_one(se
     PointsEntry.objects.filter(kind=PointsEntry.Kind.PURCHASE).update(state="pending", available_on=yesterday)
     before_points = _effects()["points balances"]
     jobs = [_job(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-    assert len(jobs) == 7
+    assert len(jobs) == 8
 
     try:
         with transaction.atomic():
@@ -81,6 +86,7 @@ def test_every_scheduled_job_fired_by_two_beats_at_once_has_the_effect_of_one(se
 
     assert once["follow-ups"] and once["emails"] and once["silent customers"], once
     assert once["points balances"] != before_points, "the loyalty job released the pending points"
+    assert once["dashboard periods"] and once["dashboard runs"] == 1
     assert twice == once
     delivered = [message.message()["Message-ID"] for message in mail.outbox]
     assert len(delivered) == len(set(delivered)), "no email delivered twice"

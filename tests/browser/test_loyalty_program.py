@@ -50,6 +50,7 @@ def ledger(rep):
             points=points,
             kind=kind,
             created_at=now - datetime.timedelta(days=days),
+            effective_on=timezone.localdate(now - datetime.timedelta(days=days)),
             source_key=f"browser:{n}",
         )
         for n, (who, points, kind, days) in enumerate(rows)

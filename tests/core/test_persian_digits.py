@@ -36,6 +36,7 @@ from followups.models import FollowUp
 from outbox.models import OutgoingEmail
 from surveys import services as survey_services
 from surveys.models import Survey, SurveyInvitation
+from tests.access_rules import this_month_index
 from tests.factories import (
     CustomerFactory,
     FollowUpFactory,
@@ -202,6 +203,11 @@ def _pages(client, shop, *, manager: bool) -> dict[str, str]:
         "purchase edit": reverse("customers:purchase_edit", args=[ali.pk, purchase.pk]),
         "at risk": reverse("customers:at_risk"),
         "survey answer page": shop["survey_link"],
+        "dashboard overview": reverse("dashboards:overview"),
+        "dashboard churn": reverse("dashboards:churn") + "?grain=quarter",
+        "dashboard cohorts": reverse("dashboards:cohorts") + "?measure=revenue",
+        "dashboard lifetimes": reverse("dashboards:lifetimes"),
+        "dashboard customers": reverse("dashboards:customers") + f"?figure=end&period={this_month_index()}",
     }
     if manager:
         gets |= {

@@ -1,0 +1,287 @@
+"""The dashboards: thin views over the snapshot readers. Managers see the team (or one rep, or one
+segment); a rep sees the same pages for their own book."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from audit.services import export_recorded
+from core import dates
+from core.exports import csv_download
+from core.roles import is_manager, manager_required
+from customers.selectors import customer_list
+from dashboards import behind, charts, cohorts, definitions, flows, lifetimes, overview, periods, services, tasks
+from dashboards.forms import Scope, ScopeForm
+from dashboards.periods import Grain
+
+
+def _scope(request) -> tuple[ScopeForm, Scope]:
+    form = ScopeForm(request.GET or None, user=request.user, language=translation.get_language())
+    return form, form.scope()
+
+
+def _tabs() -> list[tuple[str, str, str]]:
+    return [
+        ("overview", "dashboards:overview", _("Overview")),
+        ("churn", "dashboards:churn", _("Churn and retention")),
+        ("cohorts", "dashboards:cohorts", _("Cohorts")),
+        ("lifetimes", "dashboards:lifetimes", _("When churn happens")),
+    ]
+
+
+def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
+    """What every dashboard page shows around its figures: the tabs, the pickers, the "as of"."""
+    run = services.snapshot_for(scope.active_days)
+    return {
+        "tab": tab,
+        "tabs": _tabs(),
+        "show_grain": tab == "churn",
+        "form": form,
+        "scope": scope,
+        "run": run,
+        "as_of": run.computed_on,
+        "query": scope.query() | ({"rep": scope.owner.pk} if scope.owner and is_manager(request.user) else {}),
+        "definitions": definitions,
+        "mine": not is_manager(request.user),
+    }
+
+
+@login_required
+@require_safe
+def overview_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "overview")
+    today = timezone.localdate()
+    figures = overview.overview(
+        user=request.user,
+        scope=scope,
+        as_of=frame["as_of"],
+        today=today,
+        saturday=translation.get_language() == "fa",
+    )
+    return render(request, "dashboards/overview.html", frame | {"overview": figures, "nps_days": overview.NPS_DAYS})
+
+
+def _flows(scope: Scope, as_of, grain: str | None = None) -> list[flows.Flow]:
+    return flows.flows(
+        calendar=scope.calendar,
+        grain=grain or scope.grain,
+        active_days=scope.active_days,
+        as_of=as_of,
+        owner=scope.owner,
+        segment=scope.segment,
+    )
+
+
+@login_required
+@require_safe
+def churn_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "churn")
+    kept = _flows(scope, frame["as_of"])
+    language = translation.get_language()
+    return render(
+        request,
+        "dashboards/churn.html",
+        frame | {"flows": kept, "chart": charts.churn_chart(kept, language=language), "grains": Grain.choices},
+    )
+
+
+CHURN_COLUMNS = [
+    "period", "starts_on", "ends_on", "active_at_start", "active_at_end", "new", "churned", "reactivated",
+    "churn_rate", "retention_rate", "standard_retention",
+    "revenue", "revenue_at_start", "revenue_lost", "revenue_churn",
+]  # fmt: skip
+
+
+def _share(value) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+@login_required
+@require_safe
+def churn_csv(request):
+    _form, scope = _scope(request)
+    as_of = services.snapshot_for(scope.active_days).computed_on
+    kept = _flows(scope, as_of)
+    language = translation.get_language()
+    export_recorded(by=request.user, export="dashboard_churn", filters=_export_filters(scope), rows=len(kept))
+    return csv_download(
+        filename=f"churn-{scope.grain}-{as_of.isoformat()}.csv",
+        header=CHURN_COLUMNS,
+        rows=(
+            [
+                flow.period.label(language),
+                dates.input_value(flow.period.starts_on, language),
+                dates.input_value(flow.period.ends_on, language),
+                flow.start,
+                flow.end,
+                flow.new,
+                flow.churned,
+                flow.reactivated,
+                _share(flow.churn_rate),
+                _share(flow.retention_rate),
+                _share(flow.standard_retention),
+                flow.revenue,
+                flow.revenue_at_start,
+                flow.revenue_lost,
+                _share(flow.revenue_churn),
+            ]
+            for flow in kept
+        ),
+    )
+
+
+def _export_filters(scope: Scope) -> dict:
+    return {
+        "calendar": scope.calendar,
+        "grain": scope.grain,
+        "active_days": scope.active_days,
+        "owner_id": scope.owner.pk if scope.owner else None,
+        "segment_id": scope.segment.pk if scope.segment else None,
+    }
+
+
+@login_required
+@require_safe
+def cohorts_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "cohorts")
+    table = cohorts.cohort_table(
+        calendar=scope.calendar,
+        active_days=scope.active_days,
+        as_of=frame["as_of"],
+        owner=scope.owner,
+        segment=scope.segment,
+    )
+    measure = "revenue" if request.GET.get("measure") == "revenue" else "customers"
+    return render(
+        request,
+        "dashboards/cohorts.html",
+        frame | {"cohorts": table, "measure": measure, "offsets": range(definitions.COHORT_MONTHS + 1)},
+    )
+
+
+@login_required
+@require_safe
+def cohorts_csv(request):
+    _form, scope = _scope(request)
+    as_of = services.snapshot_for(scope.active_days).computed_on
+    table = cohorts.cohort_table(
+        calendar=scope.calendar, active_days=scope.active_days, as_of=as_of, owner=scope.owner, segment=scope.segment
+    )
+    language = translation.get_language()
+    rows = [
+        [cohort.month.label(language), cohort.size, cell.offset, cell.customers, _share(cell.share), cell.revenue,
+         _share(cell.revenue_share)]
+        for cohort in table
+        for cell in cohort.cells
+    ]  # fmt: skip
+    export_recorded(by=request.user, export="dashboard_cohorts", filters=_export_filters(scope), rows=len(rows))
+    return csv_download(
+        filename=f"cohorts-{as_of.isoformat()}.csv",
+        header=["cohort", "customers", "months_after", "buyers", "retention", "revenue", "revenue_retention"],
+        rows=rows,
+    )
+
+
+LIFETIME_MONTHS = 12
+
+
+def _lifetimes(scope: Scope, as_of):
+    last = periods.index_of(as_of, scope.calendar, Grain.MONTH)
+    first = last - LIFETIME_MONTHS + 1
+    found = lifetimes.lifetimes(
+        calendar=scope.calendar,
+        active_days=scope.active_days,
+        first_month=first,
+        last_month=last,
+        owner=scope.owner,
+        segment=scope.segment,
+    )
+    span = (periods.period(scope.calendar, Grain.MONTH, first), periods.period(scope.calendar, Grain.MONTH, last))
+    return found, span
+
+
+@login_required
+@require_safe
+def lifetimes_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "lifetimes")
+    found, span = _lifetimes(scope, frame["as_of"])
+    language = translation.get_language()
+    return render(
+        request,
+        "dashboards/lifetimes.html",
+        frame | {"lifetimes": found, "span": span, "chart": charts.lifetimes_chart(found, language=language)},
+    )
+
+
+@login_required
+@require_safe
+def lifetimes_csv(request):
+    _form, scope = _scope(request)
+    as_of = services.snapshot_for(scope.active_days).computed_on
+    found, _span = _lifetimes(scope, as_of)
+    export_recorded(
+        by=request.user, export="dashboard_lifetimes", filters=_export_filters(scope), rows=len(found.buckets)
+    )
+    return csv_download(
+        filename=f"churn-lifetimes-{as_of.isoformat()}.csv",
+        header=["lifetime_from_days", "lifetime_to_days", "churned_customers", "share"],
+        rows=(
+            [bucket.low, "" if bucket.high is None else bucket.high, bucket.events, _share(bucket.share)]
+            for bucket in found.buckets
+        ),
+    )
+
+
+@login_required
+@require_safe
+def customers_page(request):
+    """The customers behind one figure of one period (a link from a table's count)."""
+    form, scope = _scope(request)
+    figure, grain = request.GET.get("figure"), scope.grain
+    try:
+        index = int(request.GET.get("period", ""))
+    except ValueError:
+        raise Http404 from None
+    if figure not in behind.FIGURES:
+        raise Http404
+    frame = _frame(request, form, scope, "churn")
+    shown = periods.period(scope.calendar, grain, index, today=frame["as_of"])
+    visible = customer_list(
+        user=request.user,
+        owner_id=scope.owner.pk if scope.owner else None,
+        segment_id=scope.segment.pk if scope.segment else None,
+    )
+    found = behind.customers_behind(visible, figure=figure, period=shown, active_days=scope.active_days)
+    page = Paginator(found.order_by("name", "pk"), settings.PEYGIR_CUSTOMERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboards/customers.html",
+        frame | {"figure": figure, "period": shown, "page": page, "page_query": query.urlencode()},
+    )
+
+
+@manager_required
+@require_POST
+def refresh(request):
+    """A manager's "refresh now": the snapshots are counted again (in the worker, or here without one)."""
+    _form, scope = _scope(request)
+    tasks.snapshots_refresh_soon(active_days=scope.active_days)
+    messages.success(request, _("The figures are being counted again; reload the page in a minute to see them."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("dashboards:overview")
+    return redirect(back)
