@@ -49,3 +49,22 @@ def lifetimes_chart(found: Lifetimes, *, language: str | None) -> dict:
         "labels": [bucket.label() for bucket in found.buckets],
         "series": [{"key": "events", "label": _("Customers who churned"), "data": [b.events for b in found.buckets]}],
     }
+
+
+def nps_chart(points, *, language: str | None) -> dict:
+    """NPS by month, from -100 to 100 (a gap where nobody answered)."""
+    return _frame(language, kind="line", y_title=_("NPS"), percent=False) | {
+        "labels": [point.period.label(language) for point in points],
+        "series": [
+            {"key": "nps", "label": _("NPS"), "data": [None if p.nps is None else round(p.nps, 1) for p in points]}
+        ],
+        "min": -100,
+        "max": 100,
+    }
+
+
+def tier_chart(tiers, *, language: str | None) -> dict:
+    return _frame(language, kind="bar", y_title=_("Revenue"), percent=False) | {
+        "labels": [row.tier.name() if row.tier else str(_("No tier")) for row in tiers],
+        "series": [{"key": "revenue", "label": _("Revenue"), "data": [float(row.revenue) for row in tiers]}],
+    }

@@ -1,10 +1,13 @@
+import datetime
 from dataclasses import dataclass
 
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from core.forms import WholeNumberField
+from core.dates import input_value
+from core.forms import DateRangeForm, JalaliDateField, WholeNumberField
 from core.roles import is_manager
 from customers.forms import OwnerChoiceField
 from customers.models import Segment
@@ -22,16 +25,26 @@ class Scope:
     active_days: int
     owner: object | None  # a rep: their book; None: everyone's
     segment: Segment | None
+    start: datetime.date | None = None  # a range of days, on the pages that take one
+    end: datetime.date | None = None
 
     def query(self) -> dict:
         """The pickers as a query string's values, for links to the list behind a figure and for the CSV."""
         values = {"calendar": self.calendar, "grain": self.grain, "n": self.active_days}
         if self.segment is not None:
             values["segment"] = self.segment.pk
+        for name in ("start", "end"):
+            if getattr(self, name):
+                values[name] = input_value(getattr(self, name))
         return values
 
+    def days(self, *, default_days: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The range the reader chose, or the ``default_days`` up to today."""
+        end = self.end or today
+        return self.start or end - datetime.timedelta(days=default_days - 1), end
 
-class ScopeForm(forms.Form):
+
+class ScopeForm(DateRangeForm):
     """The pickers every dashboard has (GET): the calendar, the grain, the N of "active", a segment,
     and for managers a rep. A rep's own pages are always their book. An invalid value falls back to
     its default, and the page says so beside the field."""
@@ -48,6 +61,8 @@ class ScopeForm(forms.Form):
         label=capfirst(_("segment")), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )
     rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("Whole team"))
+    start = JalaliDateField(label=pgettext_lazy("date range", "From"), required=False)
+    end = JalaliDateField(label=pgettext_lazy("date range", "To"), required=False)
 
     def __init__(self, *args, user, language: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,4 +87,6 @@ class ScopeForm(forms.Form):
             active_days=data.get("n") or definitions.active_days(),
             owner=owner,
             segment=data.get("segment"),
+            start=data.get("start"),
+            end=data.get("end"),
         )

@@ -99,3 +99,29 @@ class SnapshotRun(models.Model):
 
     def __str__(self):
         return f"N={self.active_days} as of {self.computed_at}"
+
+
+class CallsEffectSnapshot(models.Model):
+    """ "Do the calls work?" for the default window (dashboards.calls_effect): the shop's figures
+    (``owner`` empty) and each rep's, one row per horizon."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    active_days = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    horizon = models.PositiveSmallIntegerField()
+    treated_n = models.IntegerField()
+    treated_buyers = models.IntegerField()
+    treated_rate = models.FloatField(null=True)
+    comparison_n = models.IntegerField()
+    comparison_buyers = models.IntegerField()
+    comparison_rate = models.FloatField(null=True)
+    difference = models.FloatField(null=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+    unmatched = models.IntegerField()
+    verdict = models.CharField(max_length=24)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.owner_id or 'shop'} {self.horizon}d: {self.verdict}"

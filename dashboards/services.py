@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from core import db
 from customers.models import Customer
-from dashboards import cohorts, definitions, flows, lifetimes
+from dashboards import calls_snapshot, cohorts, definitions, flows, lifetimes
 from dashboards.calendar_days import calendar_days_cover
-from dashboards.models import ChurnEventSnapshot, CohortSnapshot, FlowSnapshot, SnapshotRun
+from dashboards.models import CallsEffectSnapshot, ChurnEventSnapshot, CohortSnapshot, FlowSnapshot, SnapshotRun
 from dashboards.periods import Calendar, Grain
 
 
@@ -30,6 +30,7 @@ def snapshots_refresh(*, active_days: int | None = None, today: datetime.date | 
                 flows.snapshot_write(calendar=calendar, grain=grain, active_days=active_days, today=today, now=now)
             cohorts.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
             lifetimes.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
+        calls_snapshot.snapshot_write(active_days=active_days, today=today, now=now)
         run, _created = SnapshotRun.objects.update_or_create(
             active_days=active_days,
             defaults={"computed_on": today, "computed_at": now, "seconds": time.perf_counter() - started},
@@ -48,7 +49,7 @@ def snapshots_drop(*, keep: int) -> int:
     """Every snapshot but those of N = ``keep``; returns how many N were dropped."""
     others = list(SnapshotRun.objects.exclude(active_days=keep).values_list("active_days", flat=True))
     with transaction.atomic():
-        for model in (FlowSnapshot, CohortSnapshot, ChurnEventSnapshot):
+        for model in (FlowSnapshot, CohortSnapshot, ChurnEventSnapshot, CallsEffectSnapshot):
             model.objects.filter(active_days__in=others).delete()
         SnapshotRun.objects.filter(active_days__in=others).delete()
     return len(others)

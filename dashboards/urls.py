@@ -12,6 +12,10 @@ urlpatterns = [
     path("cohorts.csv", views.cohorts_csv, name="cohorts_csv"),
     path("when-churn-happens/", views.lifetimes_page, name="lifetimes"),
     path("when-churn-happens.csv", views.lifetimes_csv, name="lifetimes_csv"),
+    path("value/", views.value_page, name="value"),
+    path("nps/", views.nps_page, name="nps"),
+    path("team/", views.team_page, name="team"),
+    path("calls/", views.calls_page, name="calls"),
     path("customers/", views.customers_page, name="customers"),
     path("refresh/", views.refresh, name="refresh"),
 ]

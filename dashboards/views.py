@@ -1,6 +1,8 @@
 """The dashboards: thin views over the snapshot readers. Managers see the team (or one rep, or one
 segment); a rep sees the same pages for their own book."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +20,23 @@ from core import dates
 from core.exports import csv_download
 from core.roles import is_manager, manager_required
 from customers.selectors import customer_list
-from dashboards import behind, charts, cohorts, definitions, flows, lifetimes, overview, periods, services, tasks
+from dashboards import (
+    behind,
+    calls_effect,
+    calls_snapshot,
+    charts,
+    cohorts,
+    definitions,
+    flows,
+    lifetimes,
+    nps,
+    overview,
+    periods,
+    services,
+    tasks,
+    team,
+    value,
+)
 from dashboards.forms import Scope, ScopeForm
 from dashboards.periods import Grain
 
@@ -34,7 +52,18 @@ def _tabs() -> list[tuple[str, str, str]]:
         ("churn", "dashboards:churn", _("Churn and retention")),
         ("cohorts", "dashboards:cohorts", _("Cohorts")),
         ("lifetimes", "dashboards:lifetimes", _("When churn happens")),
+        ("value", "dashboards:value", _("Value")),
+        ("nps", "dashboards:nps", _("NPS")),
+        ("team", "dashboards:team", _("Team")),
+        ("calls", "dashboards:calls", _("Do the calls work?")),
     ]
+
+
+# The pickers each page shows (the others keep their value through the links).
+_FIELDS = {"churn": ("calendar", "grain", "n", "segment", "rep"), "value": ("segment", "rep", "start", "end")}
+_FIELDS |= {"nps": ("calendar", "segment", "rep", "start", "end"), "team": ("calendar", "n", "rep")}
+_FIELDS |= {"calls": ("segment", "rep", "start", "end")}
+_DEFAULT_FIELDS = ("calendar", "n", "segment", "rep")
 
 
 def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
@@ -44,6 +73,7 @@ def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
         "tab": tab,
         "tabs": _tabs(),
         "show_grain": tab == "churn",
+        "shown_fields": _FIELDS.get(tab, _DEFAULT_FIELDS),
         "form": form,
         "scope": scope,
         "run": run,
@@ -285,3 +315,99 @@ def refresh(request):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("dashboards:overview")
     return redirect(back)
+
+
+# --- value, NPS, team and the calls ---------------------------------------------------------------
+
+YEAR_DAYS, NPS_RANGE_DAYS, TEAM_WEEKS = 365, 90, 8
+
+
+@login_required
+@require_safe
+def value_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "value")
+    start, end = scope.days(default_days=YEAR_DAYS, today=timezone.localdate())
+    tiers = value.revenue_by_tier(start=start, end=end, owner=scope.owner, segment=scope.segment)
+    language = translation.get_language()
+    return render(
+        request,
+        "dashboards/value.html",
+        frame
+        | {
+            "start": start,
+            "end": end,
+            "segments": value.clv_by_segment(owner=scope.owner),
+            "top": value.top_share(start=start, end=end, owner=scope.owner, segment=scope.segment),
+            "tiers": tiers,
+            "chart": charts.tier_chart(tiers, language=language),
+        },
+    )
+
+
+@login_required
+@require_safe
+def nps_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "nps")
+    today = timezone.localdate()
+    months = periods.periods_back(today, scope.calendar, Grain.MONTH, 12)
+    points = nps.nps_by_period(periods=months, owner=scope.owner, segment=scope.segment)
+    start, end = scope.days(default_days=NPS_RANGE_DAYS, today=today)
+    language = translation.get_language()
+    return render(
+        request,
+        "dashboards/nps.html",
+        frame
+        | {
+            "points": points,
+            "chart": charts.nps_chart(points, language=language),
+            "start": start,
+            "end": end,
+            "by_segment": nps.nps_by_segment(start=start, end=end, owner=scope.owner),
+            "by_rep": nps.nps_by_rep(start=start, end=end, segment=scope.segment) if not frame["mine"] else [],
+        },
+    )
+
+
+@login_required
+@require_safe
+def team_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "team")
+    today = timezone.localdate()
+    weeks = team.weeks_back(today, TEAM_WEEKS, 5 if translation.get_language() == "fa" else 0)
+    reps = [scope.owner] if scope.owner is not None else None
+    rows = team.team_weeks(weeks=weeks, reps=reps, today=today)
+    books = {}
+    for rep in {row.rep for row in rows}:
+        kept = _flows(replace(scope, owner=rep), frame["as_of"], Grain.QUARTER)
+        books[rep.pk] = kept[-2]  # the last whole quarter
+    return render(
+        request,
+        "dashboards/team.html",
+        frame | {"rows": rows, "books": books, "weeks": weeks},
+    )
+
+
+@login_required
+@require_safe
+def calls_page(request):
+    form, scope = _scope(request)
+    frame = _frame(request, form, scope, "calls")
+    today = timezone.localdate()
+    kept_window = calls_snapshot.default_window(frame["run"].computed_on)
+    asked = scope.start is not None or scope.end is not None or scope.segment is not None
+    if asked:
+        start, end = scope.days(default_days=calls_snapshot.WINDOW_DAYS, today=today)
+        effects = calls_effect.calls_effect(start=start, end=end, today=today, owner=scope.owner, segment=scope.segment)
+        by_rep = [] if frame["mine"] else calls_effect.calls_effect_by_rep(start=start, end=end, today=today)
+    else:
+        start, end = kept_window
+        effects = calls_snapshot.kept(active_days=scope.active_days, owner=scope.owner)
+        by_rep = [] if frame["mine"] else calls_snapshot.kept_by_rep(active_days=scope.active_days)
+    return render(
+        request,
+        "dashboards/calls.html",
+        frame | {"effects": effects, "by_rep": by_rep, "start": start, "end": end, "counted_now": asked},
+    )

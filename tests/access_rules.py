@@ -254,6 +254,10 @@ RULES: dict[str, Rule] = {
         LOGIN, serves=(GET,), query=lambda world: {"figure": "end", "period": this_month_index(), "grain": "month"}
     ),
     "dashboards:refresh": Rule(MANAGER, serves=(POST,)),
+    "dashboards:value": Rule(LOGIN, serves=(GET,)),
+    "dashboards:nps": Rule(LOGIN, serves=(GET,)),
+    "dashboards:team": Rule(LOGIN, serves=(GET,)),
+    "dashboards:calls": Rule(LOGIN, serves=(GET,)),
     "loyalty:program": Rule(MANAGER, serves=(GET,)),
     "loyalty:program_csv": Rule(MANAGER, serves=(GET,)),
     "loyalty:adjust": Rule(

@@ -21,6 +21,7 @@
         : { precision: 0 },
     };
     if (data.percent) value.max = 100;
+    if (data.min !== undefined) { value.beginAtZero = false; value.min = data.min; value.max = data.max; }
     const chart = new Chart(canvas, {
       type: data.type,
       data: {

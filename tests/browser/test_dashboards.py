@@ -155,3 +155,50 @@ def test_the_other_calendar_and_a_rep_s_own_book(open_page, demo, shoot, lang):
     assert len(owners) <= 1
     assert Customer.objects.filter(owner=rep).exists()
     shoot(mine, "dashboards-rep-book")
+
+
+TABS = {
+    "value": {"fa": "ارزش", "en": "Value", "table": "clv-table", "chart": "tier-chart"},
+    "nps": {"fa": "رضایت", "en": "NPS", "table": "nps-table", "chart": "nps-chart"},
+    "team": {"fa": "تیم", "en": "Team", "table": "team-table", "chart": None},
+    "calls": {"fa": "تماس‌ها اثر دارند؟", "en": "Do the calls work?", "table": None, "chart": None},
+}
+
+
+@pytest.mark.parametrize(("lang", "device"), LANGS_AND_DEVICES)
+def test_a_manager_reads_value_nps_team_and_whether_the_calls_work(open_page, demo, shoot, lang, device):
+    manager, _rep = _users()
+    page = with_axe(open_page(manager, lang, device))
+    page.goto("/dashboards/")
+    for name, tab in TABS.items():
+        page.get_by_test_id("dashboard-tabs").get_by_role("link", name=tab[lang], exact=True).click()
+        expect(page).to_have_url(re.compile(rf"/dashboards/{name}/"))
+        if tab["table"]:
+            expect(page.get_by_test_id(tab["table"])).to_be_visible()
+        if tab["chart"]:
+            expect(page.get_by_test_id(tab["chart"])).to_have_attribute("data-drawn", "1")
+        if name == "calls":
+            expect(page.get_by_test_id("effect")).to_have_count(2)
+            expect(page.get_by_test_id("verdict").first).not_to_be_empty()
+        assert _no_sideways_scroll(page), name
+        shoot(page, f"dashboards-{name}")
+        if lang == "fa":
+            _persian_digits_only(page)
+        assert axe_findings(page) == [], name
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_a_date_range_picked_on_the_calendar_compares_the_calls_now(open_page, demo, shoot, lang):
+    manager, _rep = _users()
+    page = open_page(manager, lang)
+    page.goto("/dashboards/calls/")
+    start = page.locator("input[name=start]")
+    start.fill("1405/01/01" if lang == "fa" else "2026-03-21")
+    page.get_by_role("button", name=WORDS[lang]["show"]).click()
+    expect(page.get_by_test_id("range")).to_contain_text("۱ فروردین ۱۴۰۵" if lang == "fa" else "21 Mar 2026")
+    expect(page.locator("input[name=start]")).to_have_value("۱۴۰۵/۰۱/۰۱" if lang == "fa" else "2026-03-21")
+    shoot(page, "dashboards-calls-range")
+    page.locator("input[name=start]").fill("1405/13/40")
+    page.get_by_role("button", name=WORDS[lang]["show"]).click()
+    expect(page.get_by_test_id("scope-error")).to_be_visible()  # refused beside the field; the page still shows
+    expect(page.get_by_test_id("effect")).to_have_count(2)

@@ -207,6 +207,11 @@ def _pages(client, shop, *, manager: bool) -> dict[str, str]:
         "dashboard churn": reverse("dashboards:churn") + "?grain=quarter",
         "dashboard cohorts": reverse("dashboards:cohorts") + "?measure=revenue",
         "dashboard lifetimes": reverse("dashboards:lifetimes"),
+        "dashboard value": reverse("dashboards:value"),
+        "dashboard nps": reverse("dashboards:nps"),
+        "dashboard team": reverse("dashboards:team"),
+        "dashboard calls": reverse("dashboards:calls"),
+        "dashboard calls, compared now": reverse("dashboards:calls") + "?start=1404/01/01",
         "dashboard customers": reverse("dashboards:customers") + f"?figure=end&period={this_month_index()}",
     }
     if manager:
