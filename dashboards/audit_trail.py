@@ -18,3 +18,7 @@ def register() -> None:
     track_export(key="dashboard_churn", label=_("churn and retention by period"), model=Customer, filters=filters)
     track_export(key="dashboard_cohorts", label=_("the cohort table"), model=Customer, filters=filters)
     track_export(key="dashboard_lifetimes", label=_("when churn happens"), model=Customer, filters=filters)
+    track_export(key="dashboard_value", label=_("the value by segment"), model=Customer, filters=filters)
+    track_export(key="dashboard_nps", label=_("the NPS by month"), model=Customer, filters=filters)
+    track_export(key="dashboard_team", label=_("the team by week"), model=Customer, filters=filters)
+    track_export(key="dashboard_calls", label=_("whether the calls work"), model=Customer, filters=filters)

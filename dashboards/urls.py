@@ -13,9 +13,13 @@ urlpatterns = [
     path("when-churn-happens/", views.lifetimes_page, name="lifetimes"),
     path("when-churn-happens.csv", views.lifetimes_csv, name="lifetimes_csv"),
     path("value/", views.value_page, name="value"),
+    path("value.csv", views.value_csv, name="value_csv"),
     path("nps/", views.nps_page, name="nps"),
+    path("nps.csv", views.nps_csv, name="nps_csv"),
     path("team/", views.team_page, name="team"),
+    path("team.csv", views.team_csv, name="team_csv"),
     path("calls/", views.calls_page, name="calls"),
+    path("calls.csv", views.calls_csv, name="calls_csv"),
     path("customers/", views.customers_page, name="customers"),
     path("refresh/", views.refresh, name="refresh"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.services import export_recorded
 from core import dates
 from core.exports import csv_download
-from core.roles import is_manager, manager_required
+from core.roles import display_name, is_manager, manager_required
 from customers.selectors import customer_list
 from dashboards import (
     behind,
@@ -411,3 +411,72 @@ def calls_page(request):
         "dashboards/calls.html",
         frame | {"effects": effects, "by_rep": by_rep, "start": start, "end": end, "counted_now": asked},
     )
+
+
+def _csv(request, scope: Scope, *, export: str, filename: str, header: list[str], rows: list[list]):
+    export_recorded(by=request.user, export=export, filters=_export_filters(scope), rows=len(rows))
+    return csv_download(filename=filename, header=header, rows=rows)
+
+
+@login_required
+@require_safe
+def value_csv(request):
+    _form, scope = _scope(request)
+    rows = [
+        [row.segment.name if row.segment else "", row.customers, row.revenue, row.clv, f"{row.active_years:.2f}",
+         row.revenue_per_active_year]
+        for row in value.clv_by_segment(owner=scope.owner)
+    ]  # fmt: skip
+    header = ["segment", "customers_who_bought", "revenue", "per_customer", "active_years", "per_active_year"]
+    return _csv(request, scope, export="dashboard_value", filename="value-by-segment.csv", header=header, rows=rows)
+
+
+@login_required
+@require_safe
+def nps_csv(request):
+    _form, scope = _scope(request)
+    language = translation.get_language()
+    months = periods.periods_back(timezone.localdate(), scope.calendar, Grain.MONTH, 12)
+    rows = [
+        [point.period.label(language), dates.input_value(point.period.starts_on, language), point.responses,
+         point.promoters, point.passives, point.detractors, "" if point.nps is None else f"{point.nps:.1f}",
+         point.invitations, _share(point.response_rate)]
+        for point in nps.nps_by_period(periods=months, owner=scope.owner, segment=scope.segment)
+    ]  # fmt: skip
+    header = ["month", "starts_on", "answers", "promoters", "passives", "detractors", "nps", "invitations",
+              "response_rate"]  # fmt: skip
+    return _csv(request, scope, export="dashboard_nps", filename="nps-by-month.csv", header=header, rows=rows)
+
+
+@login_required
+@require_safe
+def team_csv(request):
+    _form, scope = _scope(request)
+    today, language = timezone.localdate(), translation.get_language()
+    weeks = team.weeks_back(today, TEAM_WEEKS, 5 if language == "fa" else 0)
+    reps = [scope.owner] if scope.owner is not None else None
+    rows = [
+        [display_name(row.rep), dates.input_value(row.starts_on, language), row.due, row.done, row.overdue,
+         row.reached, _share(row.reached_rate), row.saves]
+        for row in team.team_weeks(weeks=weeks, reps=reps, today=today)
+    ]  # fmt: skip
+    header = ["rep", "week_from", "due", "done", "overdue", "reached", "reached_rate", "saves"]
+    return _csv(request, scope, export="dashboard_team", filename="team-by-week.csv", header=header, rows=rows)
+
+
+@login_required
+@require_safe
+def calls_csv(request):
+    _form, scope = _scope(request)
+    effects = calls_snapshot.kept(active_days=scope.active_days, owner=scope.owner)
+    by_rep = [] if not is_manager(request.user) else calls_snapshot.kept_by_rep(active_days=scope.active_days)
+    rows = [
+        [display_name(rep) if rep else "", effect.horizon, effect.treated.n, effect.treated.buyers,
+         _share(effect.treated.rate), effect.comparison.n, effect.comparison.buyers, _share(effect.comparison.rate),
+         _share(effect.difference), _share(effect.low), _share(effect.high), effect.unmatched, effect.verdict]
+        for rep, rep_effects in [(None, effects), *by_rep]
+        for effect in rep_effects
+    ]  # fmt: skip
+    header = ["rep", "within_days", "reached", "reached_bought", "reached_rate", "alike", "alike_bought",
+              "alike_rate", "difference", "low", "high", "unmatched", "verdict"]  # fmt: skip
+    return _csv(request, scope, export="dashboard_calls", filename="calls-effect.csv", header=header, rows=rows)

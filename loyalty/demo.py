@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from loyalty import rewards, services
+from loyalty import rewards, services, tiers
 from loyalty.models import LoyaltyAccount, PointsEntry, Redemption, Reward
 from surveys.models import SurveyResponse
 
@@ -109,4 +109,5 @@ def seed_demo_points(*, seed: int) -> int:
             services.points_adjust(
                 customer=customer, points=rng.choice((50, 100, 150)), reason=rng.choice(_REASONS), by=manager
             )
+    tiers.tiers_review()  # everyone in the tier their year of purchases earns, with its move on the timeline
     return PointsEntry.objects.count() - before

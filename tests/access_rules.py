@@ -258,6 +258,10 @@ RULES: dict[str, Rule] = {
     "dashboards:nps": Rule(LOGIN, serves=(GET,)),
     "dashboards:team": Rule(LOGIN, serves=(GET,)),
     "dashboards:calls": Rule(LOGIN, serves=(GET,)),
+    "dashboards:value_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:nps_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:team_csv": Rule(LOGIN, serves=(GET,)),
+    "dashboards:calls_csv": Rule(LOGIN, serves=(GET,)),
     "loyalty:program": Rule(MANAGER, serves=(GET,)),
     "loyalty:program_csv": Rule(MANAGER, serves=(GET,)),
     "loyalty:adjust": Rule(

@@ -17,7 +17,7 @@ from customers import demo
 from customers.models import Customer, Interaction, Purchase, Segment
 from loyalty import program
 from loyalty import services as loyalty
-from loyalty.models import PointsEntry, Redemption, Reward
+from loyalty.models import LoyaltyAccount, PointsEntry, Redemption, Reward
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,7 @@ def test_the_demo_fills_the_loyalty_program_from_the_purchases_and_answers():
     assert {Kind.PURCHASE, Kind.ADJUSTMENT, Kind.EXPIRY, Kind.REDEMPTION} <= kinds
     assert loyalty.accounts_drift() == (0, [])
     assert Reward.objects.count() == 4
+    assert LoyaltyAccount.objects.filter(tier_rank__gt=0).exists()  # the tiers are reviewed
     # A year of it: points issued, redeemed and expired spread over the months, not all today.
     months = program.monthly(language="en")
     assert sum(1 for month in months if month.issued) >= 10

@@ -142,3 +142,31 @@ def test_each_page_reads_the_snapshot_in_a_few_queries(manager_client, shop, dja
     for name in ("dashboards:overview", "dashboards:churn", "dashboards:cohorts", "dashboards:lifetimes"):
         with django_assert_max_num_queries(20):
             assert manager_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "export", "first_column"),
+    [
+        ("dashboards:value_csv", "dashboard_value", "segment"),
+        ("dashboards:nps_csv", "dashboard_nps", "month"),
+        ("dashboards:team_csv", "dashboard_team", "rep"),
+        ("dashboards:calls_csv", "dashboard_calls", "rep"),
+        ("dashboards:lifetimes_csv", "dashboard_lifetimes", "lifetime_from_days"),
+    ],
+)
+def test_every_table_downloads_and_is_recorded(manager_client, shop, name, export, first_column):
+    response = manager_client.get(reverse(name))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == first_column
+    assert LogEntry.objects.filter(additional_data__export=export).count() == 1
+
+
+def test_the_value_nps_team_and_calls_pages_answer_for_a_rep_and_a_manager(manager_client, rep, shop):
+    as_rep = Client()
+    as_rep.force_login(rep)
+    for name in ("dashboards:value", "dashboards:nps", "dashboards:team", "dashboards:calls"):
+        assert manager_client.get(reverse(name)).status_code == 200
+        mine = as_rep.get(reverse(name))
+        assert mine.status_code == 200 and 'name="rep"' not in mine.content.decode()
+    team_rows = as_rep.get(reverse("dashboards:team")).context["rows"]
+    assert {row.rep for row in team_rows} == {rep}  # a rep's team page is their own weeks

@@ -5,7 +5,7 @@ from django.utils import timezone
 from customers import demo
 from customers.models import Customer
 from customers.services import customers_refresh_rhythm
-from followups.demo import seed_demo_plans
+from followups.demo import seed_demo_call_history, seed_demo_plans
 from followups.hourly import calls_due_bring_up_to_date
 from loyalty.demo import seed_demo_points
 from surveys.demo import seed_demo_surveys
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         followups = seed_demo_plans(
             customers=Customer.objects.filter(source=Customer.Source.DEMO), today=timezone.localdate(), seed=seed
         )
+        seed_demo_call_history(today=timezone.localdate())
         answers = seed_demo_surveys(seed=seed)
         points = seed_demo_points(seed=seed)
         customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
