@@ -77,11 +77,7 @@ def snapshot_write(*, calendar: str, active_days: int, today: datetime.date, now
 
 def cohort_table(*, calendar: str, active_days: int, as_of: datetime.date, owner=None, segment=None) -> list[Cohort]:
     """The last 25 cohorts, newest last, each with its months so far."""
-    rows = CohortSnapshot.objects.filter(calendar=calendar, active_days=active_days)
-    if owner is not None:
-        rows = rows.filter(owner=owner)
-    if segment is not None:
-        rows = rows.filter(segment=segment)
+    rows = CohortSnapshot.objects.filter(calendar=calendar, active_days=active_days).of(owner=owner, segment=segment)
     sums = {
         (row["cohort_index"], row["offset"]): row
         for row in rows.values("cohort_index", "offset").order_by().annotate(c=Sum("customers"), r=Sum("revenue"))

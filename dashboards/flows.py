@@ -138,11 +138,9 @@ def flows(*, calendar: str, grain: str, active_days: int, as_of: datetime.date, 
     """The kept periods' figures from the snapshot counted up to ``as_of`` (every period, zeros
     where nobody bought), for everyone, one owner's book or one segment."""
     kept = periods.periods_back(as_of, calendar, grain, KEPT[grain])
-    rows = FlowSnapshot.objects.filter(calendar=calendar, grain=grain, active_days=active_days)
-    if owner is not None:
-        rows = rows.filter(owner=owner)
-    if segment is not None:
-        rows = rows.filter(segment=segment)
+    rows = FlowSnapshot.objects.filter(calendar=calendar, grain=grain, active_days=active_days).of(
+        owner=owner, segment=segment
+    )
     sums = {
         row["period_index"]: row
         for row in rows.values("period_index").order_by().annotate(**{name: Sum(name) for name in _FIGURES})

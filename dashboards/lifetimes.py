@@ -106,11 +106,7 @@ def lifetimes(
     """Churn events of the months ``first_month`` to ``last_month`` (period indexes) by bucket."""
     rows = ChurnEventSnapshot.objects.filter(
         calendar=calendar, active_days=active_days, month_index__gte=first_month, month_index__lte=last_month
-    )
-    if owner is not None:
-        rows = rows.filter(owner=owner)
-    if segment is not None:
-        rows = rows.filter(segment=segment)
+    ).of(owner=owner, segment=segment)
     counts = {
         (row["bucket"], row["one_and_done"]): row["e"]
         for row in rows.values("bucket", "one_and_done").order_by().annotate(e=Sum("events"))

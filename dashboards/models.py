@@ -9,11 +9,24 @@ from django.db import models
 from dashboards.periods import Calendar, Grain
 
 
+class ScopedQuerySet(models.QuerySet):
+    def of(self, *, owner=None, segment=None) -> "ScopedQuerySet":
+        """The rows of one owner's book and/or one segment (None: every one)."""
+        rows = self
+        if owner is not None:
+            rows = rows.filter(owner=owner)
+        if segment is not None:
+            rows = rows.filter(segment=segment)
+        return rows
+
+
 class _Scoped(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
     segment = models.ForeignKey("customers.Segment", on_delete=models.CASCADE, null=True, related_name="+")
     active_days = models.PositiveSmallIntegerField()
     computed_at = models.DateTimeField()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -4,14 +4,19 @@ from django import template
 from django.urls import reverse
 
 from core.numbers import format_percent
+from core.text import isolate_ltr
 
 register = template.Library()
 
 
 @register.filter
 def share(value) -> str:
-    """A rate (0.25) as the reader reads it ("۲۵٪"), or a dash when there is nothing to divide."""
-    return "—" if value is None else format_percent(value * 100)
+    """A rate (0.25) as the reader reads it ("۲۵٪"), or a dash when there is nothing to divide; a
+    negative one (a difference) kept left to right, so its minus stays in front in Persian."""
+    if value is None:
+        return "—"
+    text = format_percent(value * 100)
+    return isolate_ltr(text) if value < 0 else text
 
 
 @register.filter

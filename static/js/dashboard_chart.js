@@ -12,13 +12,15 @@
     if (!blob) continue;
     const data = JSON.parse(blob.textContent);
     const direction = data.rtl ? "rtl" : "ltr";
+    const number = new Intl.NumberFormat(data.locale, { maximumFractionDigits: 1 });
     const value = {
       beginAtZero: true,
       position: data.rtl ? "right" : "left",
       title: { display: true, text: data.yTitle },
+      // Explicit, so the ticks are in the reader's digits whatever the scale's own formatting does.
       ticks: data.percent
-        ? { callback: (tick) => `${new Intl.NumberFormat(data.locale).format(tick)}${data.rtl ? "٪" : "%"}` }
-        : { precision: 0 },
+        ? { callback: (tick) => `${number.format(tick)}${data.rtl ? "٪" : "%"}` }
+        : { precision: 0, callback: (tick) => number.format(tick) },
     };
     if (data.percent) value.max = 100;
     if (data.min !== undefined) { value.beginAtZero = false; value.min = data.min; value.max = data.max; }
@@ -40,7 +42,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        layout: { padding: { left: 12, right: 12 } },
+        layout: { padding: { left: 28, right: 28 } },
         interaction: { mode: "index", intersect: false },
         scales: { x: { reverse: data.rtl, grid: { display: false }, ticks: { maxRotation: 60 } }, y: value },
         plugins: {
