@@ -138,3 +138,18 @@ class CallsEffectSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.owner_id or 'shop'} {self.horizon}d: {self.verdict}"
+
+
+class CustomerYearSnapshot(_Scoped):
+    """What each customer spent in the year up to the snapshot's day, with their tier then: the
+    value page's top tenth and revenue by tier for that year read these rows, not the purchases."""
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    tier_rank = models.PositiveSmallIntegerField()
+    revenue = models.DecimalField(max_digits=22, decimal_places=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["active_days", "owner", "segment"])]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.revenue}"

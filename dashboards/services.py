@@ -10,9 +10,16 @@ from django.utils import timezone
 
 from core import db
 from customers.models import Customer
-from dashboards import calls_snapshot, cohorts, definitions, flows, lifetimes
+from dashboards import calls_snapshot, cohorts, definitions, flows, lifetimes, value
 from dashboards.calendar_days import calendar_days_cover
-from dashboards.models import CallsEffectSnapshot, ChurnEventSnapshot, CohortSnapshot, FlowSnapshot, SnapshotRun
+from dashboards.models import (
+    CallsEffectSnapshot,
+    ChurnEventSnapshot,
+    CohortSnapshot,
+    CustomerYearSnapshot,
+    FlowSnapshot,
+    SnapshotRun,
+)
 from dashboards.periods import Calendar, Grain
 
 
@@ -31,6 +38,7 @@ def snapshots_refresh(*, active_days: int | None = None, today: datetime.date | 
             cohorts.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
             lifetimes.snapshot_write(calendar=calendar, active_days=active_days, today=today, now=now)
         calls_snapshot.snapshot_write(active_days=active_days, today=today, now=now)
+        value.year_snapshot_write(active_days=active_days, today=today, now=now)
         run, _created = SnapshotRun.objects.update_or_create(
             active_days=active_days,
             defaults={"computed_on": today, "computed_at": now, "seconds": time.perf_counter() - started},
@@ -49,7 +57,7 @@ def snapshots_drop(*, keep: int) -> int:
     """Every snapshot but those of N = ``keep``; returns how many N were dropped."""
     others = list(SnapshotRun.objects.exclude(active_days=keep).values_list("active_days", flat=True))
     with transaction.atomic():
-        for model in (FlowSnapshot, CohortSnapshot, ChurnEventSnapshot, CallsEffectSnapshot):
+        for model in (FlowSnapshot, CohortSnapshot, ChurnEventSnapshot, CallsEffectSnapshot, CustomerYearSnapshot):
             model.objects.filter(active_days__in=others).delete()
         SnapshotRun.objects.filter(active_days__in=others).delete()
     return len(others)

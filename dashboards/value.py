@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Count, FloatField, Sum, Value
+from django.db.models import Count, F, FloatField, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from core import db
 from customers.models import Customer, Purchase, Segment
 from dashboards.definitions import rate
-from loyalty.models import Tier
+from dashboards.models import CustomerYearSnapshot
+from loyalty.models import LoyaltyAccount, Tier
 
 DAYS_IN_YEAR = Decimal("365.25")
 FEWEST_ACTIVE_DAYS = DAYS_IN_YEAR / 12  # 30.4375: active years are at least 1/12
@@ -120,11 +121,9 @@ def _customer_conditions(owner, segment) -> tuple[str, list]:
     return "".join(f" AND {condition}" for condition in conditions), params
 
 
-def top_share(*, start: datetime.date, end: datetime.date, owner=None, segment=None) -> TopShare:
-    """The best tenth of the days' buyers and their share of the days' revenue, in one statement
-    (a window ranks the customers' sums)."""
-    purchase, customer = (connection.ops.quote_name(model._meta.db_table) for model in (Purchase, Customer))
-    scope, params = _customer_conditions(owner, segment)
+def _top_share(revenues: str, params: list) -> TopShare:
+    """The best tenth of the rows of ``revenues`` (SQL giving ``customer_id, revenue``, one row per
+    buyer) and their share, in one statement (a window ranks them)."""
     sql = f"""
         SELECT COUNT(*), SUM(r.revenue),
                SUM(CASE WHEN r.place * 100 <= r.buyers * {TOP_SHARE_PERCENT} + 99 THEN r.revenue ELSE 0 END)
@@ -132,12 +131,7 @@ def top_share(*, start: datetime.date, end: datetime.date, owner=None, segment=N
             SELECT t.revenue AS revenue,
                    ROW_NUMBER() OVER (ORDER BY t.revenue DESC, t.customer_id) AS place,
                    COUNT(*) OVER () AS buyers
-            FROM (
-                SELECT p.customer_id AS customer_id, SUM(p.amount) AS revenue
-                FROM {purchase} AS p JOIN {customer} AS c ON c.id = p.customer_id
-                WHERE p.purchased_on BETWEEN {db.date_literal(start)} AND {db.date_literal(end)}{scope}
-                GROUP BY p.customer_id
-            ) AS t
+            FROM ({revenues}) AS t
         ) AS r
     """
     with connection.cursor() as cursor:
@@ -151,6 +145,32 @@ def top_share(*, start: datetime.date, end: datetime.date, owner=None, segment=N
     )
 
 
+def _revenues(start: datetime.date, end: datetime.date, owner, segment) -> tuple[str, list]:
+    """SQL of each buyer's revenue in the days ``start`` to ``end``, straight from the purchases."""
+    purchase, customer = (connection.ops.quote_name(model._meta.db_table) for model in (Purchase, Customer))
+    scope, params = _customer_conditions(owner, segment)
+    return (
+        f"SELECT p.customer_id AS customer_id, SUM(p.amount) AS revenue "
+        f"FROM {purchase} AS p JOIN {customer} AS c ON c.id = p.customer_id "
+        f"WHERE p.purchased_on BETWEEN {db.date_literal(start)} AND {db.date_literal(end)}{scope} "
+        "GROUP BY p.customer_id",
+        params,
+    )
+
+
+def top_share(*, start: datetime.date, end: datetime.date, owner=None, segment=None) -> TopShare:
+    """The best tenth of the days' buyers and their share of the days' revenue."""
+    return _top_share(*_revenues(start, end, owner, segment))
+
+
+def top_share_kept(*, active_days: int, owner=None, segment=None) -> TopShare:
+    """The same for the year the snapshot holds (``CustomerYearSnapshot``): a few thousand rows."""
+    rows = CustomerYearSnapshot.objects.filter(active_days=active_days).of(owner=owner, segment=segment)
+    query = rows.values("customer_id", "revenue").query
+    sql, params = query.sql_with_params()
+    return _top_share(sql, list(params))
+
+
 @dataclass(frozen=True)
 class TierRevenue:
     rank: int  # 0: no tier
@@ -158,6 +178,16 @@ class TierRevenue:
     customers: int  # who bought in the days
     revenue: Decimal
     share: float | None  # of all the days' revenue
+
+
+def _by_tier(sums: dict[int, dict]) -> list[TierRevenue]:
+    tiers = {tier.rank: tier for tier in Tier.objects.all()}
+    total = sum((row["revenue"] for row in sums.values()), Decimal(0))
+    found = []
+    for rank in sorted({NO_TIER} | set(tiers) | set(sums)):
+        row = sums.get(rank, {"customers": 0, "revenue": Decimal(0)})
+        found.append(TierRevenue(rank, tiers.get(rank), row["customers"], row["revenue"], rate(row["revenue"], total)))
+    return found
 
 
 def revenue_by_tier(*, start: datetime.date, end: datetime.date, owner=None, segment=None) -> list[TierRevenue]:
@@ -168,16 +198,54 @@ def revenue_by_tier(*, start: datetime.date, end: datetime.date, owner=None, seg
         purchases = purchases.filter(customer__owner=owner)
     if segment is not None:
         purchases = purchases.filter(customer__segment=segment)
-    sums = {
-        row["rank"]: row
-        for row in purchases.order_by()
-        .values(rank=Coalesce("customer__loyalty__tier_rank", Value(NO_TIER)))
-        .annotate(customers=Count("customer_id", distinct=True), revenue=Sum("amount"))
-    }
-    tiers = {tier.rank: tier for tier in Tier.objects.all()}
-    total = sum((row["revenue"] for row in sums.values()), Decimal(0))
-    found = []
-    for rank in sorted({NO_TIER} | set(tiers) | set(sums)):
-        row = sums.get(rank, {"customers": 0, "revenue": Decimal(0)})
-        found.append(TierRevenue(rank, tiers.get(rank), row["customers"], row["revenue"], rate(row["revenue"], total)))
-    return found
+    return _by_tier(
+        {
+            row["rank"]: row
+            for row in purchases.order_by()
+            .values(rank=Coalesce("customer__loyalty__tier_rank", Value(NO_TIER)))
+            .annotate(customers=Count("customer_id", distinct=True), revenue=Sum("amount"))
+        }
+    )
+
+
+def revenue_by_tier_kept(*, active_days: int, owner=None, segment=None) -> list[TierRevenue]:
+    """The same for the year the snapshot holds, each customer in the tier they held then."""
+    rows = CustomerYearSnapshot.objects.filter(active_days=active_days).of(owner=owner, segment=segment)
+    return _by_tier(
+        {
+            row["rank"]: row
+            for row in rows.order_by()
+            .values(rank=F("tier_rank"))
+            .annotate(customers=Count("customer_id"), revenue=Sum("revenue"))
+        }
+    )
+
+
+YEAR_DAYS = 365
+
+
+def year_snapshot_write(*, active_days: int, today: datetime.date, now) -> int:
+    """Each buyer's revenue of the 365 days up to ``today`` and their tier, in one INSERT ... SELECT."""
+    CustomerYearSnapshot.objects.filter(active_days=active_days).delete()
+    purchase, customer, account = (
+        connection.ops.quote_name(model._meta.db_table) for model in (Purchase, Customer, LoyaltyAccount)
+    )
+    since = db.date_literal(today - datetime.timedelta(days=YEAR_DAYS - 1))
+    return db.insert_select(
+        prototype=CustomerYearSnapshot(active_days=active_days, computed_at=now, tier_rank=NO_TIER, revenue=0),
+        values={
+            "customer_id": "t.customer_id",
+            "owner_id": "t.owner_id",
+            "segment_id": "t.segment_id",
+            "tier_rank": f"COALESCE(t.tier_rank, {NO_TIER})",
+            "revenue": "t.revenue",
+        },
+        source=(
+            f"(SELECT p.customer_id AS customer_id, c.owner_id AS owner_id, c.segment_id AS segment_id, "
+            f"a.tier_rank AS tier_rank, SUM(p.amount) AS revenue FROM {purchase} AS p "
+            f"JOIN {customer} AS c ON c.id = p.customer_id LEFT JOIN {account} AS a ON a.customer_id = c.id "
+            f"WHERE p.purchased_on BETWEEN {since} AND {db.date_literal(today)} "
+            "GROUP BY p.customer_id, c.owner_id, c.segment_id, a.tier_rank) AS t WHERE t.customer_id IS NOT NULL"
+        ),
+        params=[],
+    )

@@ -1,6 +1,7 @@
 """The dashboards: thin views over the snapshot readers. Managers see the team (or one rep, or one
 segment); a rep sees the same pages for their own book."""
 
+import datetime
 from dataclasses import replace
 
 from django.conf import settings
@@ -319,7 +320,7 @@ def refresh(request):
 
 # --- value, NPS, team and the calls ---------------------------------------------------------------
 
-YEAR_DAYS, NPS_RANGE_DAYS, TEAM_WEEKS = 365, 90, 8
+NPS_RANGE_DAYS, TEAM_WEEKS = 90, 8
 
 
 @login_required
@@ -327,8 +328,16 @@ YEAR_DAYS, NPS_RANGE_DAYS, TEAM_WEEKS = 365, 90, 8
 def value_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "value")
-    start, end = scope.days(default_days=YEAR_DAYS, today=timezone.localdate())
-    tiers = value.revenue_by_tier(start=start, end=end, owner=scope.owner, segment=scope.segment)
+    asked = scope.start is not None or scope.end is not None
+    if asked:
+        start, end = scope.days(default_days=value.YEAR_DAYS, today=timezone.localdate())
+        top = value.top_share(start=start, end=end, owner=scope.owner, segment=scope.segment)
+        tiers = value.revenue_by_tier(start=start, end=end, owner=scope.owner, segment=scope.segment)
+    else:  # the year the snapshot holds
+        end = frame["as_of"]
+        start = end - datetime.timedelta(days=value.YEAR_DAYS - 1)
+        top = value.top_share_kept(active_days=scope.active_days, owner=scope.owner, segment=scope.segment)
+        tiers = value.revenue_by_tier_kept(active_days=scope.active_days, owner=scope.owner, segment=scope.segment)
     language = translation.get_language()
     return render(
         request,
@@ -337,8 +346,9 @@ def value_page(request):
         | {
             "start": start,
             "end": end,
+            "counted_now": asked,
             "segments": value.clv_by_segment(owner=scope.owner),
-            "top": value.top_share(start=start, end=end, owner=scope.owner, segment=scope.segment),
+            "top": top,
             "tiers": tiers,
             "chart": charts.tier_chart(tiers, language=language),
         },
