@@ -4,6 +4,7 @@ all come here. One transaction per N, so a page reads either the old figures or 
 import datetime
 import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -46,11 +47,28 @@ def snapshots_refresh(*, active_days: int | None = None, today: datetime.date | 
     return run
 
 
-def snapshot_for(active_days: int | None = None) -> SnapshotRun:
-    """The latest snapshots of this N, counted now if there are none yet (the first visit, or
-    another N a manager tries)."""
+# Up to this many customers a missing snapshot is counted in the request (a second or two); a
+# larger shop's takes about a minute at 100,000 customers, so it is counted in the worker.
+INLINE_CUSTOMERS = 20_000
+
+
+def snapshot_for(active_days: int | None = None) -> SnapshotRun | None:
+    """The latest snapshots of this N. With none yet (the first visit, or another N a manager
+    tries) a small shop's are counted now; a large shop's are queued once, and None says so."""
     active_days = active_days or definitions.active_days()
-    return SnapshotRun.objects.filter(active_days=active_days).first() or snapshots_refresh(active_days=active_days)
+    run = SnapshotRun.objects.filter(active_days=active_days).first()
+    if run is not None:
+        return run
+    if Customer.objects.count() <= INLINE_CUSTOMERS:
+        return snapshots_refresh(active_days=active_days)
+    if cache.add(f"dashboards-counting-{active_days}", True, timeout=QUEUED_SECONDS):
+        from dashboards.tasks import snapshots_refresh_soon  # the tasks call these services
+
+        snapshots_refresh_soon(active_days=active_days)
+    return None
+
+
+QUEUED_SECONDS = 15 * 60  # a queued count is not queued again for this long
 
 
 def snapshots_drop(*, keep: int) -> int:

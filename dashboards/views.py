@@ -3,6 +3,7 @@ segment); a rep sees the same pages for their own book."""
 
 import datetime
 from dataclasses import replace
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -67,10 +68,36 @@ _FIELDS |= {"calls": ("segment", "rep", "start", "end")}
 _DEFAULT_FIELDS = ("calendar", "n", "segment", "rep")
 
 
+def _as_of(request, form: ScopeForm, scope: Scope):
+    """The day the snapshots of this N were counted up to (or the counting page, by _Counting)."""
+    return _frame(request, form, scope, "")["as_of"]
+
+
+def counting_aware(view):
+    """A dashboard whose figures are still being counted shows the counting page instead (it
+    reloads itself every 15 seconds)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Counting as counting:
+            return render(request, "dashboards/counting.html", counting.frame | {"reload_seconds": 15})
+
+    return wrapped
+
+
+class _Counting(Exception):
+    """The figures of this N are being counted in the worker: the page says so and reloads."""
+
+    def __init__(self, frame: dict):
+        self.frame = frame
+
+
 def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
     """What every dashboard page shows around its figures: the tabs, the pickers, the "as of"."""
     run = services.snapshot_for(scope.active_days)
-    return {
+    frame = {
         "tab": tab,
         "tabs": _tabs(),
         "show_grain": tab == "churn",
@@ -78,15 +105,19 @@ def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
         "form": form,
         "scope": scope,
         "run": run,
-        "as_of": run.computed_on,
+        "as_of": run.computed_on if run else None,
         "query": scope.query() | ({"rep": scope.owner.pk} if scope.owner and is_manager(request.user) else {}),
         "definitions": definitions,
         "mine": not is_manager(request.user),
     }
+    if run is None:
+        raise _Counting(frame)
+    return frame
 
 
 @login_required
 @require_safe
+@counting_aware
 def overview_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "overview")
@@ -114,6 +145,7 @@ def _flows(scope: Scope, as_of, grain: str | None = None) -> list[flows.Flow]:
 
 @login_required
 @require_safe
+@counting_aware
 def churn_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "churn")
@@ -139,9 +171,10 @@ def _share(value) -> str:
 
 @login_required
 @require_safe
+@counting_aware
 def churn_csv(request):
     _form, scope = _scope(request)
-    as_of = services.snapshot_for(scope.active_days).computed_on
+    as_of = _as_of(request, _form, scope)
     kept = _flows(scope, as_of)
     language = translation.get_language()
     export_recorded(by=request.user, export="dashboard_churn", filters=_export_filters(scope), rows=len(kept))
@@ -183,6 +216,7 @@ def _export_filters(scope: Scope) -> dict:
 
 @login_required
 @require_safe
+@counting_aware
 def cohorts_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "cohorts")
@@ -203,9 +237,10 @@ def cohorts_page(request):
 
 @login_required
 @require_safe
+@counting_aware
 def cohorts_csv(request):
     _form, scope = _scope(request)
-    as_of = services.snapshot_for(scope.active_days).computed_on
+    as_of = _as_of(request, _form, scope)
     table = cohorts.cohort_table(
         calendar=scope.calendar, active_days=scope.active_days, as_of=as_of, owner=scope.owner, segment=scope.segment
     )
@@ -244,6 +279,7 @@ def _lifetimes(scope: Scope, as_of):
 
 @login_required
 @require_safe
+@counting_aware
 def lifetimes_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "lifetimes")
@@ -258,9 +294,10 @@ def lifetimes_page(request):
 
 @login_required
 @require_safe
+@counting_aware
 def lifetimes_csv(request):
     _form, scope = _scope(request)
-    as_of = services.snapshot_for(scope.active_days).computed_on
+    as_of = _as_of(request, _form, scope)
     found, _span = _lifetimes(scope, as_of)
     export_recorded(
         by=request.user, export="dashboard_lifetimes", filters=_export_filters(scope), rows=len(found.buckets)
@@ -277,6 +314,7 @@ def lifetimes_csv(request):
 
 @login_required
 @require_safe
+@counting_aware
 def customers_page(request):
     """The customers behind one figure of one period (a link from a table's count)."""
     form, scope = _scope(request)
@@ -325,6 +363,7 @@ NPS_RANGE_DAYS, TEAM_WEEKS = 90, 8
 
 @login_required
 @require_safe
+@counting_aware
 def value_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "value")
@@ -357,6 +396,7 @@ def value_page(request):
 
 @login_required
 @require_safe
+@counting_aware
 def nps_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "nps")
@@ -382,6 +422,7 @@ def nps_page(request):
 
 @login_required
 @require_safe
+@counting_aware
 def team_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "team")
@@ -402,6 +443,7 @@ def team_page(request):
 
 @login_required
 @require_safe
+@counting_aware
 def calls_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "calls")
@@ -430,6 +472,7 @@ def _csv(request, scope: Scope, *, export: str, filename: str, header: list[str]
 
 @login_required
 @require_safe
+@counting_aware
 def value_csv(request):
     _form, scope = _scope(request)
     rows = [
@@ -443,6 +486,7 @@ def value_csv(request):
 
 @login_required
 @require_safe
+@counting_aware
 def nps_csv(request):
     _form, scope = _scope(request)
     language = translation.get_language()
@@ -460,6 +504,7 @@ def nps_csv(request):
 
 @login_required
 @require_safe
+@counting_aware
 def team_csv(request):
     _form, scope = _scope(request)
     today, language = timezone.localdate(), translation.get_language()
@@ -476,6 +521,7 @@ def team_csv(request):
 
 @login_required
 @require_safe
+@counting_aware
 def calls_csv(request):
     _form, scope = _scope(request)
     effects = calls_snapshot.kept(active_days=scope.active_days, owner=scope.owner)

@@ -170,3 +170,22 @@ def test_the_value_nps_team_and_calls_pages_answer_for_a_rep_and_a_manager(manag
         assert mine.status_code == 200 and 'name="rep"' not in mine.content.decode()
     team_rows = as_rep.get(reverse("dashboards:team")).context["rows"]
     assert {row.rep for row in team_rows} == {rep}  # a rep's team page is their own weeks
+
+
+def test_a_large_shop_counts_a_new_n_in_the_worker_and_the_page_says_so(
+    manager_client, shop, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_CUSTOMERS", 2)  # three customers: "large"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = manager_client.get(reverse("dashboards:churn"), {"n": "45"})
+    assert response.status_code == 200 and 'data-testid="counting"' in response.content.decode()
+    assert '<meta http-equiv="refresh" content="15">' in response.content.decode()
+    assert len(queued) == 1 and not SnapshotRun.objects.filter(active_days=45).exists()
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        manager_client.get(reverse("dashboards:cohorts_csv"), {"n": "45"})  # a reload queues nothing more
+    assert again == []
+
+    queued[0]()  # the worker counts them
+    after = manager_client.get(reverse("dashboards:churn"), {"n": "45"})
+    assert 'data-testid="counting"' not in after.content.decode()
+    assert after.context["scope"].active_days == 45
