@@ -4,8 +4,11 @@ segment or rep the snapshot does not hold is compared when asked, and the page s
 
 import datetime
 
+from django.core.cache import cache
+
 from dashboards import calls_effect
 from dashboards.calls_effect import Effect, Group
+from dashboards.definitions import counted_in_the_request
 from dashboards.models import CallsEffectSnapshot
 
 WINDOW_DAYS = 182  # the reach days of the last 26 weeks
@@ -70,3 +73,43 @@ def kept_by_rep(*, active_days: int) -> list[tuple[object, list[Effect]]]:
     for row in rows.order_by("owner__first_name", "owner__username", "horizon"):
         by_rep.setdefault(row.owner, []).append(_effect(row))
     return list(by_rep.items())
+
+
+ASKED_SECONDS = 60 * 60  # a comparison a reader asked for is kept this long
+QUEUED_SECONDS = 15 * 60
+
+
+def _asked_key(start, end, owner_id, segment_id, with_reps) -> str:
+    return f"dashboards-calls:{start.isoformat()}:{end.isoformat()}:{owner_id}:{segment_id}:{int(with_reps)}"
+
+
+def asked_compare(*, start, end, today, owner_id=None, segment_id=None, with_reps=True) -> tuple[list, list]:
+    """Compares the calls of the range now and keeps the answer (the worker's task runs this)."""
+    from django.contrib.auth import get_user_model
+
+    from customers.models import Segment
+
+    owner = get_user_model().objects.filter(pk=owner_id).first() if owner_id else None
+    segment = Segment.objects.filter(pk=segment_id).first() if segment_id else None
+    effects = calls_effect.calls_effect(start=start, end=end, today=today, owner=owner, segment=segment)
+    by_rep = calls_effect.calls_effect_by_rep(start=start, end=end, today=today) if with_reps else []
+    cache.set(_asked_key(start, end, owner_id, segment_id, with_reps), (effects, by_rep), ASKED_SECONDS)
+    return effects, by_rep
+
+
+def asked(*, start, end, today, owner=None, segment=None, with_reps=True) -> tuple[list, list] | None:
+    """The comparison a reader asked for (a range, a segment): kept, counted now for a small shop,
+    or queued once for the worker (None: being counted)."""
+    owner_id, segment_id = getattr(owner, "pk", None), getattr(segment, "pk", None)
+    key = _asked_key(start, end, owner_id, segment_id, with_reps)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    arguments = {"start": start, "end": end, "today": today, "owner_id": owner_id, "segment_id": segment_id}
+    if counted_in_the_request():
+        return asked_compare(**arguments, with_reps=with_reps)
+    if cache.add(f"{key}:queued", True, timeout=QUEUED_SECONDS):
+        from dashboards.tasks import calls_compare_soon  # the tasks call this module
+
+        calls_compare_soon(**arguments, with_reps=with_reps)
+    return None

@@ -47,11 +47,6 @@ def snapshots_refresh(*, active_days: int | None = None, today: datetime.date | 
     return run
 
 
-# Up to this many customers a missing snapshot is counted in the request (a second or two); a
-# larger shop's takes about a minute at 100,000 customers, so it is counted in the worker.
-INLINE_CUSTOMERS = 20_000
-
-
 def snapshot_for(active_days: int | None = None) -> SnapshotRun | None:
     """The latest snapshots of this N. With none yet (the first visit, or another N a manager
     tries) a small shop's are counted now; a large shop's are queued once, and None says so."""
@@ -59,7 +54,7 @@ def snapshot_for(active_days: int | None = None) -> SnapshotRun | None:
     run = SnapshotRun.objects.filter(active_days=active_days).first()
     if run is not None:
         return run
-    if Customer.objects.count() <= INLINE_CUSTOMERS:
+    if definitions.counted_in_the_request():
         return snapshots_refresh(active_days=active_days)
     if cache.add(f"dashboards-counting-{active_days}", True, timeout=QUEUED_SECONDS):
         from dashboards.tasks import snapshots_refresh_soon  # the tasks call these services

@@ -24,7 +24,6 @@ from core.roles import display_name, is_manager, manager_required
 from customers.selectors import customer_list
 from dashboards import (
     behind,
-    calls_effect,
     calls_snapshot,
     charts,
     cohorts,
@@ -452,8 +451,12 @@ def calls_page(request):
     asked = scope.start is not None or scope.end is not None or scope.segment is not None
     if asked:
         start, end = scope.days(default_days=calls_snapshot.WINDOW_DAYS, today=today)
-        effects = calls_effect.calls_effect(start=start, end=end, today=today, owner=scope.owner, segment=scope.segment)
-        by_rep = [] if frame["mine"] else calls_effect.calls_effect_by_rep(start=start, end=end, today=today)
+        found = calls_snapshot.asked(
+            start=start, end=end, today=today, owner=scope.owner, segment=scope.segment, with_reps=not frame["mine"]
+        )
+        if found is None:
+            raise _Counting(frame)
+        effects, by_rep = found
     else:
         start, end = kept_window
         effects = calls_snapshot.kept(active_days=scope.active_days, owner=scope.owner)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from customers.models import Purchase
 from customers.services import customers_refresh_purchase_figures
-from dashboards import services
+from dashboards import definitions, services
 from dashboards.models import SnapshotRun
 from dashboards.periods import Calendar, Grain, index_of
 from tests.factories import CustomerFactory, SegmentFactory
@@ -175,7 +175,7 @@ def test_the_value_nps_team_and_calls_pages_answer_for_a_rep_and_a_manager(manag
 def test_a_large_shop_counts_a_new_n_in_the_worker_and_the_page_says_so(
     manager_client, shop, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_CUSTOMERS", 2)  # three customers: "large"
+    monkeypatch.setattr(definitions, "INLINE_CUSTOMERS", 2)  # three customers: "large"
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = manager_client.get(reverse("dashboards:churn"), {"n": "45"})
     assert response.status_code == 200 and 'data-testid="counting"' in response.content.decode()
@@ -189,3 +189,21 @@ def test_a_large_shop_counts_a_new_n_in_the_worker_and_the_page_says_so(
     after = manager_client.get(reverse("dashboards:churn"), {"n": "45"})
     assert 'data-testid="counting"' not in after.content.decode()
     assert after.context["scope"].active_days == 45
+
+
+def test_a_large_shops_comparison_of_the_calls_for_a_range_is_made_in_the_worker_and_kept(
+    manager_client, shop, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    services.snapshots_refresh()
+    monkeypatch.setattr(definitions, "INLINE_CUSTOMERS", 2)
+    query = {"start": "1405/01/01"}
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = manager_client.get(reverse("dashboards:calls"), query)
+    assert 'data-testid="counting"' in first.content.decode() and len(queued) == 1
+    queued[0]()  # the worker compares and keeps the answer
+    kept = manager_client.get(reverse("dashboards:calls"), query)
+    assert 'data-testid="counting"' not in kept.content.decode()
+    assert kept.context["counted_now"] and len(kept.context["effects"]) == 2
