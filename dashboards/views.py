@@ -86,6 +86,11 @@ def counting_aware(view):
     return wrapped
 
 
+def dashboard(view):
+    """A dashboard page or table: for the logged-in, read-only, aware that figures may be counting."""
+    return login_required(require_safe(counting_aware(view)))
+
+
 class _Counting(Exception):
     """The figures of this N are being counted in the worker: the page says so and reloads."""
 
@@ -114,9 +119,7 @@ def _frame(request, form: ScopeForm, scope: Scope, tab: str) -> dict:
     return frame
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def overview_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "overview")
@@ -142,9 +145,7 @@ def _flows(scope: Scope, as_of, grain: str | None = None) -> list[flows.Flow]:
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def churn_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "churn")
@@ -168,9 +169,7 @@ def _share(value) -> str:
     return "" if value is None else f"{value:.4f}"
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def churn_csv(request):
     _form, scope = _scope(request)
     as_of = _as_of(request, _form, scope)
@@ -213,9 +212,7 @@ def _export_filters(scope: Scope) -> dict:
     }
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def cohorts_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "cohorts")
@@ -234,9 +231,7 @@ def cohorts_page(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def cohorts_csv(request):
     _form, scope = _scope(request)
     as_of = _as_of(request, _form, scope)
@@ -276,9 +271,7 @@ def _lifetimes(scope: Scope, as_of):
     return found, span
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def lifetimes_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "lifetimes")
@@ -291,9 +284,7 @@ def lifetimes_page(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def lifetimes_csv(request):
     _form, scope = _scope(request)
     as_of = _as_of(request, _form, scope)
@@ -311,9 +302,7 @@ def lifetimes_csv(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def customers_page(request):
     """The customers behind one figure of one period (a link from a table's count)."""
     form, scope = _scope(request)
@@ -360,9 +349,7 @@ def refresh(request):
 NPS_RANGE_DAYS, TEAM_WEEKS = 90, 8
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def value_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "value")
@@ -393,9 +380,7 @@ def value_page(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def nps_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "nps")
@@ -419,9 +404,7 @@ def nps_page(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def team_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "team")
@@ -440,9 +423,7 @@ def team_page(request):
     )
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def calls_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "calls")
@@ -473,9 +454,7 @@ def _csv(request, scope: Scope, *, export: str, filename: str, header: list[str]
     return csv_download(filename=filename, header=header, rows=rows)
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def value_csv(request):
     _form, scope = _scope(request)
     rows = [
@@ -487,9 +466,7 @@ def value_csv(request):
     return _csv(request, scope, export="dashboard_value", filename="value-by-segment.csv", header=header, rows=rows)
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def nps_csv(request):
     _form, scope = _scope(request)
     language = translation.get_language()
@@ -505,9 +482,7 @@ def nps_csv(request):
     return _csv(request, scope, export="dashboard_nps", filename="nps-by-month.csv", header=header, rows=rows)
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def team_csv(request):
     _form, scope = _scope(request)
     today, language = timezone.localdate(), translation.get_language()
@@ -522,9 +497,7 @@ def team_csv(request):
     return _csv(request, scope, export="dashboard_team", filename="team-by-week.csv", header=header, rows=rows)
 
 
-@login_required
-@require_safe
-@counting_aware
+@dashboard
 def calls_csv(request):
     _form, scope = _scope(request)
     effects = calls_snapshot.kept(active_days=scope.active_days, owner=scope.owner)
