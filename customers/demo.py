@@ -243,13 +243,24 @@ def _plan_customer(rng: random.Random, index: int, reps, segments) -> tuple[Cust
     return customer, rhythm
 
 
+def _first_bought_days_ago(rng: random.Random, rhythm: Rhythm) -> int:
+    """When the customer first bought: the new ones lately; of the others, half have bought since
+    the demo's history starts (two years ago) and half joined since, at any time (a shop keeps
+    winning customers: its cohorts are not all two years old), early enough for a rhythm of a few
+    purchases before a silence."""
+    if rhythm.joined_days_ago:
+        return rhythm.joined_days_ago
+    if rng.random() < 0.5:
+        return 730 - rng.randint(0, rhythm.gap_days)
+    return rng.randint(min(rhythm.silent_for_days + 3 * rhythm.gap_days, 700), 730)
+
+
 def _purchases_for(rng: random.Random, index: int, customer: Customer, rhythm: Rhythm, today) -> list[Purchase]:
     """Purchases over the last two years at the customer's rhythm, stopping if they went silent."""
     wholesale = customer.segment and customer.segment.name == SEGMENTS[0]
     typical = Decimal(rng.choice((8, 15, 25, 40, 80)) * (10 if wholesale else 1) * 100_000)
     last_day = today - datetime.timedelta(days=rhythm.silent_for_days or rng.randint(0, rhythm.gap_days // 2))
-    start = rhythm.joined_days_ago or 730 - rng.randint(0, rhythm.gap_days)
-    day = today - datetime.timedelta(days=start)
+    day = today - datetime.timedelta(days=_first_bought_days_ago(rng, rhythm))
     purchases, number = [], 0
     while day <= last_day:
         number += 1
