@@ -55,6 +55,9 @@ def _pick(page, field, *, shown: datetime.date, target: datetime.date) -> None:
         for _ in range(abs(wanted.month - now.month)):
             picker.locator(arrow).click()
     expect(picker.locator(".jdp-month select")).to_have_value(str(wanted.month))
+    # The calendar redraws the month's days after the arrow: click once they are the new month's
+    # (a click during the redraw lands on the page and closes the calendar).
+    expect(picker.locator(".jdp-day:not(.not-in-month)")).to_have_count(_days_in_month(wanted))
     day = re.compile(rf"^{to_persian_digits(str(wanted.day))}$")
     picker.locator(".jdp-day:not(.not-in-month)").filter(has_text=day).click()
     expect(picker).to_be_hidden()
