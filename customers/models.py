@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -60,6 +61,7 @@ class Customer(models.Model):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.PERSIAN
     )
     email_opt_out = models.BooleanField(_("opted out of email"), default=False)
+
     class Source(models.TextChoices):
         """How the customer came to be in Peygir: a fact, shown in the reader's language."""
 
@@ -128,6 +130,13 @@ class Customer(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def customer_since(self) -> datetime.date:
+        """The earlier of the first purchase and the day the record was made: a shop that imports
+        years of customers today has known them since their first purchase, not since the import."""
+        created = timezone.localdate(self.created_at)
+        return min(created, self.first_purchase_on) if self.first_purchase_on else created
 
     def get_additional_data(self):
         """Written beside this customer's audit entries (django-auditlog asks): see audit.registry."""

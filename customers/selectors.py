@@ -1,5 +1,6 @@
 """Reads of customers for pages, exports and (later) the API: one query each, no N+1."""
 
+import contextlib
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,13 +10,15 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
-from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core import dates
 from core.db import DaysBetween, as_float
+from core.phones import normalize_mobile
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Interaction, Purchase, Segment, SilenceRuleAdoption
@@ -92,13 +95,37 @@ def customer_list(
         .select_related("owner", "segment")
         .annotate(yearly_value=customer_value_expression(day=timezone.localdate()))
     )
+    words = Q()
     for word in normalize_search_text(search).split():
-        customers = customers.filter(search_text__contains=word)
+        words &= Q(search_text__contains=word)
+    mobile = _mobile_in(search)
+    customers = customers.filter(words | Q(mobile=mobile) if mobile else words)
     if owner_id:
         customers = customers.filter(owner_id=owner_id)
     if segment_id:
         customers = customers.filter(segment_id=segment_id)
-    return customers.order_by(*CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"]))
+    order = CUSTOMER_SORTS.get(sort, CUSTOMER_SORTS["name"])
+    if search.strip():
+        return customers.annotate(match=_exactness(search)).order_by("match", *order)
+    return customers.order_by(*order)
+
+
+def _exactness(search: str) -> Case:
+    """0 for the customer whose mobile is the one searched, 1 for a name (or company) that is the
+    whole search as words ("customer 1234", not "customer 11234"), 2 for the rest: exact matches first."""
+    query = normalize_search_text(search)
+    whens = [When(Q(search_text=query) | Q(search_text__startswith=f"{query} "), then=Value(1))]
+    mobile = _mobile_in(search)
+    if mobile:
+        whens.insert(0, When(mobile=mobile, then=Value(0)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())
+
+
+def _mobile_in(search: str) -> str | None:
+    """The search as a mobile in its stored form ("+98 912 111 0000" is 09121110000), if it is one."""
+    with contextlib.suppress(ValidationError):
+        return normalize_mobile(search)
+    return None
 
 
 def renewal_notice_days() -> int:
@@ -228,10 +255,7 @@ def contact_calendar(*, customer: Customer, day: datetime.date) -> ContactCalend
     by_kind: dict[str, list[datetime.date]] = {}
     for kind, moment in contacts:
         by_kind.setdefault(kind, []).append(timezone.localdate(moment))
-    rows = [
-        (str(kind.label), counts(by_kind.get(kind.value, [])))
-        for kind in Interaction.CONTACT_KINDS
-    ]
+    rows = [(str(kind.label), counts(by_kind.get(kind.value, []))) for kind in Interaction.CONTACT_KINDS]
     rows += [(label(), counts(source(customer, since))) for label, source in _CALENDAR_SOURCES]
     purchases = customer.purchases.filter(purchased_on__gte=since).values_list("purchased_on", flat=True)
     rows.append((str(Purchase._meta.verbose_name_plural), counts(purchases)))
