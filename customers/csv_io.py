@@ -41,6 +41,11 @@ _HEADER_ALIASES = {  # keys in normalize_search_text form
     "نام": "name",
     "mobile": "mobile",
     "موبایل": "mobile",
+    "reference": "reference",
+    "customer id": "reference",
+    "customer_id": "reference",
+    "کد مشتری": "reference",
+    "شناسه مشتری": "reference",
     "تلفن همراه": "mobile",
     "email": "email",
     "ایمیل": "email",
@@ -72,6 +77,7 @@ COLUMNS = {
     CUSTOMERS: [
         "name",
         "mobile",
+        "reference",
         "email",
         "company",
         "city",
@@ -81,9 +87,11 @@ COLUMNS = {
         "notes",
         "contract_end",
     ],
-    PURCHASES: ["mobile", "date", "amount", "invoice", "note"],
+    PURCHASES: ["mobile", "reference", "date", "amount", "invoice", "note"],
 }
-REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"mobile", "date", "amount", "invoice"}}
+REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"date", "amount", "invoice"}}
+# A purchase names its customer by the shop's customer ID or by mobile: a file has one of them.
+ONE_OF_COLUMNS = {CUSTOMERS: set(), PURCHASES: {"reference", "mobile"}}
 _LANGUAGES = {"": "fa", "fa": "fa", "فارسی": "fa", "persian": "fa", "en": "en", "english": "en", "انگلیسی": "en"}
 _LOOKUP_CHUNK = 900
 
@@ -98,10 +106,17 @@ def _column_name(cell: str) -> str:
 _MAX_LENGTHS = {
     CUSTOMERS: {
         column: Customer._meta.get_field(field).max_length
-        for column, field in (("name", "name"), ("email", "email"), ("company", "company"), ("city", "city"))
+        for column, field in (
+            ("name", "name"),
+            ("email", "email"),
+            ("company", "company"),
+            ("city", "city"),
+            ("reference", "reference"),
+        )
     }
     | {"segment": Segment._meta.get_field("name").max_length},
     PURCHASES: {
+        "reference": Customer._meta.get_field("reference").max_length,
         "invoice": Purchase._meta.get_field("reference").max_length,
         "note": Purchase._meta.get_field("note").max_length,
     },
@@ -237,6 +252,8 @@ def _read_records(kind: str, text: str) -> tuple[list[str], list[tuple[int, int,
         header = [_column_name(cell) for cell in next(reader)]
         last_read_line = reader.line_num
         missing = REQUIRED_COLUMNS[kind] - set(header)
+        if ONE_OF_COLUMNS[kind] and not ONE_OF_COLUMNS[kind] & set(header):
+            missing |= {_(" or ").join(sorted(ONE_OF_COLUMNS[kind]))}
         if missing:
             raise CsvFileError(
                 _("Missing column(s): %(missing)s. The first row must name the columns: %(expected)s.")
@@ -294,6 +311,13 @@ def _existing_customers_by_mobile(mobiles: set[str]) -> dict[str, Customer]:
     return found
 
 
+def _existing_customers_by_reference(references: set[str]) -> dict[str, Customer]:
+    found = {}
+    for chunk in _chunks(references):
+        found.update({c.reference: c for c in Customer.objects.filter(reference__in=chunk).only("id", "reference")})
+    return found
+
+
 def _clean_mobile(row: ImportRow) -> str | None:
     try:
         return normalize_mobile(row.values.get("mobile", ""))
@@ -330,6 +354,15 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
                 row.errors.append(_("Same mobile as line %(line)s.") % {"line": format_number(first_line_of[mobile])})
             else:
                 first_line_of[mobile] = row.line
+        reference = values.get("reference", "")
+        if reference:
+            if ("reference", reference) in first_line_of:
+                row.errors.append(
+                    _("Same customer ID as line %(line)s.")
+                    % {"line": format_number(first_line_of[("reference", reference)])}
+                )
+            else:
+                first_line_of[("reference", reference)] = row.line
         contract_end = None
         if values.get("contract_end"):
             try:
@@ -344,8 +377,10 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
             "contract_end": contract_end,
         }
     existing = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
+    known_references = _existing_customers_by_reference({row.values.get("reference", "") for row in rows} - {""})
     for row in rows:
-        if row.cleaned["mobile"] in existing and not row.errors:
+        already = row.cleaned["mobile"] in existing or row.values.get("reference", "") in known_references
+        if already and not row.errors:
             row.skipped = _("Already a customer: skipped.")
 
 
@@ -354,7 +389,8 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
     first_line_of = {}
     for row in rows:
         values = row.values
-        mobile = _clean_mobile(row)
+        reference = values.get("reference", "")
+        mobile = _clean_mobile(row) if values.get("mobile") or not reference else None
         purchased_on = amount = None
         try:
             purchased_on = dates.parse_date(values.get("date", ""))
@@ -369,8 +405,8 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         invoice = values.get("invoice", "")
         if not invoice:
             row.errors.append(_("The invoice number is empty."))
-        elif mobile:
-            key = (mobile, invoice)
+        elif reference or mobile:
+            key = (reference or mobile, invoice)
             if key in first_line_of:
                 row.errors.append(_("Same invoice as line %(line)s.") % {"line": format_number(first_line_of[key])})
             else:
@@ -378,15 +414,27 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         if amount is not None and amount >= _MAX_AMOUNT:
             row.errors.append(_("The amount %(value)s is too large.") % {"value": quote_typed(values["amount"])})
         _check_lengths(PURCHASES, row)
-        row.cleaned = {"mobile": mobile, "purchased_on": purchased_on, "amount": amount, "invoice": invoice}
+        row.cleaned = {
+            "reference": reference,
+            "mobile": mobile,
+            "purchased_on": purchased_on,
+            "amount": amount,
+            "invoice": invoice,
+        }
 
-    customers = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
+    by_reference = _existing_customers_by_reference({row.cleaned["reference"] for row in rows} - {""})
+    by_mobile = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
     for row in rows:
-        customer = customers.get(row.cleaned["mobile"])
+        reference, mobile = row.cleaned["reference"], row.cleaned["mobile"]
+        # The shop's customer ID first, then the mobile.
+        customer = by_reference.get(reference) if reference else by_mobile.get(mobile)
         row.cleaned["customer"] = customer
-        if row.cleaned["mobile"] and customer is None:
-            mobile = quote_typed(row.cleaned["mobile"])
-            row.errors.append(_("No customer has the mobile %(value)s.") % {"value": mobile})
+        if reference and customer is None:
+            row.errors.append(
+                _("No customer has the customer ID %(value)s.") % {"value": quote_typed(reference, code=True)}
+            )
+        elif mobile and customer is None:
+            row.errors.append(_("No customer has the mobile %(value)s.") % {"value": quote_typed(mobile)})
     known = _existing_invoices({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in rows if row.importable})
     for row in rows:
         if row.importable and (row.cleaned["customer"].pk, row.cleaned["invoice"]) in known:
@@ -417,6 +465,7 @@ def _create_customers(rows: list[ImportRow]) -> None:
         customer = Customer(
             name=values["name"],
             mobile=row.cleaned["mobile"],
+            reference=values.get("reference", ""),
             email=values.get("email", ""),
             company=values.get("company", ""),
             city=values.get("city", ""),
@@ -426,7 +475,9 @@ def _create_customers(rows: list[ImportRow]) -> None:
             notes=values.get("notes", ""),
             source=Customer.Source.IMPORT,
         )
-        customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
+        customer.search_text = customer_search_text(
+            customer.name, customer.company, customer.mobile, customer.email, customer.reference
+        )
         customers.append(customer)
     Customer.objects.bulk_create(customers, batch_size=1000, ignore_conflicts=True)
     _create_contracts(rows)
@@ -470,6 +521,7 @@ def customer_export_rows(customers: Iterable[Customer]) -> Iterator[list]:
         yield [
             customer.name,
             customer.mobile,
+            customer.reference,
             customer.email,
             customer.company,
             customer.city,

@@ -239,7 +239,9 @@ def _plan_customer(rng: random.Random, index: int, reps, segments) -> tuple[Cust
         source=Customer.Source.DEMO,
         created_at=timezone.now() - datetime.timedelta(days=rng.randint(400, 760)),
     )
-    customer.search_text = customer_search_text(customer.name, customer.company, customer.mobile, customer.email)
+    customer.search_text = customer_search_text(
+        customer.name, customer.company, customer.mobile, customer.email, customer.reference
+    )
     return customer, rhythm
 
 

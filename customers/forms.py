@@ -42,6 +42,7 @@ class CustomerForm(forms.ModelForm):
         fields = [
             "name",
             "mobile",
+            "reference",
             "email",
             "company",
             "city",
@@ -53,7 +54,11 @@ class CustomerForm(forms.ModelForm):
             "notes",
         ]
         field_classes = {"owner": OwnerChoiceField, "birth_date": JalaliDateField}
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "email": forms.EmailInput(attrs={"dir": "ltr"})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"dir": "ltr"}),
+            "reference": forms.TextInput(attrs={"dir": "ltr"}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

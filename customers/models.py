@@ -39,6 +39,15 @@ class Customer(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     mobile = models.CharField(_("mobile"), max_length=11, unique=True, help_text=_("Stored as 09XXXXXXXXX."))
+    # The shop's own customer ID (from its till or web shop): imports match a customer by it first.
+    reference = models.CharField(
+        _("customer ID in your shop"),
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",  # rows written by SQL that does not name it (older migrations' models, bulk loads)
+        help_text=_("Optional; unique: imports find the customer by it first."),
+    )
     email = models.EmailField(_("email"), blank=True)
     company = models.CharField(_("company"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -121,12 +130,20 @@ class Customer(models.Model):
                 fields=["owner", "silent_since"], condition=Q(silent_since__isnull=False), name="customer_silent"
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="customer_reference_unique",
+                violation_error_message=_("Another customer has this customer ID."),
+            )
+        ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = customer_search_text(self.name, self.company, self.mobile, self.email)
+        self.search_text = customer_search_text(self.name, self.company, self.mobile, self.email, self.reference)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

@@ -111,10 +111,13 @@ def customer_list(
 
 
 def _exactness(search: str) -> Case:
-    """0 for the customer whose mobile is the one searched, 1 for a name (or company) that is the
+    """0 for the customer whose mobile or shop customer ID is the one searched, 1 for a name (or company) that is the
     whole search as words ("customer 1234", not "customer 11234"), 2 for the rest: exact matches first."""
     query = normalize_search_text(search)
-    whens = [When(Q(search_text=query) | Q(search_text__startswith=f"{query} "), then=Value(1))]
+    whens = [
+        When(reference=search.strip(), then=Value(0)),
+        When(Q(search_text=query) | Q(search_text__startswith=f"{query} "), then=Value(1)),
+    ]
     mobile = _mobile_in(search)
     if mobile:
         whens.insert(0, When(mobile=mobile, then=Value(0)))

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 EXPORT_URL = reverse("customers:export")
 HEADER = [
-    "name", "mobile", "email", "company", "city", "segment", "owner", "language", "notes", "contract_end",
+    "name", "mobile", "reference", "email", "company", "city", "segment", "owner", "language", "notes", "contract_end",
     "first_purchase", "last_purchase", "purchase_count", "total_spent_rial", "last_contact", "created",
 ]  # fmt: skip
 
