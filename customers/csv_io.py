@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -87,11 +88,11 @@ COLUMNS = {
         "notes",
         "contract_end",
     ],
-    PURCHASES: ["mobile", "reference", "date", "amount", "invoice", "note"],
+    PURCHASES: ["mobile", "reference", "email", "date", "amount", "invoice", "note"],
 }
 REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"date", "amount", "invoice"}}
-# A purchase names its customer by the shop's customer ID or by mobile: a file has one of them.
-ONE_OF_COLUMNS = {CUSTOMERS: set(), PURCHASES: {"reference", "mobile"}}
+# A purchase names its customer by the shop's customer ID, mobile or email: a file has one of them.
+ONE_OF_COLUMNS = {CUSTOMERS: set(), PURCHASES: {"reference", "mobile", "email"}}
 _LANGUAGES = {"": "fa", "fa": "fa", "فارسی": "fa", "persian": "fa", "en": "en", "english": "en", "انگلیسی": "en"}
 _LOOKUP_CHUNK = 900
 
@@ -318,6 +319,16 @@ def _existing_customers_by_reference(references: set[str]) -> dict[str, Customer
     return found
 
 
+def _existing_customers_by_email(emails: set[str]) -> dict[str, Customer | None]:
+    """Customers by email (any case); an email two customers share maps to None (ambiguous)."""
+    found: dict[str, Customer | None] = {}
+    for chunk in _chunks(emails):
+        for customer in Customer.objects.annotate(lowered=Lower("email")).filter(lowered__in=chunk).only("id", "email"):
+            key = customer.email.lower()
+            found[key] = None if key in found else customer
+    return found
+
+
 def _clean_mobile(row: ImportRow) -> str | None:
     try:
         return normalize_mobile(row.values.get("mobile", ""))
@@ -389,8 +400,8 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
     first_line_of = {}
     for row in rows:
         values = row.values
-        reference = values.get("reference", "")
-        mobile = _clean_mobile(row) if values.get("mobile") or not reference else None
+        reference, email = values.get("reference", ""), values.get("email", "").lower()
+        mobile = _clean_mobile(row) if values.get("mobile") or not (reference or email) else None
         purchased_on = amount = None
         try:
             purchased_on = dates.parse_date(values.get("date", ""))
@@ -405,8 +416,8 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         invoice = values.get("invoice", "")
         if not invoice:
             row.errors.append(_("The invoice number is empty."))
-        elif reference or mobile:
-            key = (reference or mobile, invoice)
+        elif reference or mobile or email:
+            key = (reference or mobile or email, invoice)
             if key in first_line_of:
                 row.errors.append(_("Same invoice as line %(line)s.") % {"line": format_number(first_line_of[key])})
             else:
@@ -416,6 +427,7 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
         _check_lengths(PURCHASES, row)
         row.cleaned = {
             "reference": reference,
+            "email": email,
             "mobile": mobile,
             "purchased_on": purchased_on,
             "amount": amount,
@@ -424,17 +436,32 @@ def _check_purchase_rows(rows: list[ImportRow]) -> None:
 
     by_reference = _existing_customers_by_reference({row.cleaned["reference"] for row in rows} - {""})
     by_mobile = _existing_customers_by_mobile({row.cleaned["mobile"] for row in rows if row.cleaned["mobile"]})
+    by_email = _existing_customers_by_email({row.cleaned["email"] for row in rows} - {""})
     for row in rows:
-        reference, mobile = row.cleaned["reference"], row.cleaned["mobile"]
-        # The shop's customer ID first, then the mobile.
-        customer = by_reference.get(reference) if reference else by_mobile.get(mobile)
+        reference, mobile, email = row.cleaned["reference"], row.cleaned["mobile"], row.cleaned["email"]
+        # The shop's customer ID first, then the mobile, then the email.
+        if reference:
+            customer = by_reference.get(reference)
+        elif mobile:
+            customer = by_mobile.get(mobile)
+        else:
+            customer = by_email.get(email)
         row.cleaned["customer"] = customer
-        if reference and customer is None:
+        if customer is not None:
+            continue
+        if reference:
             row.errors.append(
                 _("No customer has the customer ID %(value)s.") % {"value": quote_typed(reference, code=True)}
             )
-        elif mobile and customer is None:
+        elif mobile:
             row.errors.append(_("No customer has the mobile %(value)s.") % {"value": quote_typed(mobile)})
+        elif email and email in by_email:
+            row.errors.append(
+                _("Several customers have the email %(value)s: add their customer ID or mobile.")
+                % {"value": quote_typed(email, code=True)}
+            )
+        elif email:
+            row.errors.append(_("No customer has the email %(value)s.") % {"value": quote_typed(email, code=True)})
     known = _existing_invoices({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in rows if row.importable})
     for row in rows:
         if row.importable and (row.cleaned["customer"].pk, row.cleaned["invoice"]) in known:

@@ -83,6 +83,26 @@ def test_purchases_find_their_customer_by_the_id_before_the_mobile(rep):
 
 
 def test_a_purchases_file_without_an_id_or_mobile_column_is_refused_and_writes_nothing(rep):
-    with pytest.raises(csv_io.CsvFileError, match="mobile یا reference"):
+    with pytest.raises(csv_io.CsvFileError, match="email یا mobile یا reference"):
         _preview("purchases", "date,amount,invoice", "1404/01/10,1000000,F-1")
     assert not Purchase.objects.exists()
+
+
+def test_purchases_may_name_their_customer_by_email_when_it_is_unambiguous(rep):
+    mina = CustomerFactory(email="Mina@Example.com")
+    CustomerFactory(email="shared@example.com")
+    CustomerFactory(email="shared@example.com")
+    preview = _preview(
+        "purchases",
+        "email,date,amount,invoice",
+        "mina@example.com,1404/01/10,1000000,E-1",
+        "shared@example.com,1404/01/11,1000000,E-2",
+        "nobody@example.com,1404/01/12,1000000,E-3",
+    )
+    assert [[readable(error) for error in errors] for errors in _errors(preview)] == [
+        [],
+        ["چند مشتری ایمیل shared@example.com را دارند: شناسه یا موبایلشان را بیفزایید."],
+        ["هیچ مشتری‌ای ایمیل nobody@example.com را ندارد."],
+    ]
+    csv_io.apply_import(preview)
+    assert Purchase.objects.get().customer == mina
