@@ -33,6 +33,7 @@ from core import dates
 from customers.models import Contract
 from followups import digest
 from followups.models import FollowUp
+from followups.services import working_days
 from outbox.models import OutgoingEmail
 from surveys import services as survey_services
 from surveys.models import Survey, SurveyInvitation
@@ -289,7 +290,8 @@ def test_persian_emails_show_no_latin_digit(client, shop, rep, manager):
     today = shop["today"]
     send_survey(shop["sara"], kind=Survey.Kind.RELATIONSHIP)
     SurveyInvitation.objects.update(sent_at=timezone.now() - 30 * DAY)
-    survey_services.reminders_send(today=today + 30 * DAY)
+    # Reminders go out on working days only: a month on, or the first working day after it.
+    survey_services.reminders_send(today=working_days().on_or_after(today + 30 * DAY))
     rep.email, manager.email = "rep@example.com", "manager@example.com"
     rep.save(), manager.save()
     digest.send_morning_digests(day=today)
