@@ -5,6 +5,10 @@ import datetime
 import jdatetime
 
 from dashboards.models import CalendarDay
+from dashboards.periods import Calendar
+
+# The CalendarDay column holding a day's month index in each calendar.
+MONTH_COLUMN = {Calendar.JALALI: "jalali_month", Calendar.GREGORIAN: "gregorian_month"}
 
 
 def month_indexes(day: datetime.date) -> tuple[int, int]:

@@ -105,15 +105,22 @@ def calls_effect(*, start, end, today, owner=None, segment=None, horizons=HORIZO
 def calls_effect_by_rep(*, start, end, today, horizons=HORIZONS) -> list[tuple[object, list[Effect]]]:
     """(rep, one Effect per horizon) for each rep who made a reached call in the window: the treated
     are the customers whose first reached call in the window was theirs; the comparison is the shop's."""
+    return calls_effect_with_reps(start=start, end=end, today=today, horizons=horizons)[1]
+
+
+def calls_effect_with_reps(*, start, end, today, horizons=HORIZONS) -> tuple[list[Effect], list[tuple[object, list]]]:
+    """The shop's Effects and each rep's, from one count of the cells per horizon (the shop's
+    treated are the reps' summed: each customer counts for the rep of their first reached call)."""
     reps = _reps_who_reached(start, end)
     book, median = _book(), shop_median_gap()
-    by_rep = {rep.pk: [] for rep in reps}
+    shop, by_rep = [], {rep.pk: [] for rep in reps}
     for horizon in horizons:
         treated, comparison = _cells(book, start=start, end=end, today=today, horizon=horizon, median=median)
+        shop.append(_effect(horizon, _summed_over_reps(treated), comparison))
         for rep_id, effects in by_rep.items():
             theirs = {cell: counts for (who, cell), counts in treated.items() if who == rep_id}
             effects.append(_effect(horizon, theirs, comparison))
-    return [(rep, by_rep[rep.pk]) for rep in reps]
+    return shop, [(rep, by_rep[rep.pk]) for rep in reps]
 
 
 def verdict_of(*, treated: int, comparison: int, low: float | None, high: float | None) -> str:

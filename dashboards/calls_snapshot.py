@@ -52,10 +52,9 @@ def _effect(row: CallsEffectSnapshot) -> Effect:
 def snapshot_write(*, active_days: int, today: datetime.date, now) -> int:
     start, end = default_window(today)
     fields = {"active_days": active_days, "starts_on": start, "ends_on": end, "computed_at": now}
-    rows = [
-        _row(effect, owner=None, **fields) for effect in calls_effect.calls_effect(start=start, end=end, today=today)
-    ]
-    for rep, effects in calls_effect.calls_effect_by_rep(start=start, end=end, today=today):
+    shop, by_rep = calls_effect.calls_effect_with_reps(start=start, end=end, today=today)
+    rows = [_row(effect, owner=None, **fields) for effect in shop]
+    for rep, effects in by_rep:
         rows += [_row(effect, owner=rep, **fields) for effect in effects]
     CallsEffectSnapshot.objects.filter(active_days=active_days).delete()
     CallsEffectSnapshot.objects.bulk_create(rows)

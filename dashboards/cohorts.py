@@ -14,11 +14,10 @@ from django.db.models import Sum
 
 from customers.models import Customer, Purchase
 from dashboards import periods
+from dashboards.calendar_days import MONTH_COLUMN
 from dashboards.definitions import COHORT_MONTHS, rate
 from dashboards.models import CalendarDay, CohortSnapshot
 from dashboards.periods import Grain, Period
-
-_COLUMN = {periods.Calendar.JALALI: "jalali_month", periods.Calendar.GREGORIAN: "gregorian_month"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Cohort:
 
 def cohorts_compute(*, calendar: str, first_cohort: int, customers: str = "") -> list[dict]:
     """Buyers and revenue per cohort month, months after, owner and segment, from ``first_cohort`` on."""
-    column = _COLUMN[calendar]
+    column = MONTH_COLUMN[calendar]
     purchase, customer, day = (
         connection.ops.quote_name(model._meta.db_table) for model in (Purchase, Customer, CalendarDay)
     )

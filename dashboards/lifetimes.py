@@ -19,11 +19,11 @@ from core import db
 from core.numbers import format_number
 from customers.models import Customer, Purchase
 from dashboards import periods
+from dashboards.calendar_days import MONTH_COLUMN
 from dashboards.definitions import LIFETIME_BUCKETS, rate
 from dashboards.models import CalendarDay, ChurnEventSnapshot
 from dashboards.periods import Grain
 
-_COLUMN = {periods.Calendar.JALALI: "jalali_month", periods.Calendar.GREGORIAN: "gregorian_month"}
 KEPT_MONTHS = 25
 
 
@@ -60,7 +60,7 @@ def _bucket_sql(days: str) -> str:
 
 
 def events_compute(*, calendar: str, active_days: int, today: datetime.date, first_month: int, customers: str = ""):
-    column = _COLUMN[calendar]
+    column = MONTH_COLUMN[calendar]
     purchase, customer, day = (
         connection.ops.quote_name(model._meta.db_table) for model in (Purchase, Customer, CalendarDay)
     )
