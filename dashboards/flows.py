@@ -153,3 +153,22 @@ def _flow(each: Period, row: dict) -> Flow:
         period=each,
         **{name: row.get(name) or (Decimal(0) if name.startswith("revenue") else 0) for name in _FIGURES},
     )
+
+
+def flows_by_owner(
+    *, owner_ids, calendar: str, grain: str, active_days: int, as_of: datetime.date, segment=None, back: int = 1
+) -> dict:
+    """One kept period's figures (``back`` periods before the one in progress) for each owner's
+    book, in one query: {owner id: Flow} (zeros for an owner whose customers had none)."""
+    shown = periods.periods_back(as_of, calendar, grain, KEPT[grain])[-1 - back]
+    rows = FlowSnapshot.objects.filter(
+        calendar=calendar, grain=grain, active_days=active_days, period_index=shown.index
+    ).of(segment=segment)
+    sums = {
+        row["owner_id"]: row
+        for row in rows.filter(owner_id__in=list(owner_ids))
+        .values("owner_id")
+        .order_by()
+        .annotate(**{name: Sum(name) for name in _FIGURES})
+    }
+    return {owner_id: _flow(shown, sums.get(owner_id, {})) for owner_id in owner_ids}

@@ -11,6 +11,7 @@ from dashboards import flows
 from dashboards.flows import Flow
 from dashboards.forms import Scope
 from dashboards.periods import Grain
+from dashboards.team import weeks_back
 from followups.models import FollowUp
 from surveys.selectors import NpsSummary, nps_summary
 
@@ -33,13 +34,7 @@ class Overview:
         return self.pairs[0][0]
 
 
-def week_start(day: datetime.date, *, saturday: bool) -> datetime.date:
-    """The week's first day: Saturday in the Persian week, Monday in the English one."""
-    first = 5 if saturday else 0
-    return day - datetime.timedelta(days=(day.weekday() - first) % 7)
-
-
-def overview(*, user, scope: Scope, as_of: datetime.date, today: datetime.date, saturday: bool) -> Overview:
+def overview(*, user, scope: Scope, as_of: datetime.date, today: datetime.date, first_weekday: int) -> Overview:
     pairs = []
     for grain in Grain.values:
         kept = flows.flows(
@@ -61,7 +56,7 @@ def overview(*, user, scope: Scope, as_of: datetime.date, today: datetime.date, 
         owner_id=scope.owner.pk if scope.owner else None,
         segment_id=scope.segment.pk if scope.segment else None,
     ).aggregate(customers=Count("pk"), value=Sum("yearly_value"))
-    starts_on = week_start(today, saturday=saturday)
+    starts_on, _last = weeks_back(today, 1, first_weekday)[0]
     calls = FollowUp.objects.all()
     if scope.owner is not None:
         calls = calls.filter(assignee=scope.owner)

@@ -2,7 +2,6 @@
 segment); a rep sees the same pages for their own book."""
 
 import datetime
-from dataclasses import replace
 from functools import wraps
 
 from django.conf import settings
@@ -45,6 +44,11 @@ from dashboards.periods import Grain
 def _scope(request) -> tuple[ScopeForm, Scope]:
     form = ScopeForm(request.GET or None, user=request.user, language=translation.get_language())
     return form, form.scope()
+
+
+def _first_weekday() -> int:
+    """The reader's week: from Saturday in Persian, from Monday in English (``date.weekday()``)."""
+    return 5 if translation.get_language() == "fa" else 0
 
 
 def _tabs() -> list[tuple[str, str, str]]:
@@ -129,7 +133,7 @@ def overview_page(request):
         scope=scope,
         as_of=frame["as_of"],
         today=today,
-        saturday=translation.get_language() == "fa",
+        first_weekday=_first_weekday(),
     )
     return render(request, "dashboards/overview.html", frame | {"overview": figures, "nps_days": overview.NPS_DAYS})
 
@@ -409,13 +413,17 @@ def team_page(request):
     form, scope = _scope(request)
     frame = _frame(request, form, scope, "team")
     today = timezone.localdate()
-    weeks = team.weeks_back(today, TEAM_WEEKS, 5 if translation.get_language() == "fa" else 0)
+    weeks = team.weeks_back(today, TEAM_WEEKS, _first_weekday())
     reps = [scope.owner] if scope.owner is not None else None
     rows = team.team_weeks(weeks=weeks, reps=reps, today=today)
-    books = {}
-    for rep in {row.rep for row in rows}:
-        kept = _flows(replace(scope, owner=rep), frame["as_of"], Grain.QUARTER)
-        books[rep.pk] = kept[-2]  # the last whole quarter
+    books = flows.flows_by_owner(  # the last whole quarter
+        owner_ids={row.rep.pk for row in rows},
+        calendar=scope.calendar,
+        grain=Grain.QUARTER,
+        active_days=scope.active_days,
+        as_of=frame["as_of"],
+        segment=scope.segment,
+    )
     return render(
         request,
         "dashboards/team.html",
@@ -486,7 +494,7 @@ def nps_csv(request):
 def team_csv(request):
     _form, scope = _scope(request)
     today, language = timezone.localdate(), translation.get_language()
-    weeks = team.weeks_back(today, TEAM_WEEKS, 5 if language == "fa" else 0)
+    weeks = team.weeks_back(today, TEAM_WEEKS, _first_weekday())
     reps = [scope.owner] if scope.owner is not None else None
     rows = [
         [display_name(row.rep), dates.input_value(row.starts_on, language), row.due, row.done, row.overdue,
