@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import dates, numbers
 from core.numbers import format_number
-from core.phones import normalize_mobile
+from core.phones import PHONE_MAX_LENGTH, normalize_mobile, normalize_phone
 from core.text import to_latin_digits, to_persian_digits
 
 
@@ -217,6 +217,10 @@ def parse_amount(value: str) -> Decimal:
 
 
 class MobileField(forms.CharField):
+    """An Iranian mobile (a text message must reach it), stored as 09XXXXXXXXX."""
+
+    normalize = staticmethod(normalize_mobile)
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 32)
         super().__init__(**kwargs)
@@ -224,4 +228,14 @@ class MobileField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        return normalize_mobile(value) if value else value
+        return self.normalize(value) if value else value
+
+
+class PhoneField(MobileField):
+    """Any phone: an Iranian mobile as 09XXXXXXXXX, a landline or a number abroad in E.164."""
+
+    normalize = staticmethod(normalize_phone)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PHONE_MAX_LENGTH * 2)
+        super().__init__(**kwargs)

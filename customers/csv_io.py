@@ -26,7 +26,7 @@ from core import dates
 from core.exports import csv_text
 from core.forms import parse_amount
 from core.numbers import format_number, quote_typed
-from core.phones import normalize_mobile
+from core.phones import normalize_phone
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Purchase, Segment, customer_search_text
 from customers.rhythm import customer_silence_sentence
@@ -90,9 +90,9 @@ COLUMNS = {
     ],
     PURCHASES: ["mobile", "reference", "email", "date", "amount", "invoice", "note"],
 }
-REQUIRED_COLUMNS = {CUSTOMERS: {"name", "mobile"}, PURCHASES: {"date", "amount", "invoice"}}
-# A purchase names its customer by the shop's customer ID, mobile or email: a file has one of them.
-ONE_OF_COLUMNS = {CUSTOMERS: set(), PURCHASES: {"reference", "mobile", "email"}}
+REQUIRED_COLUMNS = {CUSTOMERS: {"name"}, PURCHASES: {"date", "amount", "invoice"}}
+# A customer is known by the shop's customer ID, phone or email: a file has one of them.
+ONE_OF_COLUMNS = {CUSTOMERS: {"reference", "mobile", "email"}, PURCHASES: {"reference", "mobile", "email"}}
 _LANGUAGES = {"": "fa", "fa": "fa", "فارسی": "fa", "persian": "fa", "en": "en", "english": "en", "انگلیسی": "en"}
 _LOOKUP_CHUNK = 900
 
@@ -331,7 +331,7 @@ def _existing_customers_by_email(emails: set[str]) -> dict[str, Customer | None]
 
 def _clean_mobile(row: ImportRow) -> str | None:
     try:
-        return normalize_mobile(row.values.get("mobile", ""))
+        return normalize_phone(row.values.get("mobile", ""))
     except ValidationError as error:
         row.errors.extend(error.messages)
         return None
@@ -342,9 +342,11 @@ def _check_customer_rows(rows: list[ImportRow]) -> None:
     first_line_of = {}
     for row in rows:
         values = row.values
-        mobile = _clean_mobile(row)
+        mobile = _clean_mobile(row) if values.get("mobile") else ""
         if not values.get("name"):
             row.errors.append(_("The name is empty."))
+        if not (values.get("mobile") or values.get("reference") or values.get("email")):
+            row.errors.append(_("Give at least one of the customer ID, the phone and the email."))
         if values.get("email"):
             try:
                 validate_email(values["email"])

@@ -195,7 +195,7 @@ def seed_demo(*, customers: int = 300, seed: int = 1403, today: datetime.date | 
         Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned]).values_list("mobile", flat=True)
     )
     Customer.objects.bulk_create([customer for customer, _rhythm in planned], ignore_conflicts=True)
-    by_mobile = Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned]).in_bulk(field_name="mobile")
+    by_mobile = {c.mobile: c for c in Customer.objects.filter(mobile__in=[c.mobile for c, _r in planned])}
 
     purchases, history = [], {}
     for index, (planned_customer, rhythm) in enumerate(planned):

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import JalaliDateField, MobileField, MoneyField, WholeNumberField
+from core.forms import JalaliDateField, MoneyField, PhoneField, WholeNumberField
 from core.numbers import format_number
 from core.roles import display_name, is_manager
 from customers.backtest import DEFAULT_WINDOW_DAYS
@@ -35,7 +35,9 @@ def _helper(submit_label) -> FormHelper:
 class CustomerForm(forms.ModelForm):
     """Reps edit their own customers; only a manager picks (or changes) the owner."""
 
-    mobile = MobileField(label=capfirst(_("mobile")))
+    mobile = PhoneField(
+        label=capfirst(_("phone")), required=False, help_text=Customer._meta.get_field("mobile").help_text
+    )
 
     class Meta:
         model = Customer
@@ -70,9 +72,10 @@ class CustomerForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
         self.helper.layout = Layout(
             Row(Column("name"), Column("mobile")),
-            Row(Column("email"), Column("company")),
-            Row(Column("city"), Column("segment")),
-            Row(*(Column(name) for name in ("owner", "preferred_language") if name in self.fields)),
+            Row(Column("email"), Column("reference")),
+            Row(Column("company"), Column("city")),
+            Row(*(Column(name) for name in ("segment", "owner") if name in self.fields)),
+            Row(Column("preferred_language"), Column("birth_date")),
             "email_opt_out",
             "notes",
         )

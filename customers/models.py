@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import PHONE_MAX_LENGTH
 from core.roles import is_manager
 from core.text import normalize_search_text
 
@@ -38,7 +39,15 @@ class Customer(models.Model):
         ENGLISH = "en", _("English")
 
     name = models.CharField(_("name"), max_length=200)
-    mobile = models.CharField(_("mobile"), max_length=11, unique=True, help_text=_("Stored as 09XXXXXXXXX."))
+    # An Iranian mobile as 09XXXXXXXXX, any other number in E.164 (core.phones); optional, unique when given.
+    mobile = models.CharField(
+        _("phone"),
+        max_length=PHONE_MAX_LENGTH,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("A mobile, a landline, or a number abroad with its country code."),
+    )
     # The shop's own customer ID (from its till or web shop): imports match a customer by it first.
     reference = models.CharField(
         _("customer ID in your shop"),
@@ -136,7 +145,21 @@ class Customer(models.Model):
                 condition=~Q(reference=""),
                 name="customer_reference_unique",
                 violation_error_message=_("Another customer has this customer ID."),
-            )
+                violation_error_code="unique",  # said beside the field, not above the form
+            ),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=~Q(mobile=""),
+                name="customer_mobile_unique",
+                violation_error_message=_("Another customer has this phone number."),
+                violation_error_code="unique",
+            ),
+            # A customer is found again (by imports, the API, the shop's webhook) by one of these.
+            models.CheckConstraint(
+                condition=~Q(reference="") | ~Q(mobile="") | ~Q(email=""),
+                name="customer_has_a_key",
+                violation_error_message=_("Give at least one of the customer ID, the phone and the email."),
+            ),
         ]
 
     def __str__(self):

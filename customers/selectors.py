@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import dates
 from core.db import DaysBetween, as_float
-from core.phones import normalize_mobile
+from core.phones import normalize_phone
 from core.roles import MANAGER_GROUP, REP_GROUP
 from core.text import normalize_search_text
 from customers.models import Contract, Customer, Interaction, Purchase, Segment, SilenceRuleAdoption
@@ -125,9 +125,9 @@ def _exactness(search: str) -> Case:
 
 
 def _mobile_in(search: str) -> str | None:
-    """The search as a mobile in its stored form ("+98 912 111 0000" is 09121110000), if it is one."""
+    """The search as a phone in its stored form ("+98 912 111 0000" is 09121110000), if it is one."""
     with contextlib.suppress(ValidationError):
-        return normalize_mobile(search)
+        return normalize_phone(search)
     return None
 
 

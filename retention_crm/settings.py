@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served from our static files, no CDN
     # Peygir, from the ground up: shared helpers, then the business apps, then what reads them all.
     "core",
     "audit",
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
     "surveys",
     "loyalty",
     "dashboards",
+    "api",
+    "webhooks",
     "demo",
 ]
 
@@ -303,6 +308,31 @@ LOGGING = {
 # Amounts are stored in Rial; "toman" shows them divided by ten.
 PEYGIR_CURRENCY = env("PEYGIR_CURRENCY", default="toman")
 PEYGIR_IMPORT_MAX_ROWS = env.int("PEYGIR_IMPORT_MAX_ROWS", default=20_000)
+# The REST API (api/): per-user tokens a manager issues, the pages' role rules, pages of 50.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Peygir API",
+    "DESCRIPTION": "Customers, purchases, calls due and survey answers of one Peygir shop.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# The shop's order webhook (webhooks/): HMAC-SHA256 of the raw body with this secret; a post
+# whose timestamp is further than the tolerance from now is refused as a replay.
+PEYGIR_SHOP_WEBHOOK_SECRET = env("PEYGIR_SHOP_WEBHOOK_SECRET", default="")
+PEYGIR_SHOP_WEBHOOK_TOLERANCE_SECONDS = env.int("PEYGIR_SHOP_WEBHOOK_TOLERANCE_SECONDS", default=300)
 PEYGIR_CUSTOMERS_PER_PAGE = env.int("PEYGIR_CUSTOMERS_PER_PAGE", default=50)
 
 # Working days: Python weekday numbers off (Friday = 4), dated holidays (Jalali or

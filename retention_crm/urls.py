@@ -25,6 +25,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("loyalty/", include("loyalty.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("api/", include("api.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
 ]

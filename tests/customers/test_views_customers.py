@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers import services
 from customers.models import Customer, Purchase
@@ -50,12 +50,34 @@ def test_a_mobile_already_taken_in_another_spelling_is_refused(rep_client, rep):
     assert Customer.objects.count() == 1
 
 
-def test_a_landline_is_refused_with_the_typed_value_in_the_message(rep_client):
+def test_a_number_that_is_no_phone_is_refused_with_the_typed_value_in_the_message(rep_client):
     response = rep_client.post(
-        reverse("customers:create"), {"name": "ثابت", "mobile": "021 8888 7777", "preferred_language": "fa"}
+        reverse("customers:create"), {"name": "ثابت", "mobile": "021 88", "preferred_language": "fa"}
     )
-    assert "۰۲۱ ۸۸۸۸ ۷۷۷۷" in response.context["form"].errors["mobile"][0]
+    assert "۰۲۱ ۸۸" in response.context["form"].errors["mobile"][0]
     assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("021 8888 7777", "+982188887777"), ("+49 151 2345 6789", "+4915123456789"), ("۰۹۱۲-۱۲۳-۴۵۶۷", "09121234567")],
+)
+def test_a_landline_or_a_number_abroad_is_kept_in_international_form(rep_client, typed, stored):
+    rep_client.post(reverse("customers:create"), {"name": "ثابت", "mobile": typed, "preferred_language": "fa"})
+    assert Customer.objects.get().mobile == stored
+
+
+def test_a_customer_needs_a_phone_an_email_or_a_customer_id(rep_client):
+    response = rep_client.post(reverse("customers:create"), {"name": "بی‌نشان", "preferred_language": "fa"})
+    with translation.override("en"):
+        assert response.context["form"].non_field_errors() == [
+            "Give at least one of the customer ID, the phone and the email."
+        ]
+    assert not Customer.objects.exists()
+    rep_client.post(
+        reverse("customers:create"), {"name": "فقط ایمیل", "email": "only@example.com", "preferred_language": "fa"}
+    )
+    assert Customer.objects.get().mobile == ""
 
 
 def test_a_purchase_typed_in_jalali_with_persian_digits_sets_the_figures(rep_client, customer):

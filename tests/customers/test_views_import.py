@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from core.phones import normalize_mobile
+from core.phones import normalize_phone
 from customers.models import Customer, Purchase
 from tests.factories import CustomerFactory
 
@@ -23,7 +23,7 @@ CONFIRM_URL = reverse("customers:import_confirm")
 CUSTOMERS = """نام,موبایل,مسئول,شهر
 علی کریمی,09121234567,rep1,تهران
 سارا,۰۹۳۵ ۱۱۱ ۲۲۲۲,,شیراز
-تلفن ثابت,02188887777,,
+تلفن ثابت,02188,,
 """
 PURCHASES = """mobile;date;amount;invoice
 09121234567;1403/02/15;1,500,000;F-1
@@ -73,18 +73,17 @@ def test_confirming_imports_the_valid_rows_and_reports_the_counts(manager_client
 def test_per_row_errors_are_shown_in_persian_with_the_value(manager_client):
     html = upload(manager_client, "customers", CUSTOMERS).content.decode()
     with pytest.raises(ValidationError) as caught:
-        normalize_mobile("02188887777")
+        normalize_phone("02188")
     persian = caught.value.messages[0]
-    assert "۰۲۱۸۸۸۸۷۷۷۷" in persian
-    assert "موبایل" in persian
+    assert "۰۲۱۸۸" in persian
     assert escape(persian) in html
 
 
 def test_per_row_errors_are_shown_in_english_on_an_english_page(manager_client):
     manager_client.cookies["django_language"] = "en"
     html = upload(manager_client, "customers", CUSTOMERS).content.decode()
-    assert "02188887777" in html
-    assert "is not a valid Iranian mobile number" in html
+    assert "02188" in html
+    assert "is not a phone number" in html
 
 
 def test_a_purchases_file_goes_through_preview_and_confirm_and_sets_the_figures(manager_client, rep):

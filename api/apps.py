@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    """The REST API over the business apps' services and selectors; no app below imports it."""
+
+    name = "api"
+    verbose_name = _("API")

@@ -1,0 +1,97 @@
+"""Finding the customer a row, an API call or a shop's order means: by the shop's customer ID,
+then the phone, then the email (any case). One rule for imports, the API and the webhook.
+
+Set-based: a batch of keys is looked up with one query per key kind and chunk, never per row.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
+
+from core.phones import normalize_phone
+from customers.models import Customer
+
+_CHUNK = 900
+
+
+@dataclass(frozen=True)
+class CustomerKeys:
+    """What a caller knows of a customer, as typed; ``normalized()`` gives the stored forms."""
+
+    reference: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def normalized(self) -> "CustomerKeys":
+        """Stored forms; raises ValidationError when the phone is not a number."""
+        phone = normalize_phone(self.phone) if self.phone.strip() else ""
+        return CustomerKeys(reference=self.reference.strip(), phone=phone, email=self.email.strip().lower())
+
+    def __bool__(self) -> bool:
+        return bool(self.reference or self.phone or self.email)
+
+
+class Ambiguous:
+    """Several customers share the email and nothing else tells them apart."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "AMBIGUOUS"
+
+
+AMBIGUOUS = Ambiguous()
+
+
+def _chunks(items: Iterable, size: int = _CHUNK) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def customers_matching(keys: Iterable[CustomerKeys], *, fields=("id",)) -> list[Customer | Ambiguous | None]:
+    """For each (normalised) key, in order: its customer, ``AMBIGUOUS`` or None.
+
+    The customer ID decides when it is known. A key whose customer ID is new falls back to the
+    phone, then the email, but only to a customer without an ID of their own (the shop may give
+    an ID to a customer Peygir knew by phone; a customer with another ID is someone else).
+    """
+    keys = list(keys)
+    only = {"id", "reference", "mobile", "email", *fields}
+    by_reference, by_phone, by_email = {}, {}, {}
+    for chunk in _chunks({k.reference for k in keys if k.reference}):
+        by_reference.update({c.reference: c for c in Customer.objects.filter(reference__in=chunk).only(*only)})
+    for chunk in _chunks({k.phone for k in keys if k.phone}):
+        by_phone.update({c.mobile: c for c in Customer.objects.filter(mobile__in=chunk).only(*only)})
+    for chunk in _chunks({k.email for k in keys if k.email}):
+        for customer in Customer.objects.annotate(lowered=Lower("email")).filter(lowered__in=chunk).only(*only):
+            key = customer.email.lower()
+            by_email[key] = AMBIGUOUS if key in by_email else customer
+    found = []
+    for key in keys:
+        match = by_reference.get(key.reference) if key.reference else None
+        if match is None and key.phone:
+            match = by_phone.get(key.phone)
+        if match is None and key.email:
+            match = by_email.get(key.email)
+        if key.reference and match and match.reference and match.reference != key.reference:
+            match = None
+        found.append(match)
+    return found
+
+
+def customer_matching(keys: CustomerKeys, *, fields=("id",)) -> Customer | Ambiguous | None:
+    """One key's customer (see ``customers_matching``); ``keys`` already normalised."""
+    return customers_matching([keys], fields=fields)[0]
+
+
+def phone_or_none(value: str) -> str | None:
+    """The stored form of a typed phone, or None when it is not a number."""
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return None
