@@ -86,6 +86,8 @@ class Customer(models.Model):
         ADDED = "added", _("added in Peygir")
         IMPORT = "import", _("imported from a file")
         REFERRAL = "referral", _("referred by a customer")
+        API = "api", _("added through the API")
+        SHOP = "shop", _("from an order in the shop")
         DEMO = "demo", _("demo data")
 
     source = models.CharField(_("source"), max_length=200, choices=Source.choices, default=Source.ADDED, blank=True)
