@@ -7,3 +7,8 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from api import audit_trail, schema  # noqa: F401  (schema registers the token scheme with drf-spectacular)
+
+        audit_trail.register()
