@@ -114,6 +114,8 @@ def _outcome(shop_order: ShopOrder, result: Result, detail: str = "") -> Outcome
 def _apply(shop_order: ShopOrder, order: OrderPost) -> Result:
     """Bring the order's purchase to what the post says; sets ``shop_order.customer`` and ``.purchase``."""
     purchase = shop_order.purchase
+    if purchase is not None:
+        _lock_customer(purchase.customer_id)
     if not order.is_purchase:
         if purchase is not None:
             purchase_delete(purchase=purchase)  # loyalty reverses its points
@@ -177,7 +179,7 @@ def _customer_for(order: OrderPost) -> Customer:
                 }
             )
         if match is not None:
-            return Customer.objects.get(pk=match.pk)
+            return _lock_customer(match.pk)
         keys = order.keys
         customer = Customer(
             name=order.name or keys.phone or keys.email or keys.reference,
@@ -195,6 +197,13 @@ def _customer_for(order: OrderPost) -> Customer:
             if attempt or not _only_taken(error):
                 raise PayloadInvalid(_named(error, _CUSTOMER_FIELDS, prefix="customer.")) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _lock_customer(customer_id: int) -> Customer:
+    """The customer's row, locked until the post commits: the purchase figures (count, total, rhythm)
+    are recounted from the committed purchases, so two orders of one customer at once take turns
+    rather than each counting without the other's purchase. (A customer made here is locked already.)"""
+    return Customer.objects.select_for_update().get(pk=customer_id)
 
 
 def _only_taken(error: ValidationError) -> bool:
