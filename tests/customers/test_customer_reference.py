@@ -103,7 +103,7 @@ def test_purchases_may_name_their_customer_by_email_when_it_is_unambiguous(rep):
     )
     assert [[readable(error) for error in errors] for errors in _errors(preview)] == [
         [],
-        ["چند مشتری ایمیل shared@example.com را دارند: شناسه یا موبایلشان را بیفزایید."],
+        ["چند مشتری ایمیل shared@example.com را دارند: شناسه‌ی مشتری یا تلفنشان را بیفزایید."],
         ["هیچ مشتری‌ای ایمیل nobody@example.com را ندارد."],
     ]
     csv_io.apply_import(preview)
