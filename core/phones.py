@@ -85,3 +85,13 @@ def normalize_phone(value: str) -> str:
             },
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(stored: str) -> str:
+    """A stored phone as people read it: a mobile as kept (09121234567), E.164 grouped (+98 21 8877 6655)."""
+    if not stored.startswith("+"):
+        return stored
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(stored), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return stored

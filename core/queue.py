@@ -7,9 +7,11 @@ scheduled run behind it that does the work late (``fallback`` names it).
 """
 
 import logging
+import threading
 import time
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -47,3 +49,22 @@ def broker_rest_end() -> None:
 def _failed(on_failure) -> None:
     if on_failure is not None:
         on_failure()
+
+
+def run_in_background(task, *args, fallback: str) -> None:
+    """Long work a page starts and then watches (an import): in a worker when there is a broker;
+    without one (the embedded default) in a thread of this process, so the page still shows
+    its progress. Tests set ``PEYGIR_BACKGROUND_THREADS`` off to run it in line, after commit."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        enqueue_after_commit(task, *args, fallback=fallback)
+    elif settings.PEYGIR_BACKGROUND_THREADS:
+        transaction.on_commit(lambda: threading.Thread(target=_run_and_close, args=(task, args), daemon=True).start())
+    else:
+        transaction.on_commit(lambda: task.apply(args))
+
+
+def _run_and_close(task, args) -> None:
+    try:
+        task.apply(args)
+    finally:
+        connections.close_all()  # this thread's own database connection

@@ -6,6 +6,7 @@ Loaded as a builtin (settings.TEMPLATES), so every template can use them.
 from django import template
 
 from core import dates, numbers
+from core.phones import display_phone
 from core.roles import display_name
 
 register = template.Library()
@@ -37,6 +38,12 @@ def money(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def phone(stored):
+    """A customer's stored phone as people read it (core.phones.display_phone); then ``|digits``."""
+    return display_phone(stored or "")
 
 
 @register.filter

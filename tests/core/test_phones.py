@@ -1,10 +1,10 @@
-"""core.phones: every way people type an Iranian mobile becomes 09XXXXXXXXX."""
+"""core.phones: every way people type an Iranian mobile becomes 09XXXXXXXXX; any other number E.164."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.phones import normalize_mobile
+from core.phones import display_phone, normalize_mobile, normalize_phone
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,35 @@ def test_the_rejection_message_is_in_the_reader_s_language():
     assert persian != english
     assert "۱۲" in persian and "12" not in persian
     assert "موبایل" in persian
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("۰۹۱۲ ۱۲۳ ۴۵۶۷", "09121234567"),  # a mobile stays as reps read it
+        ("+98 912 123 4567", "09121234567"),
+        ("021 8877 6655", "+982188776655"),  # a Tehran landline, typed the Iranian way
+        ("۰۲۱-۸۸۷۷-۶۶۵۵", "+982188776655"),
+        ("+49 151 2345 6789", "+4915123456789"),
+        ("0049 151 2345 6789", "+4915123456789"),
+        ("+1 202 555 0123", "+12025550123"),
+    ],
+)
+def test_a_phone_is_kept_as_a_mobile_or_in_e164(typed, stored):
+    assert normalize_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["12", "021 88", "hello", "+49 1", "0912 123"])
+def test_what_is_not_a_phone_number_is_refused_with_examples(typed):
+    with pytest.raises(ValidationError) as refused:
+        normalize_phone(typed)
+    with translation.override("en"):  # the message is lazy: said in the language it is shown in
+        message = refused.value.messages[0]
+    assert "is not a phone number" in message
+    assert "+49 151 2345 6789" in message
+
+
+def test_a_stored_phone_reads_grouped():
+    assert display_phone("+982188776655") == "+98 21 8877 6655"
+    assert display_phone("09121234567") == "09121234567"
+    assert display_phone("") == ""
