@@ -179,7 +179,7 @@ def _customer_for(order: OrderPost) -> Customer:
                 }
             )
         if match is not None:
-            return _lock_customer(match.pk)
+            return _given_the_reference(_lock_customer(match.pk), order.keys.reference)
         keys = order.keys
         customer = Customer(
             name=order.name or keys.phone or keys.email or keys.reference,
@@ -197,6 +197,20 @@ def _customer_for(order: OrderPost) -> Customer:
             if attempt or not _only_taken(error):
                 raise PayloadInvalid(_named(error, _CUSTOMER_FIELDS, prefix="customer.")) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _given_the_reference(customer: Customer, reference: str) -> Customer:
+    """A customer found by phone or email who has no customer ID takes the shop's (as an import does),
+    so the shop's next order finds them by it. Left as they are if their record does not validate."""
+    if not reference or customer.reference:
+        return customer
+    customer.reference = reference
+    try:
+        return customer_save(customer=customer)
+    except ValidationError as error:
+        log.warning("webhook: customer %s kept without the customer ID %s: %s", customer.pk, reference, error)
+        customer.refresh_from_db()
+        return customer
 
 
 def _lock_customer(customer_id: int) -> Customer:

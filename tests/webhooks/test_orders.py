@@ -76,6 +76,16 @@ def test_the_customer_is_found_by_the_phone_in_any_form(post):
     assert Customer.objects.count() == 1
 
 
+def test_a_customer_found_by_phone_takes_the_shops_customer_id(post):
+    known = CustomerFactory(mobile="09123456789", reference="")
+    _ok(post(an_order()))
+    known.refresh_from_db()
+    assert known.reference == "C-77"
+    # The next order finds them by it, whatever phone it gives.
+    answer = _ok(post(an_order(order_id="1002", customer={"reference": "C-77", "phone": "09350000000"})))
+    assert answer["customer_id"] == known.pk
+
+
 def test_the_customer_is_found_by_the_email_in_any_case(post):
     known = CustomerFactory(email="Mina@Example.com", mobile="", reference="")
     answer = _ok(post(an_order(customer={"email": "mina@example.COM"})))
