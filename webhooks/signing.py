@@ -24,10 +24,13 @@ _TIMESTAMP = re.compile(r"\d{1,12}", re.ASCII)
 
 
 class Unauthorized(Exception):
-    """The post is not signed by someone who knows the secret (or not now): refused, nothing read."""
+    """The post is not signed by someone who knows the secret (or not now): refused, nothing read.
 
-    def __init__(self, detail: str):
-        super().__init__(detail)
+    ``reason`` is for the log (English, a few words); ``detail`` tells the sender, in their language."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(reason)
+        self.reason = reason
         self.detail = detail
 
 
@@ -49,34 +52,42 @@ def signed_moment(
     signature = headers.get(SIGNATURE_HEADER, "").strip()
     if not timestamp or not signature:
         raise Unauthorized(
+            "unsigned",
             _("Sign the post: send the headers %(timestamp)s and %(signature)s.")
-            % {"timestamp": TIMESTAMP_HEADER, "signature": SIGNATURE_HEADER}
+            % {"timestamp": TIMESTAMP_HEADER, "signature": SIGNATURE_HEADER},
         )
     if not _TIMESTAMP.fullmatch(timestamp):
-        raise Unauthorized(_("%(header)s must be the Unix time in seconds.") % {"header": TIMESTAMP_HEADER})
+        raise Unauthorized(
+            "bad timestamp", _("%(header)s must be the Unix time in seconds.") % {"header": TIMESTAMP_HEADER}
+        )
     expected = peygir_signature(secret=secret, timestamp=timestamp, body=body)
     if not hmac.compare_digest(expected.encode(), signature.lower().encode()):
         raise Unauthorized(
-            _("The signature does not match: sign the timestamp, a dot and the raw body with the shared secret.")
+            "bad signature",
+            _("The signature does not match: sign the timestamp, a dot and the raw body with the shared secret."),
         )
-    moment = datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
     now = now or timezone.now()
-    if abs((now - moment).total_seconds()) > tolerance:
+    if abs(now.timestamp() - int(timestamp)) > tolerance:  # compared as numbers: a year 30000 is no datetime
         raise Unauthorized(
+            "timestamp out of tolerance",
             _(
                 "The timestamp is more than %(seconds)s seconds away from Peygir's clock: sign each post "
                 "when it is sent (and check the shop's clock)."
             )
-            % {"seconds": format_number(tolerance)}
+            % {"seconds": format_number(tolerance)},
         )
-    return moment
+    return datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
 
 
 def check_woocommerce_signature(headers, body: bytes, *, secret: str) -> None:
     """Raises ``Unauthorized`` unless WooCommerce's signature of the body matches."""
     signature = headers.get(WOOCOMMERCE_SIGNATURE_HEADER, "").strip()
     if not signature:
-        raise Unauthorized(_("Sign the post: send the header %(header)s.") % {"header": WOOCOMMERCE_SIGNATURE_HEADER})
+        raise Unauthorized(
+            "unsigned", _("Sign the post: send the header %(header)s.") % {"header": WOOCOMMERCE_SIGNATURE_HEADER}
+        )
     expected = woocommerce_signature(secret=secret, body=body)
     if not hmac.compare_digest(expected.encode(), signature.encode(errors="replace")):
-        raise Unauthorized(_("The signature does not match: give WooCommerce's webhook the secret Peygir was given."))
+        raise Unauthorized(
+            "bad signature", _("The signature does not match: give WooCommerce's webhook the secret Peygir was given.")
+        )

@@ -81,7 +81,9 @@ def _received(view):
 
 
 def _refused(request, refused: signing.Unauthorized) -> JsonResponse:
-    log.warning("webhook: refused a post to %s from %s: %s", request.path, request.META.get("REMOTE_ADDR"), refused)
+    log.warning(
+        "webhook: refused a post to %s from %s: %s", request.path, request.META.get("REMOTE_ADDR"), refused.reason
+    )
     return _answer(401, {"detail": refused.detail})
 
 

@@ -72,6 +72,12 @@ def test_a_timestamp_from_the_future_is_refused(post):
     assert rows() == before
 
 
+def test_a_timestamp_far_beyond_any_calendar_is_refused(post):
+    before = rows()
+    assert post(an_order(), timestamp=999_999_999_999).status_code == 401
+    assert rows() == before
+
+
 def test_the_timestamp_is_part_of_what_is_signed(post):
     """A captured post's signature does not fit a fresh timestamp: the replay check cannot be dodged."""
     body = json.dumps(an_order()).encode()
@@ -127,3 +133,13 @@ def test_only_posts_are_answered(client, secret):
 def test_no_login_and_no_csrf_token_are_needed(post, client):
     client.handler.enforce_csrf_checks = True
     assert post(an_order()).status_code == 200
+
+
+def test_the_docs_test_vector_is_what_peygir_computes():
+    """docs/shop-webhook.md gives shops this vector to check their own signing against."""
+    from webhooks.signing import peygir_signature
+
+    body = b'{"order_id":"1001","amount":"2550000","date":"1403/02/15","customer":{"phone":"09123456789"}}'
+    expected = "sha256=9bf27c0214f710a368e5cfe41f197852b5fa40802f7d613c915b9e80da2feda7"
+    assert peygir_signature(secret="s3cret", timestamp="1767268800", body=body) == expected
+    assert sign(body, 1767268800, secret="s3cret") == expected
