@@ -187,6 +187,9 @@ class PurchaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+CUSTOMER_KEYS = ("customer", "customer_reference", "customer_phone", "customer_email")
+
+
 class PurchaseItemSerializer(serializers.Serializer):
     """One purchase to add. Its customer is named by ``customer`` (their id) or by the keys the shop
     knows them by, tried in this order: the customer ID, the phone, the email."""
@@ -225,13 +228,20 @@ class PurchaseItemSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("This date is too far in the past."))
         return value
 
-    def validate(self, attrs):
-        keys = ("customer", "customer_reference", "customer_phone", "customer_email")
-        if not any(attrs.get(key) for key in keys):
-            raise serializers.ValidationError(
-                {"customer": _("Name the customer: by their id, or by their customer ID, phone or email.")}
+    def to_internal_value(self, data):
+        """Every field's error at once, with "name the customer" among them when no key was sent."""
+        errors, values = {}, None
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            errors = dict(error.detail)
+        if isinstance(data, dict) and not any(data.get(key) not in (None, "") for key in CUSTOMER_KEYS):
+            errors.setdefault(
+                "customer", [_("Name the customer: by their id, or by their customer ID, phone or email.")]
             )
-        return attrs
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
 
 class PurchaseBatchResultSerializer(serializers.Serializer):
