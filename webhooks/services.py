@@ -122,7 +122,7 @@ def _apply(shop_order: ShopOrder, order: OrderPost) -> Result:
             shop_order.purchase = None
         return Result.CANCELLED if order.status == ShopOrder.Status.CANCELLED else Result.REFUNDED
     if purchase is None:
-        customer = shop_order.customer or _customer_for(order)
+        customer = _lock_customer(shop_order.customer_id) if shop_order.customer_id else _customer_for(order)
         shop_order.customer = customer
         shop_order.purchase = _purchase_recorded(customer, order)
         return Result.CREATED
