@@ -45,10 +45,13 @@ class World:
     logo_version: str = ""  # the address part of the shop's logo (public, for the survey emails)
     reward: object = None  # a reward rep A's customer can afford, and a redemption of it to cancel
     redemption: object = None
+    import_run: object = None  # a manager's file, checked and waiting for Import
 
     def __post_init__(self):
         if self.reward is None:
             self.reward, self.redemption = _rewards_of(self.customer)
+        if self.import_run is None:
+            self.import_run = _checked_import(self.manager)
 
 
 def _none(world: World) -> dict:
@@ -138,6 +141,31 @@ def _segment(world: World) -> dict:
     return {"pk": world.segment.pk}
 
 
+def _checked_import(manager):
+    """An import run the check has counted (its file is not needed: no pass runs in these tests)."""
+    from customers.models import ImportRun
+
+    return ImportRun.objects.create(
+        kind=ImportRun.Kind.CUSTOMERS,
+        file_name="matrix.csv",
+        stored_path="/nonexistent/matrix.csv",
+        format="csv",
+        encoding="utf-8-sig",
+        delimiter=",",
+        header=["name", "mobile"],
+        sample=[["مینا", "09121110001"]],
+        mapping=["name", "mobile"],
+        started_by=manager,
+        phase=ImportRun.Phase.CHECKED,
+        rows_total=1,
+        will_create=1,
+    )
+
+
+def _import_run(world: World) -> dict:
+    return {"pk": world.import_run.pk}
+
+
 RULES: dict[str, Rule] = {
     # The front door (redirects to the calls-due list, which asks for a login).
     "home": Rule(PUBLIC),
@@ -184,7 +212,13 @@ RULES: dict[str, Rule] = {
     "customers:at_risk": Rule(LOGIN, serves=(GET,), query=_rep_a_owns),
     "customers:backtest": Rule(MANAGER, data=lambda world: {"k": 2, "floor_days": 30}),
     "customers:import": Rule(MANAGER),
-    "customers:import_confirm": Rule(MANAGER, serves=(POST,)),
+    "customers:import_run": Rule(MANAGER, serves=(GET,), kwargs=_import_run),
+    "customers:import_columns": Rule(
+        MANAGER, kwargs=_import_run, data=lambda world: {"column_0": "name", "column_1": "mobile", "unit": "rial"}
+    ),
+    "customers:import_start": Rule(MANAGER, serves=(POST,), kwargs=_import_run),
+    "customers:import_resume": Rule(MANAGER, serves=(POST,), kwargs=_import_run),
+    "customers:import_rejected": Rule(MANAGER, serves=(GET,), kwargs=_import_run),
     "customers:segments": Rule(MANAGER, data=lambda world: {"name": "عمده‌فروش"}),
     "customers:segment_rename": Rule(
         MANAGER, serves=(POST,), kwargs=_segment, data=lambda world: {"name": "پخش"}

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -10,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from customers import urls as customer_urls
-from customers.models import Customer, Interaction, Purchase
+from customers.models import Customer, ImportRun, Interaction, Purchase
+from tests.customers.factories import checked_run
 from tests.factories import CustomerFactory, PurchaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +25,13 @@ class Route:
     customer_scoped: bool = False
     purchase_scoped: bool = False
     segment_scoped: bool = False  # a segment's page: the login is asked before the segment is looked up
+    run_scoped: bool = False  # an import's page: the same
 
     def url(self, customer=None, purchase=None) -> str:
         if self.segment_scoped:
             return reverse(f"customers:{self.name}", args=[1])
+        if self.run_scoped:
+            return reverse(f"customers:{self.name}", args=[uuid.UUID(int=1)])
         if self.purchase_scoped:
             return reverse(f"customers:{self.name}", args=[customer.pk, purchase.pk])
         if self.customer_scoped:
@@ -39,7 +44,11 @@ ROUTES = [
     Route("create", "get"),
     Route("export", "get"),
     Route("import", "get"),
-    Route("import_confirm", "post"),
+    Route("import_run", "get", run_scoped=True),
+    Route("import_columns", "get", run_scoped=True),
+    Route("import_start", "post", run_scoped=True),
+    Route("import_resume", "post", run_scoped=True),
+    Route("import_rejected", "get", run_scoped=True),
     Route("at_risk", "get"),
     Route("backtest", "get"),
     Route("segments", "get"),
@@ -219,11 +228,20 @@ def test_a_reassigned_customer_leaves_the_old_rep_s_reach(manager_client, rep, o
     assert rep_client.get(reverse("customers:detail", args=[mine.pk])).status_code == 404
 
 
-def test_the_import_pages_are_forbidden_to_reps(rep_client):
-    upload = SimpleUploadedFile("c.csv", "name,mobile\nعلی,09121234567\n".encode(), content_type="text/csv")
+def test_the_import_pages_are_forbidden_to_reps(rep_client, manager, settings, tmp_path):
+    settings.PEYGIR_IMPORT_DIR = tmp_path
+    content = "name,mobile\nعلی,09121234567\n".encode()
+    run = checked_run(manager, content, ["name", "mobile"])
+    upload = SimpleUploadedFile("c.csv", content, content_type="text/csv")
     assert rep_client.get(reverse("customers:import")).status_code == 403
-    assert rep_client.post(reverse("customers:import"), {"kind": "customers", "file": upload}).status_code == 403
-    assert rep_client.post(reverse("customers:import_confirm"), {"token": "x"}).status_code == 403
+    posted = {"kind": "customers", "unit": "rial", "file": upload}
+    assert rep_client.post(reverse("customers:import"), posted).status_code == 403
+    for name in ("import_run", "import_columns", "import_rejected"):
+        assert rep_client.get(reverse(f"customers:{name}", args=[run.pk])).status_code == 403
+    for name in ("import_columns", "import_start", "import_resume"):
+        assert rep_client.post(reverse(f"customers:{name}", args=[run.pk])).status_code == 403
+    run.refresh_from_db()
+    assert (ImportRun.objects.count(), run.phase) == (1, ImportRun.Phase.CHECKED)
     assert not Customer.objects.exists()
 
 
