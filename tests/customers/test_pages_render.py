@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from customers import services
+from tests.customers.factories import checked_run
 from tests.factories import CustomerFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +27,22 @@ def customer(rep):
     return customer
 
 
-def pages(customer) -> dict[str, str]:
+@pytest.fixture
+def import_run(manager, settings, tmp_path):
+    """A file checked and waiting for Import, with a row in error."""
+    settings.PEYGIR_IMPORT_DIR = tmp_path
+    return checked_run(manager, "name,mobile\nمینا,09351110001\n,09351110002\n".encode(), ["name", "mobile"])
+
+
+def pages(customer, import_run=None) -> dict[str, str]:
     purchase = customer.purchases.get()
-    return {
+    imports = {}
+    if import_run is not None:
+        imports = {
+            "import_columns": reverse("customers:import_columns", args=[import_run.pk]),
+            "import_run": reverse("customers:import_run", args=[import_run.pk]),
+        }
+    return imports | {
         "list": reverse("customers:list"),
         "detail": reverse("customers:detail", args=[customer.pk]),
         "create": reverse("customers:create"),
@@ -40,13 +54,14 @@ def pages(customer) -> dict[str, str]:
 
 
 PAGE_NAMES = ["list", "detail", "create", "edit", "purchase_create", "purchase_edit", "import"]
+IMPORT_PAGES = ["import", "import_columns", "import_run"]  # a manager's only
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("page", PAGE_NAMES)
-def test_every_customer_page_renders_in_both_languages(manager_client, customer, page, language):
+@pytest.mark.parametrize("page", PAGE_NAMES + IMPORT_PAGES[1:])
+def test_every_customer_page_renders_in_both_languages(manager_client, customer, import_run, page, language):
     manager_client.cookies["django_language"] = language
-    response = manager_client.get(pages(customer)[page])
+    response = manager_client.get(pages(customer, import_run)[page])
     assert response.status_code == 200
     html = response.content.decode()
     lang, direction = LANGUAGES[language]
@@ -54,7 +69,7 @@ def test_every_customer_page_renders_in_both_languages(manager_client, customer,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("page", [name for name in PAGE_NAMES if name != "import"])
+@pytest.mark.parametrize("page", [name for name in PAGE_NAMES if name not in IMPORT_PAGES])
 def test_a_rep_s_pages_render_in_both_languages(rep_client, customer, page, language):
     rep_client.cookies["django_language"] = language
     response = rep_client.get(pages(customer)[page])
