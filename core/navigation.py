@@ -13,7 +13,11 @@ PLACES = {
     "customers:at_risk": "at_risk",
     "customers:backtest": "at_risk",
     "customers:import": "manage:import",
-    "customers:import_confirm": "manage:import",
+    "customers:import_run": "manage:import",
+    "customers:import_columns": "manage:import",
+    "customers:import_start": "manage:import",
+    "customers:import_resume": "manage:import",
+    "customers:import_rejected": "manage:import",
     "customers:segments": "manage:segments",
     "customers:segment_rename": "manage:segments",
     "customers:segment_merge": "manage:segments",
@@ -33,6 +37,8 @@ PLACES = {
     "accounts:team_deactivate": "manage:team",
     "accounts:team_reactivate": "manage:team",
     "accounts:team_reset_link": "manage:team",
+    "api:tokens": "manage:api_tokens",
+    "api:token_revoke": "manage:api_tokens",
 }
 
 

@@ -141,15 +141,24 @@ def purchase_add(
 ) -> Purchase:
     purchase = Purchase(customer=customer, purchased_on=purchased_on, amount=amount, reference=reference, note=note)
     purchase.full_clean()
+    _lock_customers([customer.pk])
     purchase.save()
     purchases_recorded(purchases=[(customer.pk, purchased_on)])
     return purchase
+
+
+def _lock_customers(customer_ids) -> None:
+    """Purchases of one customer written at the same moment (the shop's webhook, the API, an import)
+    each recount the customer's figures: holding the customer's row until commit makes the second
+    recount see the first purchase, instead of both counting only what was committed before them."""
+    list(Customer.objects.select_for_update().filter(pk__in=sorted(set(customer_ids))).order_by("pk").values("pk"))
 
 
 @transaction.atomic
 def purchase_update(*, purchase: Purchase) -> Purchase:
     """Save an edited purchase (fields already set, e.g. by a ModelForm)."""
     purchase.full_clean()
+    _lock_customers([purchase.customer_id])
     purchase.save()
     customers_refresh_figures(customer_ids=[purchase.customer_id])
     purchase_changed.send(sender=Purchase, purchase=purchase)
@@ -159,6 +168,7 @@ def purchase_update(*, purchase: Purchase) -> Purchase:
 @transaction.atomic
 def purchase_delete(*, purchase: Purchase) -> None:
     customer_id = purchase.customer_id
+    _lock_customers([customer_id])
     purchase_removed.send(sender=Purchase, purchase=purchase)
     purchase.delete()
     customers_refresh_figures(customer_ids=[customer_id])
@@ -175,6 +185,7 @@ def purchases_add_batch(*, purchases: list[Purchase]) -> list[Purchase]:
     for purchase in purchases:
         if purchase.purchased_on > timezone.localdate():
             raise ValidationError({"purchased_on": _("This date is in the future.")}, code="future")
+    _lock_customers(p.customer_id for p in purchases)
     before = _invoices_of(purchases)
     Purchase.objects.bulk_create(purchases, batch_size=1000, ignore_conflicts=True)
     written = [p for p in purchases if not p.reference or (p.customer_id, p.reference) not in before]
