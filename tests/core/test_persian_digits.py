@@ -3,7 +3,7 @@
 
 Many pages are rendered in Persian, as a rep and as a manager, over realistic data (customers,
 purchases, contracts, calls of every reason, survey invitations and answers, emails in the
-outbox, an import preview with errors, form errors for impossible dates), and every email
+outbox, an import's columns and its checked rows with errors, form errors for impossible dates), and every email
 Peygir writes (survey invitation and reminder, morning digest, password reset) is rendered in
 Persian. The scan fails listing each Latin digit with its page and context.
 
@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +51,11 @@ from tests.outbox.factories import OutgoingEmailFactory
 from tests.surveys.factories import SurveyCustomerFactory, SurveyResponseFactory, send_survey
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _import_dir(settings, tmp_path):
+    settings.PEYGIR_IMPORT_DIR = tmp_path  # the import pages keep the uploaded file there
 
 LATIN_DIGIT = re.compile(r"[0-9]+")
 _SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
@@ -257,11 +263,23 @@ def _pages(client, shop, *, manager: bool) -> dict[str, str]:
         {"kind": "call", "occurred_on": "1402/12/30", "summary": "تماس"},
     ).content.decode()
     if manager:
-        upload = SimpleUploadedFile("purchases.csv", _BAD_PURCHASES.encode(), "text/csv")
-        preview = client.post(reverse("customers:import"), {"kind": "purchases", "file": upload})
-        assert 'data-testid="import-preview"' in preview.content.decode()
-        pages["import preview with errors"] = preview.content.decode()
+        pages |= _import_pages(client)
     return pages
+
+
+def _import_pages(client) -> dict[str, str]:
+    """A purchases file through the import: its columns page, then its run page once checked, with row errors."""
+    upload = SimpleUploadedFile("purchases.csv", _BAD_PURCHASES.encode(), "text/csv")
+    uploaded = client.post(reverse("customers:import"), {"kind": "purchases", "unit": "rial", "file": upload})
+    columns = client.get(uploaded["Location"])
+    assert 'data-testid="mapping-form"' in columns.content.decode()
+    offered = {f"column_{index}": name for index, name in enumerate(columns.context["form"].run.mapping)}
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the check runs once the request commits
+        checked = client.post(uploaded["Location"], {**offered, "unit": "rial"})
+    run = client.get(checked["Location"])
+    assert 'data-testid="import-forecast"' in run.content.decode()
+    assert 'data-testid="row-result"' in run.content.decode()
+    return {"import columns": columns.content.decode(), "import run with errors": run.content.decode()}
 
 
 def _scan(pages: dict[str, str]) -> list[str]:
@@ -280,7 +298,7 @@ def test_persian_pages_of_a_rep_show_no_latin_digit(rep_client, shop):
 
 def test_persian_pages_of_a_manager_show_no_latin_digit(manager_client, shop):
     pages = _pages(manager_client, shop, manager=True)
-    assert "۱۴۰۲/۱۲/۳۰" in shown_text(pages["import preview with errors"])  # the rows' errors are read
+    assert "۱۴۰۲/۱۲/۳۰" in shown_text(pages["import run with errors"])  # the rows' errors are read
     found = _scan(pages)
     assert not found, "Latin digits on Persian pages:\n" + "\n".join(found)
 
@@ -316,7 +334,7 @@ _SHOWS_TYPING = {
     "purchase with an impossible date",
     "purchase with a negative or too long amount",
     "contact with an impossible date",
-    "import preview with errors",
+    "import run with errors",
 }
 
 
