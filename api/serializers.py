@@ -32,9 +32,13 @@ MAX_AMOUNT = 10**18 - 1
 EARLIEST_PURCHASE = datetime.date(1900, 1, 1)
 
 
-def _numbered(message, **numbers):
-    """A DRF message whose ``{placeholders}`` are numbers in the reader's digits (Persian in Persian)."""
-    return lazy(lambda: str(message).format(**{name: format_number(value) for name, value in numbers.items()}), str)()
+def _format_numbered(message, numbers: dict) -> str:
+    return str(message).format(**{name: format_number(value) for name, value in numbers.items()})
+
+
+# A DRF message whose ``{placeholders}`` are numbers in the reader's digits (Persian in Persian),
+# worded when the message is shown (in the request's language).
+_numbered = lazy(_format_numbered, str)
 
 
 class Text(serializers.CharField):
@@ -46,7 +50,7 @@ class Text(serializers.CharField):
             messages = kwargs.setdefault("error_messages", {})
             messages.setdefault(
                 "max_length",
-                _numbered(_("Ensure this field has no more than {max_length} characters."), max_length=max_length),
+                _numbered(_("Ensure this field has no more than {max_length} characters."), {"max_length": max_length}),
             )
         super().__init__(**kwargs)
 
@@ -89,6 +93,8 @@ class CustomerSerializer(serializers.ModelSerializer):
     """A customer as the API shows them; the purchase figures are kept by Peygir (read only)."""
 
     phone = serializers.CharField(source="mobile", read_only=True, help_text="09XXXXXXXXX, or E.164 (+49...).")
+    email = serializers.CharField(read_only=True, help_text="Empty when not known.")
+    source = serializers.ChoiceField(choices=Customer.Source.choices, allow_blank=True, read_only=True)
     owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True)
     segment = SegmentSerializer(read_only=True, allow_null=True)
     total_spent = serializers.IntegerField(read_only=True, help_text="Rial.")
@@ -255,6 +261,7 @@ class PurchaseBatchResultSerializer(serializers.Serializer):
 
 class CallCustomerSerializer(serializers.ModelSerializer):
     phone = serializers.CharField(source="mobile", read_only=True)
+    email = serializers.CharField(read_only=True)
     total_spent = serializers.IntegerField(read_only=True, help_text="Rial.")
 
     class Meta:
@@ -301,6 +308,9 @@ class CallSerializer(serializers.ModelSerializer):
     customer = CallCustomerSerializer(read_only=True)
     assignee = serializers.IntegerField(source="assignee_id", read_only=True, allow_null=True)
     reason_label = serializers.CharField(source="get_reason_display", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=FollowUp.Outcome.choices, allow_blank=True, read_only=True, help_text="Empty while the call is open."
+    )
     why = serializers.SerializerMethodField(help_text="Why the call is due, in the request's language.")
     more = serializers.SerializerMethodField(help_text="What other apps add to the row (points, tier...).")
     overdue = serializers.SerializerMethodField()
@@ -393,6 +403,9 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="customer_id", read_only=True)
     survey = serializers.CharField(source="survey.kind", read_only=True, help_text="relationship or post_contact.")
     improvements = serializers.ListField(child=serializers.CharField(), read_only=True)
+    intent = serializers.ChoiceField(
+        choices=SurveyResponse.Intent.choices, allow_blank=True, read_only=True, help_text="Empty when not asked."
+    )
     # The same choices as ``intent``: one enum in the schema (two fields naming one enum make drf-spectacular warn).
     would_refer = serializers.CharField(read_only=True, help_text="`yes`, `maybe`, `no`, or empty when not asked.")
 
