@@ -370,11 +370,12 @@ class CallSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LastContactSerializer)
     def get_last_contact(self, followup: FollowUp) -> dict:
-        return {
+        contact = {
             "at": followup.last_contact_at,
             "outcome": followup.last_contact_outcome,
             "summary": followup.last_contact_summary,
         }
+        return LastContactSerializer(contact).data  # the time in Tehran, as every other time
 
 
 class CallsFilterSerializer(serializers.Serializer):

@@ -117,6 +117,9 @@ def test_a_rep_logs_an_outcome_and_the_call_is_closed(rep_api, rep, calls):
     followup.refresh_from_db()
     assert (followup.status, followup.completed_by, followup.note) == (FollowUp.Status.DONE, rep, "راضی بود")
     assert Interaction.objects.filter(customer=followup.customer, outcome="reached").exists()
+    last_contact = response.json()["last_contact"]
+    assert (last_contact["outcome"], last_contact["summary"]) == ("reached", "راضی بود")
+    assert last_contact["at"].endswith("+03:30")  # Tehran's time, as every time the API gives
     assert followup.pk not in _ids(rep_api.get(DUE))
 
 
