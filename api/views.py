@@ -6,6 +6,7 @@ told); a manager's sees everyone.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,6 +132,21 @@ class CustomerViewSet(ApiViewMixin, viewsets.GenericViewSet):
             return customer_services.customer_save(customer=customer)
         except DjangoValidationError as error:
             raise as_api_errors(error, {"mobile": "phone"}) from error
+        except IntegrityError as error:  # another request took the phone or customer ID after the check
+            refused = _constraint_error(customer.validate_constraints, {"mobile": "phone"})
+            if refused is None:
+                raise
+            raise refused from error
+
+
+def _constraint_error(validate, renames: dict) -> serializers.ValidationError | None:
+    """What a database constraint refused, said as the model says it (checked again, now that the
+    other row exists); None when the model's constraints see nothing wrong."""
+    try:
+        validate()
+    except DjangoValidationError as error:
+        return as_api_errors(error, renames)
+    return None
 
 
 def _segment(user, pk: int | None) -> Segment | None:
@@ -185,16 +201,25 @@ class PurchaseViewSet(ApiViewMixin, viewsets.GenericViewSet):
         if errors:
             raise serializers.ValidationError(errors[0])
         values = item.validated_data
+        fields = {
+            "customer": Customer.objects.get(pk=customer_id),
+            "purchased_on": values["purchased_on"],
+            "amount": values["amount"],
+            "reference": values["invoice_number"],
+            "note": values["note"],
+        }
+        # The purchase's one form-wide rule is its invoice number, unique per customer (the amount and the
+        # date were checked above): said beside the invoice number.
+        renames = {"reference": "invoice_number", "__all__": "invoice_number"}
         try:
-            purchase = customer_services.purchase_add(
-                customer=Customer.objects.get(pk=customer_id),
-                purchased_on=values["purchased_on"],
-                amount=values["amount"],
-                reference=values["invoice_number"],
-                note=values["note"],
-            )
+            purchase = customer_services.purchase_add(**fields)
         except DjangoValidationError as error:
-            raise as_api_errors(error, {"reference": "invoice_number"}) from error
+            raise as_api_errors(error, renames) from error
+        except IntegrityError as error:  # the same invoice sent twice at once: the second one says so
+            refused = _constraint_error(Purchase(**fields).validate_constraints, renames)
+            if refused is None:
+                raise
+            raise refused from error
         return Response(PurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["post"])

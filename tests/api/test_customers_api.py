@@ -301,3 +301,14 @@ def test_removing_the_last_key_is_refused(rep_api, book):
     assert response.status_code == 400
     customer.refresh_from_db()
     assert customer.mobile == "09121110002"
+
+
+def test_a_phone_taken_by_a_request_at_the_same_moment_is_a_400_not_a_500(rep_api, book, monkeypatch):
+    """The model's check passed before the other row was written: the database refuses, and says why."""
+    monkeypatch.setattr(Customer, "full_clean", lambda self, *args, **kwargs: None)
+
+    response = rep_api.post(URL, {"name": "همزمان", "phone": "09121110003"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"phone": ["Another customer has this phone number."]}}
+    assert Customer.objects.count() == 4

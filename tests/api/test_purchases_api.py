@@ -134,6 +134,9 @@ def test_an_invoice_number_the_customer_already_has_is_refused(rep_api, shop):
     again = rep_api.post(ONE, _item(customer=shop["mine"].pk, invoice_number="F-1"), format="json")
 
     assert again.status_code == 400
+    assert again.json() == {
+        "errors": {"invoice_number": ["This customer already has a purchase with this invoice number."]}
+    }
     assert Purchase.objects.count() == 1
 
 
@@ -293,3 +296,14 @@ def test_a_customers_purchases_cost_the_same_queries_for_1_and_150(request, role
     )
     with django_assert_num_queries(5):
         assert len(client.get(url, {"page_size": 200}).json()["results"]) == 151
+
+
+def test_the_same_invoice_sent_twice_at_the_same_moment_is_a_400_not_a_500(rep_api, shop, monkeypatch):
+    rep_api.post(ONE, _item(customer=shop["mine"].pk, invoice_number="F-1"), format="json")
+    monkeypatch.setattr(Purchase, "full_clean", lambda self, *args, **kwargs: None)  # as if the first were not in yet
+
+    again = rep_api.post(ONE, _item(customer=shop["mine"].pk, invoice_number="F-1"), format="json")
+
+    assert again.status_code == 400
+    assert set(again.json()["errors"]) == {"invoice_number"}
+    assert Purchase.objects.count() == 1
