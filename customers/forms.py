@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 from core.forms import JalaliDateField, MoneyField, PhoneField, WholeNumberField
 from core.numbers import format_number
 from core.roles import display_name, is_manager
+from customers import csv_io
 from customers.backtest import DEFAULT_WINDOW_DAYS
-from customers.models import Contract, Customer, Interaction, Purchase, Segment
+from customers.models import Contract, Customer, ImportRun, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
 
 
@@ -181,27 +182,80 @@ class CustomerFilterForm(forms.Form):
         }
 
 
-def _csv_encoding_help() -> str:
-    """The encoding's and Excel's option's names are codes: each kept whole, as written, left to
-    right in a Persian sentence (isolating only UTF-8 would show Excel's option as «UTF-8 CSV»)."""
-    return format_html(str(_("Encoded as {encoding}: in Excel, save as “{option}”.")), encoding=_UTF8, option=_OPTION)
+def _import_file_help() -> str:
+    """The formats' names are codes: each kept whole, as written, left to right in a Persian sentence."""
+    return format_html(
+        str(
+            _("A {csv} file ({encodings}) or an Excel workbook ({xlsx}), of any size; the first row names the columns.")
+        ),
+        csv=_CSV,
+        encodings=_ENCODINGS,
+        xlsx=_XLSX,
+    )
 
 
-_UTF8 = mark_safe('<bdi dir="ltr" translate="no">UTF-8</bdi>')
-_OPTION = mark_safe('<bdi dir="ltr" translate="no">CSV UTF-8</bdi>')
-_CSV_ENCODING_HELP = lazy(_csv_encoding_help, str)()
+_CSV = mark_safe('<bdi dir="ltr" translate="no">CSV</bdi>')
+_ENCODINGS = mark_safe('<bdi dir="ltr" translate="no">UTF-8, UTF-16, Windows-1256</bdi>')
+_XLSX = mark_safe('<bdi dir="ltr" translate="no">.xlsx</bdi>')
+_IMPORT_FILE_HELP = lazy(_import_file_help, str)()
 
 
-class CsvUploadForm(forms.Form):
-    KIND_CHOICES = [("customers", _("Customers")), ("purchases", _("Purchases"))]
-
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=KIND_CHOICES, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("CSV file"), help_text=_CSV_ENCODING_HELP)
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"), choices=ImportRun.Kind.choices, widget=forms.RadioSelect, initial="customers"
+    )
+    file = forms.FileField(label=_("File"), help_text=_IMPORT_FILE_HELP)
+    unit = forms.ChoiceField(
+        label=_("Amounts in the file are in"),
+        choices=ImportRun.Unit.choices,
+        widget=forms.RadioSelect,
+        initial=ImportRun.Unit.RIAL,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
-        self.helper = _helper(_("Preview"))
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx,text/csv"
+        self.helper = _helper(_("Upload"))
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per column of the file: which Peygir field it holds, or none."""
+
+    def __init__(self, *args, run: ImportRun, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run = run
+        choices = [("", _("— leave out —"))] + [
+            (name, capfirst(csv_io.field_label(name))) for name in csv_io.COLUMNS[run.kind]
+        ]
+        for index, (cell, chosen) in enumerate(zip(run.header, run.mapping, strict=False)):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=cell or _("column %(number)s") % {"number": format_number(index + 1)},
+                choices=choices,
+                required=False,
+                initial=chosen,
+            )
+        self.fields["unit"] = forms.ChoiceField(
+            label=_("Amounts in the file are in"),
+            choices=ImportRun.Unit.choices,
+            widget=forms.RadioSelect,
+            initial=run.unit,
+        )
+        if run.kind == ImportRun.Kind.CUSTOMERS:
+            self.fields["unit"].required = False
+
+    def columns(self):
+        """Each column's choice with the first rows' cells in it."""
+        return [
+            (self[f"column_{index}"], [row[index] for row in self.run.sample if index < len(row) and row[index]])
+            for index in range(len(self.run.header))
+        ]
+
+    def clean(self):
+        data = super().clean()
+        data["mapping"] = [data.get(f"column_{index}", "") for index in range(len(self.run.header))]
+        for problem in csv_io.mapping_problems(self.run.kind, data["mapping"]):
+            self.add_error(None, problem)
+        return data
 
 
 class BacktestForm(forms.Form):

@@ -1,4 +1,5 @@
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -326,3 +327,106 @@ class Interaction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.customer}"
+
+
+class ImportRun(models.Model):
+    """One file a manager brings in: its shape, the columns' meaning, where the work has got to.
+
+    The file is read again from ``stored_path`` by each pass (the check, then the import), in
+    chunks; ``next_line`` is the first line not yet imported, so a killed worker's run resumes
+    there and a rerun writes nothing twice.
+    """
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", _("Customers")
+        PURCHASES = "purchases", _("Purchases")
+
+    class Unit(models.TextChoices):
+        RIAL = "rial", _("Rial")
+        TOMAN = "toman", _("Toman")
+
+    class Phase(models.TextChoices):
+        MAPPING = "mapping", _("choosing the columns")
+        CHECKING = "checking", _("checking the file")
+        CHECKED = "checked", _("checked, waiting for you")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("stopped by an error")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    unit = models.CharField(_("amounts in"), max_length=5, choices=Unit.choices, default=Unit.RIAL)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    file_size = models.PositiveBigIntegerField(default=0)
+    format = models.CharField(max_length=8)
+    encoding = models.CharField(max_length=16, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    header = models.JSONField(default=list)
+    sample = models.JSONField(default=list)
+    # The file's column position -> Peygir's field ("" for a column left out).
+    mapping = models.JSONField(default=list)
+    language = models.CharField(max_length=8, default="fa")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    phase = models.CharField(_("state"), max_length=10, choices=Phase.choices, default=Phase.MAPPING)
+    failure = models.TextField(blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The pass now allowed to write: a resumed or restarted pass takes over from an older one.
+    pass_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Progress of the pass under way: rows read of rows_total (known once the check has counted).
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    next_line = models.PositiveIntegerField(default=0)
+    # The check's forecast, then the import's outcome.
+    will_create = models.PositiveIntegerField(default=0)
+    will_update = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return self.file_name
+
+
+class ImportMapping(models.Model):
+    """The columns a manager chose for files with this header, offered again for the next such file."""
+
+    kind = models.CharField(max_length=10, choices=ImportRun.Kind.choices)
+    header_key = models.CharField(max_length=64)
+    mapping = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "header_key"], name="import_mapping_per_header")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.header_key[:8]}"
+
+
+class ImportRejection(models.Model):
+    """A row the import left out, with why (in the language of the manager who ran it)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField()
+    last_line = models.PositiveIntegerField()
+    cells = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    # Written by the check; the import's own rejections replace them.
+    during_import = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["run", "during_import", "line"]
+        indexes = [models.Index(fields=["run", "during_import", "line"])]
+
+    def __str__(self):
+        return f"{self.run_id}:{self.line}"

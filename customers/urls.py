@@ -1,6 +1,6 @@
 from django.urls import path
 
-from customers import segment_views, views
+from customers import import_views, segment_views, views
 
 app_name = "customers"
 
@@ -10,8 +10,12 @@ urlpatterns = [
     path("export.csv", views.customer_export, name="export"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("at-risk/backtest/", views.backtest, name="backtest"),
-    path("import/", views.customer_import, name="import"),
-    path("import/confirm/", views.customer_import_confirm, name="import_confirm"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<uuid:pk>/", import_views.import_run, name="import_run"),
+    path("import/<uuid:pk>/columns/", import_views.import_columns, name="import_columns"),
+    path("import/<uuid:pk>/start/", import_views.import_start, name="import_start"),
+    path("import/<uuid:pk>/resume/", import_views.import_resume, name="import_resume"),
+    path("import/<uuid:pk>/rejected.csv", import_views.import_rejected, name="import_rejected"),
     path("segments/", segment_views.segment_list, name="segments"),
     path("segments/<int:pk>/rename/", segment_views.segment_rename, name="segment_rename"),
     path("segments/<int:pk>/merge/", segment_views.segment_merge, name="segment_merge"),

@@ -1,7 +1,6 @@
 """Customer pages. Thin: forms validate, services write, selectors read."""
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,15 +25,12 @@ from customers.forms import (
     AdoptRuleForm,
     BacktestForm,
     ContractForm,
-    CsvUploadForm,
     CustomerFilterForm,
     CustomerForm,
     InteractionForm,
     PurchaseForm,
 )
 from customers.tasks import refresh_rhythm_task
-
-_IMPORT_SESSION_KEY = "customer_import"
 
 
 @login_required
@@ -283,50 +279,3 @@ def _moment_on(day: datetime.date) -> datetime.datetime:
     if day == now.date():
         return now
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
-@manager_required
-def customer_import(request):
-    """Step 1: upload a CSV and see every row checked; nothing is written yet."""
-    form = CsvUploadForm(request.POST or None, request.FILES or None, initial={"kind": csv_io.CUSTOMERS})
-    preview = None
-    token = ""
-    if form.is_valid():
-        kind = form.cleaned_data["kind"]
-        try:
-            text = csv_io.decode_upload(form.cleaned_data["file"].read())
-            preview = csv_io.preview_import(kind=kind, text=text)
-        except csv_io.CsvFileError as error:
-            form.add_error("file", str(error))
-        else:
-            token = uuid.uuid4().hex
-            request.session[_IMPORT_SESSION_KEY] = {"token": token, "kind": kind, "text": text}
-    return render(
-        request,
-        "customers/customer_import.html",
-        {"form": form, "preview": preview, "token": token, "columns": csv_io.COLUMNS},
-    )
-
-
-@manager_required
-@require_POST
-def customer_import_confirm(request):
-    """Step 2: import the rows that passed; the file is checked again against today's data."""
-    pending = request.session.get(_IMPORT_SESSION_KEY)
-    if not pending or pending["token"] != request.POST.get("token"):
-        messages.error(request, _("That preview has expired. Please upload the file again."))
-        return redirect("customers:import")
-    try:
-        preview = csv_io.preview_import(kind=pending["kind"], text=pending["text"])
-    except csv_io.CsvFileError as error:  # the preview refuses such a file; checked again all the same
-        del request.session[_IMPORT_SESSION_KEY]
-        messages.error(request, _("Nothing was imported: %(problem)s") % {"problem": error})
-        return redirect("customers:import")
-    imported = csv_io.apply_import(preview)
-    del request.session[_IMPORT_SESSION_KEY]
-    messages.success(
-        request,
-        _("%(imported)s rows imported, %(skipped)s already there, %(errors)s with errors not imported.")
-        % {"imported": imported, "skipped": preview.skipped_count, "errors": preview.error_count},
-    )
-    return redirect("customers:list")

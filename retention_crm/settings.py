@@ -307,7 +307,10 @@ LOGGING = {
 # --- Peygir ---------------------------------------------------------------
 # Amounts are stored in Rial; "toman" shows them divided by ten.
 PEYGIR_CURRENCY = env("PEYGIR_CURRENCY", default="toman")
-PEYGIR_IMPORT_MAX_ROWS = env.int("PEYGIR_IMPORT_MAX_ROWS", default=20_000)
+# Imports of any size: the uploaded files wait here until imported (the web and the worker share it).
+PEYGIR_IMPORT_DIR = env.path("PEYGIR_IMPORT_DIR", default=BASE_DIR / "var" / "imports")
+# Without a broker, long work a page starts runs in a thread of the web process (core.queue).
+PEYGIR_BACKGROUND_THREADS = env.bool("PEYGIR_BACKGROUND_THREADS", default=True)
 # The REST API (api/): per-user tokens a manager issues, the pages' role rules, pages of 50.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from customers.forms import CsvUploadForm, CustomerFilterForm, CustomerForm, PurchaseForm
+from customers.forms import CustomerFilterForm, CustomerForm, ImportUploadForm, PurchaseForm
 from tests.factories import CustomerFactory, PurchaseFactory, SegmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +54,10 @@ def test_the_purchase_form_reads_jalali_dates_and_persian_amounts(rep):
     assert str(form.cleaned_data["purchased_on"]) == "2024-05-04"
 
 
-def test_the_upload_form_needs_a_kind_and_a_file():
-    form = CsvUploadForm({})
+def test_the_upload_form_needs_a_kind_a_file_and_the_amounts_unit():
+    form = ImportUploadForm({})
     assert not form.is_valid()
-    assert set(form.errors) == {"kind", "file"}
+    assert set(form.errors) == {"kind", "file", "unit"}
 
 
 @pytest.fixture

@@ -1,0 +1,280 @@
+"""Imports of any size: upload, choose the columns, check, import; each pass runs in the background.
+
+A run keeps its file on disk and its state in the database, so its page shows the progress after
+a reload, and a pass a killed worker left half done is run again from where it stopped: the
+import pass commits each chunk together with ``next_line``, and a chunk already written is found
+again as "already there", never written twice.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.queue import run_in_background
+from customers import csv_io, import_files
+from customers.import_files import ImportFileError
+from customers.models import ImportMapping, ImportRejection, ImportRun
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 2000
+# The check page lists this many rejected rows; the rest are in the downloadable file.
+FIRST_ERRORS = 50
+# A pass that has not reported for this long has stopped (a worker killed or restarted).
+STALLED_AFTER = datetime.timedelta(minutes=2)
+_COPY_BYTES = 1024 * 1024
+
+Phase = ImportRun.Phase
+
+
+def import_dir() -> Path:
+    path = Path(settings.PEYGIR_IMPORT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _header_key(kind: str, header: list[str]) -> str:
+    return hashlib.sha256(json.dumps([kind, header], ensure_ascii=False).encode()).hexdigest()
+
+
+def run_start(*, upload, kind: str, unit: str, by, language: str) -> ImportRun:
+    """Keep an uploaded file and read its shape; the columns come from the last file with this header.
+
+    Raises ImportFileError (and keeps nothing) for a file that cannot be read.
+    """
+    run = ImportRun(kind=kind, unit=unit, file_name=Path(upload.name).name[:255], started_by=by, language=language)
+    path = import_dir() / str(run.id)
+    with open(path, "wb") as stored:
+        for piece in upload.chunks(_COPY_BYTES):
+            stored.write(piece)
+    try:
+        shape = import_files.shape_of(path)
+    except ImportFileError:
+        path.unlink(missing_ok=True)
+        raise
+    run.stored_path, run.file_size = str(path), path.stat().st_size
+    run.format, run.encoding, run.delimiter = shape.format, shape.encoding, shape.delimiter
+    run.header, run.sample = shape.header, shape.sample
+    remembered = ImportMapping.objects.filter(kind=kind, header_key=_header_key(kind, shape.header)).first()
+    run.mapping = remembered.mapping if remembered else csv_io.default_mapping(kind, shape.header)
+    run.save()
+    return run
+
+
+def mapping_remembered(run: ImportRun) -> bool:
+    return ImportMapping.objects.filter(kind=run.kind, header_key=_header_key(run.kind, run.header)).exists()
+
+
+@transaction.atomic
+def run_check(*, run: ImportRun, mapping: list[str], unit: str) -> list[str]:
+    """Take the manager's choice of columns (remembered for the next such file) and check the whole
+    file in the background. Returns what is wrong with the choice; nothing starts then."""
+    problems = csv_io.mapping_problems(run.kind, mapping)
+    if problems:
+        return problems
+    ImportMapping.objects.update_or_create(
+        kind=run.kind, header_key=_header_key(run.kind, run.header), defaults={"mapping": mapping}
+    )
+    run.rejections.all().delete()
+    run.mapping, run.unit = mapping, unit
+    _begin(run, Phase.CHECKING)
+    return []
+
+
+@transaction.atomic
+def run_import(*, run: ImportRun) -> None:
+    """The checked file's rows into Peygir, in the background."""
+    run.rejections.filter(during_import=True).delete()
+    _begin(run, Phase.IMPORTING)
+
+
+def _begin(run: ImportRun, phase: str) -> None:
+    run.phase, run.failure, run.heartbeat_at, run.finished_at = phase, "", timezone.now(), None
+    run.pass_token = uuid.uuid4()
+    run.rows_done = run.next_line = 0
+    run.created = run.updated = run.unchanged = run.rejected = 0
+    if phase == Phase.CHECKING:
+        run.will_create = run.will_update = 0
+        run.rows_total = None
+    run.save()
+    _start_pass(run)
+
+
+def _start_pass(run: ImportRun) -> None:
+    from customers.tasks import import_pass_task  # tasks import this module
+
+    run_in_background(
+        import_pass_task, str(run.id), str(run.pass_token), fallback="the run's page offers to start it again"
+    )
+
+
+def stalled(run: ImportRun, *, now: datetime.datetime | None = None) -> bool:
+    """A pass that stopped reporting: its worker was killed or restarted."""
+    now = now or timezone.now()
+    return run.phase in (Phase.CHECKING, Phase.IMPORTING) and (
+        run.heartbeat_at is None or now - run.heartbeat_at > STALLED_AFTER
+    )
+
+
+@transaction.atomic
+def run_resume(*, run: ImportRun) -> bool:
+    """Start a stalled pass again from where it stopped; False if it is not stalled."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if not stalled(run):
+        return False
+    run.heartbeat_at, run.pass_token = timezone.now(), uuid.uuid4()
+    if run.phase == Phase.CHECKING:  # reading only: it starts again from the top
+        run.rejections.filter(during_import=False).delete()
+        run.rows_done = run.next_line = run.will_create = run.will_update = run.unchanged = run.rejected = 0
+    run.save()
+    _start_pass(run)
+    return True
+
+
+def _chunks(rows: Iterator[csv_io.ImportRow]) -> Iterator[list[csv_io.ImportRow]]:
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield chunk
+
+
+def pass_run(run_id, token: str) -> None:
+    """The pass a run is in (check or import), from where it stopped, in its manager's language."""
+    run = ImportRun.objects.filter(pk=run_id, pass_token=token).first()
+    if run is None or run.phase not in (Phase.CHECKING, Phase.IMPORTING):
+        return  # taken over by a newer pass, or already over
+    with translation.override(run.language):
+        try:
+            if run.phase == Phase.CHECKING:
+                _check_pass(run, token)
+            else:
+                _import_pass(run, token)
+        except ImportFileError as error:
+            _fail(run, str(error))
+
+
+def _table(run: ImportRun) -> Iterator[csv_io.ImportRow]:
+    shape = import_files.FileShape(run.format, run.encoding, run.delimiter, run.header, [])
+    return csv_io.import_rows(run.kind, import_files.rows(run.stored_path, shape), run.mapping)
+
+
+def _rejections(run: ImportRun, rows: list[csv_io.ImportRow], *, during_import: bool) -> list[ImportRejection]:
+    return [
+        ImportRejection(
+            run=run,
+            line=row.line,
+            last_line=row.last_line,
+            cells=row.cells,
+            reasons=row.errors,
+            during_import=during_import,
+        )
+        for row in rows
+        if row.errors
+    ]
+
+
+def _check_pass(run: ImportRun, token: str) -> None:
+    """Every row checked against Peygir as it is now; the counts and the rejected rows are kept."""
+    seen = csv_io.Seen()
+    for chunk in _chunks(_table(run)):
+        csv_io.check_rows(run.kind, chunk, seen=seen, unit=run.unit)
+        outcomes = [row.outcome for row in chunk if not row.errors]
+        with transaction.atomic():
+            if not _still_mine(run, Phase.CHECKING, token):
+                return
+            ImportRejection.objects.bulk_create(_rejections(run, chunk, during_import=False))
+            ImportRun.objects.filter(pk=run.pk).update(
+                rows_done=F("rows_done") + len(chunk),
+                next_line=chunk[-1].last_line + 1,
+                will_create=F("will_create") + outcomes.count(csv_io.CREATE),
+                will_update=F("will_update") + outcomes.count(csv_io.UPDATE),
+                unchanged=F("unchanged") + outcomes.count(csv_io.UNCHANGED),
+                rejected=F("rejected") + len(chunk) - len(outcomes),
+                heartbeat_at=timezone.now(),
+            )
+    ImportRun.objects.filter(pk=run.pk, phase=Phase.CHECKING).update(
+        phase=Phase.CHECKED, rows_total=F("rows_done"), finished_at=timezone.now()
+    )
+
+
+def _import_pass(run: ImportRun, token: str) -> None:
+    """The rows from ``next_line`` on, chunk by chunk; each chunk commits with its progress."""
+    seen = csv_io.Seen()
+    rows = (row for row in _table(run) if row.line >= run.next_line)
+    for chunk in _chunks(rows):
+        csv_io.check_rows(run.kind, chunk, seen=seen, unit=run.unit)
+        with transaction.atomic():
+            if not _still_mine(run, Phase.IMPORTING, token):
+                return
+            created, updated = csv_io.write_rows(run.kind, chunk)
+            unchanged = sum(1 for row in chunk if not row.errors and row.outcome == csv_io.UNCHANGED)
+            rejections = _rejections(run, chunk, during_import=True)
+            ImportRejection.objects.bulk_create(rejections)
+            next_line = chunk[-1].last_line + 1
+            ImportRun.objects.filter(pk=run.pk).update(
+                rows_done=F("rows_done") + len(chunk),
+                next_line=next_line,
+                created=F("created") + created,
+                updated=F("updated") + updated,
+                unchanged=F("unchanged") + unchanged,
+                rejected=F("rejected") + len(rejections),
+                heartbeat_at=timezone.now(),
+            )
+        run.next_line = next_line
+    ImportRun.objects.filter(pk=run.pk, phase=Phase.IMPORTING).update(phase=Phase.DONE, finished_at=timezone.now())
+    Path(run.stored_path).unlink(missing_ok=True)
+    logger.info("import %s done", run.pk)
+
+
+def _still_mine(run: ImportRun, phase: str, token: str) -> bool:
+    """Lock the run; False when another pass has taken it over (a resume, a new check)."""
+    current = ImportRun.objects.select_for_update().get(pk=run.pk)
+    return current.phase == phase and str(current.pass_token) == token
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(phase=Phase.FAILED, failure=message, finished_at=timezone.now())
+    Path(run.stored_path).unlink(missing_ok=True)
+
+
+def first_rejections(run: ImportRun) -> list[ImportRejection]:
+    """The first rejected rows of the latest pass, for the run's page."""
+    return list(run.rejections.filter(during_import=run.phase == Phase.DONE)[:FIRST_ERRORS])
+
+
+def rejected_rows(run: ImportRun) -> Iterator[list]:
+    """The rejected rows as they were in the file, each with why, for a CSV to fix and import again."""
+    rejections = run.rejections.filter(during_import=run.phase == Phase.DONE).order_by("line")
+    for rejection in rejections.iterator(chunk_size=2000):
+        yield [*rejection.cells, " ".join(rejection.reasons)]
+
+
+def rejected_header(run: ImportRun) -> list[str]:
+    return [*run.header, _("why it was not imported")]
+
+
+def progress_percent(run: ImportRun) -> int:
+    """How far the pass under way has got: rows of rows (the import), else bytes of the file."""
+    if run.phase in (Phase.CHECKED, Phase.DONE):
+        return 100
+    if run.phase == Phase.IMPORTING and run.rows_total:
+        return min(99, run.rows_done * 100 // run.rows_total)
+    if run.phase == Phase.CHECKING and run.file_size and run.rows_done:
+        # The check does not know the number of rows yet; the sample's size per row estimates it.
+        estimate = max(run.rows_done, run.file_size // max(1, _bytes_per_row(run)))
+        return min(99, run.rows_done * 100 // estimate)
+    return 0
+
+
+def _bytes_per_row(run: ImportRun) -> int:
+    sample = run.sample or [run.header]
+    return sum(len(",".join(cells).encode()) + 2 for cells in sample) // len(sample)
