@@ -9,11 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from customers import imports as import_services
 from customers.models import Customer
 from outbox.models import OutgoingEmail
 from surveys import services
 from surveys.models import Survey, SurveyInvitation
 from tests.browser.accessibility import axe_findings, with_axe
+from tests.customers.factories import SHOP_MAPPING, checked_run, csv_bytes, shop_rows, uploaded_run
 from tests.factories import CustomerFactory, FollowUpFactory, PurchaseFactory
 from tests.outbox.factories import OutgoingEmailFactory
 
@@ -35,8 +37,23 @@ def shop(rep, manager):
     return customer
 
 
-def _pages(shop) -> list[str]:
+@pytest.fixture
+def imports(manager, settings, tmp_path):
+    """An import at each step a manager sees: choosing the columns, checked with row errors, done."""
+    settings.PEYGIR_IMPORT_DIR = tmp_path
+    content = csv_bytes([*shop_rows(2), ["", "09350000009", ""], ["بد", "12345", "C-9"]])
+    done = checked_run(manager, content, SHOP_MAPPING)
+    import_services.run_import(run=done)  # in line: it runs when this commits
     return [
+        f"/customers/import/{uploaded_run(manager, content).pk}/columns/",
+        f"/customers/import/{checked_run(manager, content, SHOP_MAPPING).pk}/",
+        f"/customers/import/{done.pk}/",
+    ]
+
+
+def _pages(shop, imports=()) -> list[str]:
+    return [
+        *imports,
         "/calls/",
         "/customers/",
         f"/customers/{shop.pk}/",
@@ -52,10 +69,10 @@ def _pages(shop) -> list[str]:
 
 
 @pytest.mark.parametrize(("lang", "device"), LANGS_AND_DEVICES)
-def test_staff_pages_have_no_serious_accessibility_finding(open_page, manager, shop, lang, device):
+def test_staff_pages_have_no_serious_accessibility_finding(open_page, manager, shop, imports, lang, device):
     page = with_axe(open_page(manager, lang, device))
     findings = {}
-    for path in _pages(shop):
+    for path in _pages(shop, imports):
         response = page.goto(path)
         assert response.status == 200, path
         if found := axe_findings(page):

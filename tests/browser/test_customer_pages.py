@@ -136,7 +136,8 @@ def test_rep_edits_then_deletes_a_purchase_and_the_figures_follow(open_page, rep
     assert (ali.purchase_count, ali.total_spent, ali.last_purchase_on) == (0, 0, None)
 
 
-def test_manager_imports_customers_from_a_csv_with_a_bad_row(open_page, manager, rep, tmp_path, shoot):
+def test_manager_imports_customers_from_a_csv_with_a_bad_row(open_page, manager, rep, tmp_path, settings, shoot):
+    settings.PEYGIR_IMPORT_DIR = tmp_path / "imports"
     csv_file = tmp_path / "customers.csv"
     csv_file.write_text(
         "name,mobile,owner,segment\nمینا طاهری,09351234567,rep1,آنلاین\nبد,12345,rep1,\nBob,+989121234000,,\n",
@@ -147,13 +148,19 @@ def test_manager_imports_customers_from_a_csv_with_a_bad_row(open_page, manager,
     page.check("input[name=kind][value=customers]")
     page.set_input_files("#id_file", str(csv_file))
     page.locator("form[enctype] [type=submit]").click()
-    expect(page.get_by_test_id("import-preview")).to_be_visible()
+    expect(page.get_by_test_id("mapping-form")).to_be_visible()  # every column's name is known: chosen already
+    page.locator("[data-testid=mapping-form] [type=submit]").click()
+    expect(page.get_by_test_id("import-forecast")).to_be_visible()
+    expect(page.get_by_test_id("will-create")).to_contain_text("۲")
     expect(page.get_by_test_id("error-count")).to_contain_text("۱")
-    shoot(page, "customer-import-preview")
+    expect(page.get_by_test_id("rejection-line")).to_have_text(["۳"])
+    shoot(page, "customer-import-checked")
     assert Customer.objects.count() == 0
-    page.locator("form[action$='confirm/'] [type=submit]").click()
-    expect(page.locator(".alert-success")).to_be_visible()
+    page.get_by_test_id("import-button").click()
+    expect(page.get_by_test_id("import-summary")).to_be_visible()
+    expect(page.get_by_test_id("created")).to_contain_text("۲")
     assert set(Customer.objects.values_list("mobile", flat=True)) == {"09351234567", "09121234000"}
+    assert Customer.objects.get(mobile="09351234567").owner == rep
 
 
 def test_language_switch_turns_the_page_english_and_remembers(open_page, rep, shop):
