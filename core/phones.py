@@ -70,7 +70,7 @@ def normalize_phone(value: str) -> str:
         number = phonenumbers.parse(digits, _HOME_REGION)
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    if number is None or not phonenumbers.is_valid_number(number) or _short_iranian(number):
         raise ValidationError(
             _(
                 "“%(value)s” is not a phone number. Type an Iranian number (e.g. %(mobile)s or %(landline)s) "
@@ -79,12 +79,19 @@ def normalize_phone(value: str) -> str:
             code="invalid_phone",
             params={
                 "value": _quoted(value),
-                "mobile": _quoted("0912 123 4567"),
-                "landline": _quoted("021 8877 6655"),
-                "abroad": _quoted("+49 151 2345 6789"),
+                # no-break spaces: an example never wraps in the middle of the number
+                "mobile": _quoted("0912\u00a0123\u00a04567"),
+                "landline": _quoted("021\u00a08877\u00a06655"),
+                "abroad": _quoted("+49\u00a0151\u00a02345\u00a06789"),
             },
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _short_iranian(number: phonenumbers.PhoneNumber) -> bool:
+    """libphonenumber also accepts Iran's few short service numbers; a customer's phone in Iran,
+    landline or mobile, has ten digits after the 0 (21 8877 6655, 311 234 5678)."""
+    return number.country_code == 98 and len(str(number.national_number)) != 10
 
 
 def display_phone(stored: str) -> str:

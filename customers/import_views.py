@@ -64,7 +64,7 @@ def import_columns(request, pk):
     return render(
         request,
         "customers/import_columns.html",
-        {"run": run, "form": form, "remembered": imports.mapping_remembered(run)},
+        {"run": run, "form": form, "remembered": run.mapping_remembered},
     )
 
 

@@ -68,12 +68,9 @@ def run_start(*, upload, kind: str, unit: str, by, language: str) -> ImportRun:
     run.header, run.sample = shape.header, shape.sample
     remembered = ImportMapping.objects.filter(kind=kind, header_key=_header_key(kind, shape.header)).first()
     run.mapping = remembered.mapping if remembered else csv_io.default_mapping(kind, shape.header)
+    run.mapping_remembered = remembered is not None
     run.save()
     return run
-
-
-def mapping_remembered(run: ImportRun) -> bool:
-    return ImportMapping.objects.filter(kind=run.kind, header_key=_header_key(run.kind, run.header)).exists()
 
 
 @transaction.atomic

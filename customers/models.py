@@ -366,6 +366,8 @@ class ImportRun(models.Model):
     sample = models.JSONField(default=list)
     # The file's column position -> Peygir's field ("" for a column left out).
     mapping = models.JSONField(default=list)
+    # The columns came from an earlier file with the same header (the columns page says so).
+    mapping_remembered = models.BooleanField(default=False, editable=False)
     language = models.CharField(max_length=8, default="fa")
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
