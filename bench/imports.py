@@ -28,8 +28,8 @@ calendar table made once beforehand) and one UPDATE of the customers' purchase f
 purchases also with the rhythm and the points brought up to date once for every customer, by the
 services' own set-based statements. Each with the ratio pass / bare.
 
-At full size the purchases' import pass alone runs for the best part of an hour on a 2-core
-machine (about 430 rows/s, 1 Dec 2026); ``--small`` runs in about 3 minutes with ``--no-api``,
+At full size the purchases' import pass alone runs for 30-40 minutes on a 2-core machine (430-550
+rows/s, 1 Dec 2026; the whole run over an hour); ``--small`` runs in about 3 minutes with ``--no-api``,
 and the API adds about as long again as the import pass (``--api-rows N`` sends only the first N).
 
 Prints figures; never asserts on timings.
