@@ -55,20 +55,35 @@ class Text(serializers.CharField):
         super().__init__(**kwargs)
 
 
+class Whole(serializers.IntegerField):
+    """An IntegerField whose bounds are said in the reader's digits."""
+
+    def __init__(self, **kwargs):
+        messages = kwargs.setdefault("error_messages", {})
+        for bound, message in (
+            ("min_value", _("Ensure this value is greater than or equal to {min_value}.")),
+            ("max_value", _("Ensure this value is less than or equal to {max_value}.")),
+        ):
+            if kwargs.get(bound) is not None:
+                messages.setdefault(bound, _numbered(message, {bound: kwargs[bound]}))
+        super().__init__(**kwargs)
+
+
 def record_id(**kwargs) -> serializers.IntegerField:
     """A record's id: a positive whole number of at most 18 digits (longer is no record)."""
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+    return Whole(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def as_api_errors(error: DjangoValidationError, renames: dict[str, str] | None = None) -> serializers.ValidationError:
     """A service's ValidationError under the API's names: the model's ``mobile`` is ``phone``,
     its form-wide errors are ``non_field_errors``."""
     renames = {"__all__": api_settings.NON_FIELD_ERRORS_KEY, **(renames or {})}
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(
-            {renames.get(field, field): messages for field, messages in error.message_dict.items()}
-        )
-    return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+    if not hasattr(error, "error_dict"):
+        return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+    errors: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        errors.setdefault(renames.get(field, field), []).extend(messages)
+    return serializers.ValidationError(errors)
 
 
 def _phone(value: str) -> str:
@@ -205,7 +220,7 @@ class PurchaseItemSerializer(serializers.Serializer):
     customer_phone = Text(max_length=32, required=False, allow_blank=True)
     customer_email = Text(max_length=254, required=False, allow_blank=True)
     purchased_on = serializers.DateField()
-    amount = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT, help_text="Rial, a whole number.")
+    amount = Whole(min_value=0, max_value=MAX_AMOUNT, help_text="Rial, a whole number.")
     invoice_number = Text(
         max_length=64,
         required=False,

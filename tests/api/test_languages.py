@@ -75,3 +75,12 @@ def test_a_persian_length_limit_is_said_in_persian_digits(api_as, rep):
 def test_answers_vary_by_language_and_token(rep_api):
     vary = rep_api.get(URL)["Vary"]
     assert "Accept-Language" in vary and "Authorization" in vary
+
+
+def test_a_persian_bound_is_said_in_persian_digits(api_as, rep):
+    response = api_as(rep, "fa").post(
+        "/api/v1/purchases/", {"customer": 1, "purchased_on": "2026-01-01", "amount": -1}, format="json"
+    )
+
+    message = _message(response, "amount")
+    assert "۰" in message and "0" not in message

@@ -34,6 +34,14 @@ def _call_api(base_url: str, key: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
+def _watch(page) -> list[str]:
+    """What the page's console reports of the Content-Security-Policy, and its script errors."""
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    return problems
+
+
 def _text_without_ltr(page) -> str:
     """The main text, but what is shown left to right on purpose (the key, a header, user names)."""
     return page.evaluate(
@@ -64,6 +72,7 @@ def test_a_manager_makes_a_token_a_program_uses_it_and_revoking_it_locks_the_pro
     with translation.override(lang):
         menu, copied, never = gettext("API tokens"), gettext("Copied"), gettext("never")
     page = open_page(manager, lang, device)
+    problems = _watch(page)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto("/")
     follow_nav(page, menu)
@@ -112,6 +121,7 @@ def test_a_manager_makes_a_token_a_program_uses_it_and_revoking_it_locks_the_pro
     assert status == 401
     assert body == {"detail": "This token is not valid, or it was revoked."}
     assert ApiToken.objects.get().revoked_by == manager
+    assert problems == []
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -121,9 +131,7 @@ def test_the_api_docs_render_under_the_csp_and_try_a_request(open_page, manager,
     CustomerFactory(owner=rep, name="آرش کیانی")
     key = token_for(rep, by=manager)
     page = open_page(manager, "en", device)
-    problems = []
-    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    problems = _watch(page)
 
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Peygir API")
