@@ -6,7 +6,9 @@ twice changes nothing: customers are found by customer ID, phone or email (custo
 purchases by (customer, invoice number), both unique in the database.
 """
 
+import hashlib
 import io
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -25,7 +27,7 @@ from core.phones import normalize_phone
 from core.text import normalize_search_text
 from customers import import_files
 from customers.import_files import ImportFileError
-from customers.matching import AMBIGUOUS, CustomerKeys, customers_matching
+from customers.matching import AMBIGUOUS, CustomerKeys, customers_matching, with_phone_in, with_reference_in
 from customers.models import Contract, Customer, ImportRun, Purchase, Segment, customer_search_text
 from customers.rhythm import customer_silence_sentence
 from customers.selectors import sales_team
@@ -212,14 +214,22 @@ def import_rows(kind: str, table: Iterable[tuple[int, int, list[str]]], mapping:
 
 
 class Seen:
-    """Keys met earlier in the same file (over every chunk): a repeat names the line it repeats."""
+    """Keys met earlier in the same file (over every chunk): a repeat names the line it repeats.
+
+    Kept in a temporary SQLite file, not in memory: a file of millions of rows must not grow the
+    worker (a dict took 115 MB per million keys)."""
 
     def __init__(self):
-        self._first_line: dict[int, int] = {}
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a private temporary file on disk
+        self._db.execute("CREATE TABLE seen (key INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
 
     def repeat_of(self, key: tuple, line: int) -> int | None:
-        first = self._first_line.setdefault(hash(key), line)
-        return first if first != line else None
+        digest = int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "big", signed=True)
+        found = self._db.execute("SELECT line FROM seen WHERE key = ?", (digest,)).fetchone()
+        if found is None:
+            self._db.execute("INSERT INTO seen VALUES (?, ?)", (digest, line))
+            return None
+        return found[0] if found[0] != line else None
 
 
 def _check_lengths(kind: str, row: ImportRow) -> None:
@@ -328,8 +338,9 @@ def _check_customer_rows(rows: list[ImportRow], seen: Seen) -> None:
         }
     good = [row for row in rows if not row.errors]
     segment_ids = dict(
-        Segment.objects.filter(name__in={row.values["segment"] for row in good if row.values.get("segment")})
-        .values_list("name", "pk")
+        Segment.objects.filter(
+            name__in={row.values["segment"] for row in good if row.values.get("segment")}
+        ).values_list("name", "pk")
     )
     for row in good:
         row.cleaned["segment_id"] = segment_ids.get(row.values.get("segment", ""), 0)
@@ -348,11 +359,10 @@ def _keys_taken(keys: list[CustomerKeys]) -> dict[tuple[str, str], int]:
     phones = [k.phone for k in keys if k.phone]
     references = [k.reference for k in keys if k.reference]
     for start in range(0, len(phones), 900):
-        for pk, phone in Customer.objects.filter(mobile__in=phones[start : start + 900]).values_list("pk", "mobile"):
+        for pk, phone in with_phone_in(phones[start : start + 900]).values_list("pk", "mobile"):
             taken["phone", phone] = pk
     for start in range(0, len(references), 900):
-        chunk = references[start : start + 900]
-        for pk, reference in Customer.objects.filter(reference__in=chunk).values_list("pk", "reference"):
+        for pk, reference in with_reference_in(references[start : start + 900]).values_list("pk", "reference"):
             taken["reference", reference] = pk
     return taken
 
@@ -461,9 +471,13 @@ def _stored_purchases(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Purch
     keys_list = sorted(keys)
     for start in range(0, len(keys_list), 900):
         chunk = keys_list[start : start + 900]
-        for purchase in Purchase.objects.filter(
-            customer_id__in={c for c, _i in chunk}, reference__in={i for _c, i in chunk}
-        ).only("id", "customer_id", "reference", "purchased_on", "amount", "note"):
+        for purchase in (
+            Purchase.objects.filter(  # <> '': the unique index's condition (see with_reference_in)
+                customer_id__in={c for c, _i in chunk}, reference__in={i for _c, i in chunk}
+            )
+            .exclude(reference="")
+            .only("id", "customer_id", "reference", "purchased_on", "amount", "note")
+        ):
             found[purchase.customer_id, purchase.reference] = purchase
     return {key: found[key] for key in keys if key in found}
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from core.phones import normalize_phone
@@ -64,9 +65,10 @@ def customers_matching(keys: Iterable[CustomerKeys], *, fields=("id",)) -> list[
     only = {"id", "reference", "mobile", "email", *fields}
     by_reference, by_phone, by_email = {}, {}, {}
     for chunk in _chunks({k.reference for k in keys if k.reference}):
-        by_reference.update({c.reference: c for c in Customer.objects.filter(reference__in=chunk).only(*only)})
+        found = with_reference_in(chunk).only(*only)
+        by_reference.update({c.reference: c for c in found})
     for chunk in _chunks({k.phone for k in keys if k.phone}):
-        by_phone.update({c.mobile: c for c in Customer.objects.filter(mobile__in=chunk).only(*only)})
+        by_phone.update({c.mobile: c for c in with_phone_in(chunk).only(*only)})
     for chunk in _chunks({k.email for k in keys if k.email}):
         for customer in Customer.objects.annotate(lowered=Lower("email")).filter(lowered__in=chunk).only(*only):
             key = customer.email.lower()
@@ -82,6 +84,17 @@ def customers_matching(keys: Iterable[CustomerKeys], *, fields=("id",)) -> list[
             match = None
         found.append(match)
     return found
+
+
+def with_reference_in(references) -> QuerySet[Customer]:
+    """Customers holding these customer IDs. ``<> ''`` repeats the unique index's condition: with
+    a list of more than 100 values PostgreSQL cannot prove it alone and would read the whole table."""
+    return Customer.objects.filter(reference__in=references).exclude(reference="")
+
+
+def with_phone_in(phones) -> QuerySet[Customer]:
+    """Customers holding these phones (see ``with_reference_in``)."""
+    return Customer.objects.filter(mobile__in=phones).exclude(mobile="")
 
 
 def customer_matching(keys: CustomerKeys, *, fields=("id",)) -> Customer | Ambiguous | None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,8 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name"]),
             models.Index(fields=["last_purchase_on"]),
             models.Index(fields=["total_spent"]),
+            # Imports, the API and the webhook find a customer by email in any case.
+            models.Index(Lower("email"), name="customer_email_lower"),
             models.Index(
                 fields=["owner", "silent_since"], condition=Q(silent_since__isnull=False), name="customer_silent"
             ),

@@ -202,9 +202,9 @@ def _invoices_of(purchases: list[Purchase]) -> set[tuple[int, str]]:
     for start in range(0, len(keys_list), 900):
         chunk = keys_list[start : start + 900]
         found.update(
-            Purchase.objects.filter(
-                customer_id__in={c for c, _r in chunk}, reference__in={r for _c, r in chunk}
-            ).values_list("customer_id", "reference")
+            Purchase.objects.filter(customer_id__in={c for c, _r in chunk}, reference__in={r for _c, r in chunk})
+            .exclude(reference="")  # the unique index's condition, which PostgreSQL cannot prove from a long list
+            .values_list("customer_id", "reference")
         )
     return found & keys
 
