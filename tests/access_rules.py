@@ -21,6 +21,9 @@ TOKEN = "token"  # anyone holding the survey link's token; a forged token finds 
 LOGIN = "login"  # anyone logged in; lists show a rep their own customers only
 OWNER = "owner"  # the owning rep (rep A) and managers; another rep (rep B) gets 403 or 404
 MANAGER = "manager"  # managers only; a rep gets 403
+API = "api"  # the REST API: a token only; a session, logged in or not, gets 401 and writes nothing
+LOGIN_OR_API = "login_or_api"  # the API's schema: anyone logged in (or a token); nobody else
+SIGNED = "signed"  # the shop's webhook: a post signed with the shared secret; nothing else is read
 
 GET, POST = "GET", "POST"
 BOTH = (GET, POST)
@@ -46,12 +49,17 @@ class World:
     reward: object = None  # a reward rep A's customer can afford, and a redemption of it to cancel
     redemption: object = None
     import_run: object = None  # a manager's file, checked and waiting for Import
+    api_token: object = None  # a token acting as rep A, for the revoke page
 
     def __post_init__(self):
         if self.reward is None:
             self.reward, self.redemption = _rewards_of(self.customer)
         if self.import_run is None:
             self.import_run = _checked_import(self.manager)
+        if self.api_token is None:
+            from api.services import token_create
+
+            self.api_token, _key = token_create(user=self.rep_a, name="صندوق", by=self.manager)
 
 
 def _none(world: World) -> dict:
@@ -166,7 +174,31 @@ def _import_run(world: World) -> dict:
     return {"pk": world.import_run.pk}
 
 
+def _api_token(world: World) -> dict:
+    return {"pk": world.api_token.pk}
+
+
+def _any_pk(world: World) -> dict:
+    return {"pk": 1}
+
+
 RULES: dict[str, Rule] = {
+    "api:tokens": Rule(MANAGER, data=lambda w: {"name": "صندوق", "user": w.rep_a.pk}),
+    "api:token_revoke": Rule(MANAGER, serves=(POST,), kwargs=_api_token),
+    "api:docs": Rule(LOGIN, serves=(GET,)),
+    "api:schema": Rule(LOGIN_OR_API, serves=(GET,)),
+    "api:customer-list": Rule(API, csrf_exempt=True),
+    "api:customer-detail": Rule(API, csrf_exempt=True, kwargs=_customer),
+    "api:customer-purchases": Rule(API, csrf_exempt=True, kwargs=_customer),
+    "api:purchase-list": Rule(API, csrf_exempt=True),
+    "api:purchase-bulk": Rule(API, csrf_exempt=True),
+    "api:calls-due-list": Rule(API, csrf_exempt=True),
+    "api:followup-complete": Rule(API, csrf_exempt=True, kwargs=_followup),
+    "api:survey-response-list": Rule(API, csrf_exempt=True),
+    "api:survey-response-detail": Rule(API, csrf_exempt=True, kwargs=_any_pk),
+    "api:not_found": Rule(API, csrf_exempt=True),
+    "webhooks:orders": Rule(SIGNED, serves=(POST,), csrf_exempt=True),
+    "webhooks:woocommerce": Rule(SIGNED, serves=(POST,), csrf_exempt=True),
     # The front door (redirects to the calls-due list, which asks for a login).
     "home": Rule(PUBLIC),
     "login": Rule(PUBLIC),

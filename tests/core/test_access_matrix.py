@@ -20,7 +20,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from outbox.models import OutgoingEmail
 from surveys.models import ShopIdentity, token_for
-from tests.access_rules import GET, LOGIN, MANAGER, OWNER, POST, PUBLIC, RULES, TOKEN, Rule, World, reset_link
+from tests.access_rules import (
+    API,
+    GET,
+    LOGIN,
+    LOGIN_OR_API,
+    MANAGER,
+    OWNER,
+    POST,
+    PUBLIC,
+    RULES,
+    SIGNED,
+    TOKEN,
+    Rule,
+    World,
+    reset_link,
+)
 from tests.factories import (
     FollowUpFactory,
     FollowUpPlanFactory,
@@ -41,7 +56,12 @@ ALLOWED = {
     LOGIN: {"rep_a", "rep_b", "manager"},
     OWNER: {"rep_a", "manager"},
     MANAGER: {"manager"},
+    API: set(),  # a session never opens the API, whoever is logged in
+    LOGIN_OR_API: {"rep_a", "rep_b", "manager"},
+    SIGNED: set(),  # nobody here holds the shop's secret
 }
+# Refused with a status, not a trip to the login page: a program cannot follow one.
+_REFUSED_WITHOUT_LOGIN_PAGE = {API: {401}, LOGIN_OR_API: {401}, SIGNED: {401, 503}}
 # A name no other record carries: rep B must never see it on any page.
 REP_A_CUSTOMER = "زرین قاسمی‌پور"
 
@@ -177,7 +197,9 @@ def test_access(name, method, role, world, client):
         assert status in ({200, 302, 400} if served else {200, 302, 400, 405}), seen
         assert not location.startswith(f"{_login_url()}?next="), f"sent to log in: {seen}"
     else:
-        if role == "anonymous":
+        if level in _REFUSED_WITHOUT_LOGIN_PAGE:
+            refused = status in _REFUSED_WITHOUT_LOGIN_PAGE[level]
+        elif role == "anonymous":
             refused = status == 302 and location.startswith(f"{_login_url()}?next=")
         elif level == MANAGER:
             refused = status == 403
