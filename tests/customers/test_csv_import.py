@@ -122,7 +122,8 @@ def test_customer_row_errors_are_in_english_on_an_english_page(rep):
         errors = errors_by_line(preview(csv_io.CUSTOMERS, BAD_CUSTOMERS))
     assert errors == {
         3: [
-            "“02188” is not a phone number. Type an Iranian number (e.g. 0912\u00a0123\u00a04567 or 021\u00a08877\u00a06655) "
+            "“02188” is not a phone number. Type an Iranian number "
+            "(e.g. 0912\u00a0123\u00a04567 or 021\u00a08877\u00a06655) "
             "or a number abroad with its country code (e.g. +49\u00a0151\u00a02345\u00a06789)."
         ],
         4: ["The name is empty."],
