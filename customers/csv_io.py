@@ -7,7 +7,6 @@ purchases by (customer, invoice number), both unique in the database.
 """
 
 import hashlib
-import io
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,10 +26,10 @@ from core.phones import normalize_phone
 from core.text import normalize_search_text
 from customers import import_files
 from customers.import_files import ImportFileError
-from customers.matching import AMBIGUOUS, CustomerKeys, customers_matching, with_phone_in, with_reference_in
+from customers.matching import AMBIGUOUS, CustomerKeys, Holders, customers_holding, customers_matching
 from customers.models import Contract, Customer, ImportRun, Purchase, Segment, customer_search_text
 from customers.rhythm import customer_silence_sentence
-from customers.selectors import sales_team
+from customers.selectors import purchases_by_invoice, sales_team
 from customers.services import purchases_add_batch, purchases_recorded
 from customers.signals import customers_reassigned_many, purchase_changed
 
@@ -344,41 +343,26 @@ def _check_customer_rows(rows: list[ImportRow], seen: Seen) -> None:
     )
     for row in good:
         row.cleaned["segment_id"] = segment_ids.get(row.values.get("segment", ""), 0)
-    matches = customers_matching(
+    holders = customers_holding(
         [row.cleaned["keys"] for row in good],
         fields=("name", "email", "company", "city", "notes", "segment_id", "owner_id", "preferred_language"),
     )
-    taken = _keys_taken([row.cleaned["keys"] for row in good])
-    for row, customer in zip(good, matches, strict=True):
-        _settle_customer_row(row, customer, taken)
+    for row in good:
+        _settle_customer_row(row, holders)
 
 
-def _keys_taken(keys: list[CustomerKeys]) -> dict[tuple[str, str], int]:
-    """Which customer already holds each phone and customer ID these rows give."""
-    taken = {}
-    phones = [k.phone for k in keys if k.phone]
-    references = [k.reference for k in keys if k.reference]
-    for start in range(0, len(phones), 900):
-        for pk, phone in with_phone_in(phones[start : start + 900]).values_list("pk", "mobile"):
-            taken["phone", phone] = pk
-    for start in range(0, len(references), 900):
-        for pk, reference in with_reference_in(references[start : start + 900]).values_list("pk", "reference"):
-            taken["reference", reference] = pk
-    return taken
-
-
-def _settle_customer_row(row: ImportRow, customer, taken: dict) -> None:
+def _settle_customer_row(row: ImportRow, holders: Holders) -> None:
     keys = row.cleaned["keys"]
+    customer = holders.match(keys)
     if customer is AMBIGUOUS:
         row.errors.append(
             _("Several customers have the email %(value)s: add their customer ID or phone.")
             % {"value": quote_typed(keys.email, code=True)}
         )
         return
-    holder = customer.pk if customer else None
-    if keys.phone and taken.get(("phone", keys.phone), holder) != holder:
+    if keys.phone and holders.by_phone.get(keys.phone, customer) != customer:
         row.errors.append(_("Another customer has this phone number."))
-    if keys.reference and taken.get(("reference", keys.reference), holder) != holder:
+    if keys.reference and holders.by_reference.get(keys.reference, customer) != customer:
         row.errors.append(_("Another customer has this customer ID."))
     if row.errors:
         return
@@ -450,7 +434,7 @@ def _check_purchase_rows(rows: list[ImportRow], seen: Seen, unit: str) -> None:
         elif customer is None:
             row.errors.append(_("No customer has the email %(value)s.") % {"value": quote_typed(keys.email, code=True)})
     good = [row for row in good if not row.errors]
-    stored = _stored_purchases({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in good})
+    stored = purchases_by_invoice({(row.cleaned["customer"].pk, row.cleaned["invoice"]) for row in good})
     for row in good:
         purchase = stored.get((row.cleaned["customer"].pk, row.cleaned["invoice"]))
         row.cleaned["purchase"] = purchase
@@ -464,22 +448,6 @@ def _check_purchase_rows(rows: list[ImportRow], seen: Seen, unit: str) -> None:
             row.outcome = UNCHANGED
         else:
             row.outcome = UPDATE
-
-
-def _stored_purchases(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Purchase]:
-    found = {}
-    keys_list = sorted(keys)
-    for start in range(0, len(keys_list), 900):
-        chunk = keys_list[start : start + 900]
-        for purchase in (
-            Purchase.objects.filter(  # <> '': the unique index's condition (see with_reference_in)
-                customer_id__in={c for c, _i in chunk}, reference__in={i for _c, i in chunk}
-            )
-            .exclude(reference="")
-            .only("id", "customer_id", "reference", "purchased_on", "amount", "note")
-        ):
-            found[purchase.customer_id, purchase.reference] = purchase
-    return {key: found[key] for key in keys if key in found}
 
 
 @transaction.atomic
@@ -552,16 +520,15 @@ def _update_customers(rows: list[ImportRow]) -> None:
                 fields.add("segment")
                 continue
             if name == "owner_id" and customer.owner_id != value:
-                moved.setdefault(value, []).append(customer.pk)
+                moved.setdefault(row.cleaned["owner"], []).append(customer.pk)
             setattr(customer, name, value)
             fields.add(name)
         customer.search_text = customer_search_text(
             customer.name, customer.company, customer.mobile, customer.email, customer.reference
         )
     Customer.objects.bulk_update(list(customers.values()), sorted(fields), batch_size=500)
-    owners = {user.pk: user for user in sales_team()}
-    for owner_id, customer_ids in moved.items():
-        customers_reassigned_many.send(sender=Customer, customer_ids=customer_ids, owner=owners.get(owner_id))
+    for owner, customer_ids in moved.items():
+        customers_reassigned_many.send(sender=Customer, customer_ids=customer_ids, owner=owner)
     with_contract = [row for row in rows if row.cleaned.get("contract_end")]
     known = set(
         Contract.objects.filter(customer_id__in=[row.cleaned["customer"].pk for row in with_contract]).values_list(
@@ -628,11 +595,7 @@ class ImportPreview:
 
 def preview_import(*, kind: str, text: str, unit: str = ImportRun.Unit.RIAL) -> ImportPreview:
     """Check every row of a small CSV text with the columns its header names; writes nothing."""
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    import_files._refuse_nul(text)
-    delimiter = import_files.delimiter_of(text)
-    table = import_files._csv_rows(io.StringIO(text, newline=""), delimiter)
+    _delimiter, table = import_files.text_rows(text)
     header = next(table)[2]
     mapping = default_mapping(kind, header)
     problems = mapping_problems(kind, mapping)

@@ -66,12 +66,18 @@ def shape_of(path) -> FileShape:
         header, sample = _header_and_sample(_workbook_rows(path), complete=True)
         return FileShape(format=XLSX, encoding="", delimiter="", header=header, sample=sample)
     encoding = _encoding_of(head)
-    text = _decode_start(head, encoding)
-    _refuse_nul(text)
-    delimiter = delimiter_of(text)
-    table = _csv_rows(io.StringIO(text, newline=""), delimiter)
+    delimiter, table = text_rows(_decode_start(head, encoding))
     header, sample = _header_and_sample(table, complete=len(head) < _SNIFF_BYTES)
     return FileShape(format=CSV, encoding=encoding, delimiter=delimiter, header=header, sample=sample)
+
+
+def text_rows(text: str) -> tuple[str, Iterator[tuple[int, int, list[str]]]]:
+    """The delimiter and the records of CSV text in memory (a file's start, or a small file whole)."""
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    _refuse_nul(text)
+    delimiter = delimiter_of(text)
+    return delimiter, _csv_rows(io.StringIO(text, newline=""), delimiter)
 
 
 def delimiter_of(text: str) -> str:

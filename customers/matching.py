@@ -54,36 +54,50 @@ def _chunks(items: Iterable, size: int = _CHUNK) -> Iterator[list]:
         yield chunk
 
 
-def customers_matching(keys: Iterable[CustomerKeys], *, fields=("id",)) -> list[Customer | Ambiguous | None]:
-    """For each (normalised) key, in order: its customer, ``AMBIGUOUS`` or None.
+@dataclass
+class Holders:
+    """The customers who hold a batch's keys, by kind: one lookup serves the match and the check
+    that a key is not already someone else's."""
 
-    The customer ID decides when it is known. A key whose customer ID is new falls back to the
-    phone, then the email, but only to a customer without an ID of their own (the shop may give
-    an ID to a customer Peygir knew by phone; a customer with another ID is someone else).
-    """
+    by_reference: dict[str, Customer]
+    by_phone: dict[str, Customer]
+    by_email: dict[str, Customer | Ambiguous]
+
+    def match(self, key: CustomerKeys) -> Customer | Ambiguous | None:
+        """The customer ID decides when it is known. A key whose customer ID is new falls back to the
+        phone, then the email, but only to a customer without an ID of their own (the shop may give
+        an ID to a customer Peygir knew by phone; a customer with another ID is someone else)."""
+        match = self.by_reference.get(key.reference) if key.reference else None
+        if match is None and key.phone:
+            match = self.by_phone.get(key.phone)
+        if match is None and key.email:
+            match = self.by_email.get(key.email)
+        if key.reference and match and match.reference and match.reference != key.reference:
+            match = None
+        return match
+
+
+def customers_holding(keys: Iterable[CustomerKeys], *, fields=("id",)) -> Holders:
+    """The customers holding any of these (normalised) keys, one query per key kind and chunk."""
     keys = list(keys)
     only = {"id", "reference", "mobile", "email", *fields}
-    by_reference, by_phone, by_email = {}, {}, {}
+    holders = Holders({}, {}, {})
     for chunk in _chunks({k.reference for k in keys if k.reference}):
-        found = with_reference_in(chunk).only(*only)
-        by_reference.update({c.reference: c for c in found})
+        holders.by_reference.update({c.reference: c for c in with_reference_in(chunk).only(*only)})
     for chunk in _chunks({k.phone for k in keys if k.phone}):
-        by_phone.update({c.mobile: c for c in with_phone_in(chunk).only(*only)})
+        holders.by_phone.update({c.mobile: c for c in with_phone_in(chunk).only(*only)})
     for chunk in _chunks({k.email for k in keys if k.email}):
         for customer in Customer.objects.annotate(lowered=Lower("email")).filter(lowered__in=chunk).only(*only):
             key = customer.email.lower()
-            by_email[key] = AMBIGUOUS if key in by_email else customer
-    found = []
-    for key in keys:
-        match = by_reference.get(key.reference) if key.reference else None
-        if match is None and key.phone:
-            match = by_phone.get(key.phone)
-        if match is None and key.email:
-            match = by_email.get(key.email)
-        if key.reference and match and match.reference and match.reference != key.reference:
-            match = None
-        found.append(match)
-    return found
+            holders.by_email[key] = AMBIGUOUS if key in holders.by_email else customer
+    return holders
+
+
+def customers_matching(keys: Iterable[CustomerKeys], *, fields=("id",)) -> list[Customer | Ambiguous | None]:
+    """For each (normalised) key, in order: its customer, ``AMBIGUOUS`` or None (``Holders.match``)."""
+    keys = list(keys)
+    holders = customers_holding(keys, fields=fields)
+    return [holders.match(key) for key in keys]
 
 
 def with_reference_in(references) -> QuerySet[Customer]:

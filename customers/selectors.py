@@ -131,6 +131,24 @@ def _mobile_in(search: str) -> str | None:
     return None
 
 
+def purchases_by_invoice(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Purchase]:
+    """The stored purchases of these (customer, invoice number) pairs, a few queries per thousands.
+
+    ``<> ''`` repeats the unique index's condition: PostgreSQL cannot prove it from a long list
+    and would read the whole table."""
+    found = {}
+    keys_list = sorted(key for key in keys if key[1])
+    for start in range(0, len(keys_list), 900):
+        chunk = keys_list[start : start + 900]
+        purchases = (
+            Purchase.objects.filter(customer_id__in={c for c, _i in chunk}, reference__in={i for _c, i in chunk})
+            .exclude(reference="")
+            .only("id", "customer_id", "reference", "purchased_on", "amount", "note")
+        )
+        found.update({(purchase.customer_id, purchase.reference): purchase for purchase in purchases})
+    return {key: found[key] for key in keys if key in found}
+
+
 def renewal_notice_days() -> int:
     """A contract term's renewal call comes this many days before its end."""
     return settings.PEYGIR_RENEWAL_NOTICE_DAYS

@@ -15,7 +15,7 @@ from audit.services import field_changes_recorded
 from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected
 from customers import rhythm
 from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, Segment, SilenceRuleAdoption
-from customers.selectors import silence_rule_in_force
+from customers.selectors import purchases_by_invoice, silence_rule_in_force
 from customers.signals import (
     customer_reassigned,
     customers_bought,
@@ -186,27 +186,12 @@ def purchases_add_batch(*, purchases: list[Purchase]) -> list[Purchase]:
         if purchase.purchased_on > timezone.localdate():
             raise ValidationError({"purchased_on": _("This date is in the future.")}, code="future")
     _lock_customers(p.customer_id for p in purchases)
-    before = _invoices_of(purchases)
+    before = purchases_by_invoice({(p.customer_id, p.reference) for p in purchases})
     Purchase.objects.bulk_create(purchases, batch_size=1000, ignore_conflicts=True)
     written = [p for p in purchases if not p.reference or (p.customer_id, p.reference) not in before]
     if written:
         purchases_recorded(purchases=[(p.customer_id, p.purchased_on) for p in written])
     return written
-
-
-def _invoices_of(purchases: list[Purchase]) -> set[tuple[int, str]]:
-    """The (customer, invoice number) pairs of these purchases that are already stored."""
-    keys = {(p.customer_id, p.reference) for p in purchases if p.reference}
-    found = set()
-    keys_list = sorted(keys)
-    for start in range(0, len(keys_list), 900):
-        chunk = keys_list[start : start + 900]
-        found.update(
-            Purchase.objects.filter(customer_id__in={c for c, _r in chunk}, reference__in={r for _c, r in chunk})
-            .exclude(reference="")  # the unique index's condition, which PostgreSQL cannot prove from a long list
-            .values_list("customer_id", "reference")
-        )
-    return found & keys
 
 
 def purchases_recorded(*, purchases: list[tuple[int, datetime.date]]) -> None:
