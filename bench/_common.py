@@ -4,6 +4,8 @@ seed markers, and the bare replay of captured SQL.
 Nothing here asserts on a timing; the scripts print figures and never assert on them.
 """
 
+import argparse
+import json
 import math
 import os
 import secrets
@@ -11,6 +13,7 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -295,3 +298,41 @@ def ratio_line(label: str, seconds: list[float], statements: int, bare: list[flo
         f"{label} {whole:.1f} ms median; its {statements} SQL statement{'s' if statements != 1 else ''} "
         f"alone {sql_only:.1f} ms; ratio {ratio}"
     )
+
+
+# --- the one table: every script's figures, gathered by bench/all.py ---------------------------
+
+
+@dataclass
+class Figure:
+    """One row of bench/all.py's table: a measured figure beside its limit measured in the same run.
+
+    ``value`` and ``limit`` are in ``unit``; ``ratio`` is value / limit (for a throughput too, so a
+    goal of "at least half the bare view" reads ``≥ 0.5×``). ``goal`` is the issue's goal in words and
+    ``met`` whether this run met it (None when the figure has no goal, such as a growth step).
+    """
+
+    path: str
+    value: float
+    unit: str
+    limit: float | None = None
+    limit_label: str = ""
+    goal: str = ""
+    met: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.limit if self.limit else None
+
+
+def add_figures_argument(parser) -> None:
+    parser.add_argument("--figures", type=Path, help=argparse.SUPPRESS)  # bench/all.py collects the rows here
+
+
+def write_figures(path: Path | None, figures: list[Figure]) -> None:
+    """Add ``figures`` to the JSON file bench/all.py passed as ``--figures`` (nothing without one)."""
+    if path is None:
+        return
+    rows = json.loads(path.read_text()) if path.exists() and path.stat().st_size else []
+    rows.extend(asdict(figure) for figure in figures)
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
 # the test itself (factories, asserts) are still plain synchronous code.
@@ -88,9 +89,14 @@ def follow_nav(page, name: str) -> None:
     toggler = nav.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap adds "show" when the menu has finished opening: until then every link in it
+        # reads as hidden, and a link at the top level would be looked for in the Manage menu.
+        expect(nav.locator(".navbar-collapse.show")).to_be_visible()
     link = nav.get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        nav.get_by_test_id("manage-menu").locator(".dropdown-toggle").click()
+        manage = nav.get_by_test_id("manage-menu")
+        manage.locator(".dropdown-toggle").click()
+        expect(manage.locator(".dropdown-menu.show")).to_be_visible()
     link.click()
 
 
