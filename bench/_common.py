@@ -88,6 +88,7 @@ def setup_django(url: str) -> None:
 
     django.setup()
     migrate()
+    collect_static()
 
 
 def migrate() -> None:
@@ -100,9 +101,18 @@ def migrate() -> None:
 
 def collect_static() -> None:
     """With DEBUG off, pages link static files through the collected manifest (whitenoise's
-    CompressedManifestStaticFilesStorage): a script that renders pages in-process collects first."""
+    CompressedManifestStaticFilesStorage). Collected when the manifest is missing or older than a
+    static file, so a fresh clone needs no step of its own and a second script skips it."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
     from django.core.management import call_command
 
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        collected_at = manifest.stat().st_mtime
+        sources = (storage.path(path) for finder in get_finders() for path, storage in finder.list([]))
+        if all(Path(source).stat().st_mtime <= collected_at for source in sources):
+            return
     with step("collectstatic (DEBUG is off: pages need the static manifest)"):
         call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -28,7 +28,20 @@ import datetime
 import statistics
 import time
 
-from _common import bare_connection, collect_static, execute, marker_get, replay, scalar, start, step, vacuum_analyze
+from _common import (
+    Figure,
+    add_figures_argument,
+    bare_connection,
+    collect_static,
+    execute,
+    marker_get,
+    replay,
+    scalar,
+    start,
+    step,
+    vacuum_analyze,
+    write_figures,
+)
 
 SCHEMA = "bench_loyalty"
 
@@ -37,6 +50,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reseed", action="store_true", help="drop the schema and seed again")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each job (default 3)")
+    add_figures_argument(parser)
     return parser.parse_args()
 
 
@@ -77,7 +91,15 @@ def timed(call) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def measure(label: str, call, reset, runs: int, conn) -> None:
+JOB_GOAL = "≤ 2× its SQL"
+
+
+def job_figure(path: str, seconds: tuple[float, float]) -> Figure:
+    whole, sql_only = seconds
+    return Figure(path, whole, "s", sql_only, "its SQL replayed bare", JOB_GOAL, whole <= 2 * sql_only)
+
+
+def measure(label: str, call, reset, runs: int, conn) -> tuple[float, float]:
     """``runs`` timed runs of ``call`` after ``reset``, then its captured SQL replayed bare after the same reset."""
     seconds = []
     for _ in range(runs):
@@ -97,6 +119,7 @@ def measure(label: str, call, reset, runs: int, conn) -> None:
         f"its {len(statements)} SQL statements alone {sql_only:.2f} s; ratio {whole / sql_only:.2f}× "
         f"(result {result})"
     )
+    return whole, sql_only
 
 
 def main() -> None:
@@ -119,16 +142,31 @@ def main() -> None:
     tiers.tiers()
     conn = bare_connection(SCHEMA)
 
-    measure("backfill (purchases_earn over every purchase)", services.purchases_earn, reset_ledger, args.runs, conn)
+    figures = [
+        job_figure(
+            "loyalty backfill, 1M purchases",
+            measure(
+                "backfill (purchases_earn over every purchase)", services.purchases_earn, reset_ledger, args.runs, conn
+            ),
+        )
+    ]
     with step("backfill once more, to measure the nightly jobs on its ledger"):
         reset_ledger()
         services.purchases_earn()
         vacuum_analyze("loyalty_pointsentry", "loyalty_loyaltyaccount")
     entries = scalar("SELECT count(*) FROM loyalty_pointsentry")
     print(f"ledger: {entries:,} entries")
-    measure("nightly expiry (points_expire)", lambda: services.points_expire(today=day), reset_nightly, args.runs, conn)
-    measure("nightly tier review (tiers_review)", lambda: tiers.tiers_review(today=day), reset_nightly, args.runs, conn)
-    measure_points_review(day, args.runs, conn)
+    expiry = measure(
+        "nightly expiry (points_expire)", lambda: services.points_expire(today=day), reset_nightly, args.runs, conn
+    )
+    review = measure(
+        "nightly tier review (tiers_review)", lambda: tiers.tiers_review(today=day), reset_nightly, args.runs, conn
+    )
+    figures += [
+        job_figure("loyalty nightly expiry, 100k customers", expiry),
+        job_figure("loyalty nightly tier review, 100k customers", review),
+        job_figure("loyalty tier review on points, 100k customers", measure_points_review(day, args.runs, conn)),
+    ]
 
     customer = Customer.objects.filter(purchase_count__gt=20).order_by("pk").first()
     reads = []
@@ -147,10 +185,22 @@ def main() -> None:
         f"ratio {statistics.median(reads) / statistics.median(bare):.1f}×"
     )
 
-    measure_program_page(conn)
+    page_ms, page_sql_ms = measure_program_page(conn)
+    figures.append(
+        Figure(
+            "manager's loyalty page (whole ledger)",
+            page_ms,
+            "ms",
+            page_sql_ms,
+            "its SQL replayed bare",
+            "≤ 500 ms a page",
+            page_ms <= 500,
+        )
+    )
+    write_figures(args.figures, figures)
 
 
-def measure_points_review(day: datetime.date, runs: int, conn) -> None:
+def measure_points_review(day: datetime.date, runs: int, conn) -> tuple[float, float]:
     """The tier review with the tiers on points earned, on the default point thresholds; the spend
     thresholds are put back afterwards."""
     from django.test import override_settings
@@ -162,7 +212,7 @@ def measure_points_review(day: datetime.date, runs: int, conn) -> None:
     with override_settings(PEYGIR_LOYALTY_TIER_BASIS="points"):
         for rank, _fa, _en, rial in tiers.DEFAULT_TIERS:
             Tier.objects.filter(rank=rank).update(threshold=rial // tiers.DEFAULT_POINTS_PER_RIAL)
-        measure(
+        seconds = measure(
             "nightly tier review on points earned (tiers_review, basis points)",
             lambda: tiers.tiers_review(today=day),
             reset_nightly,
@@ -171,9 +221,10 @@ def measure_points_review(day: datetime.date, runs: int, conn) -> None:
         )
     for rank, threshold in kept.items():
         Tier.objects.filter(rank=rank).update(threshold=threshold)
+    return seconds
 
 
-def measure_program_page(conn) -> None:
+def measure_program_page(conn) -> tuple[float, float]:
     """GET /loyalty/ as the manager: ten timed requests after a warm-up, then its SQL replayed bare."""
     from django.test import Client
     from silent_customers import ensure_manager
@@ -197,6 +248,7 @@ def measure_program_page(conn) -> None:
         f"(p max {max(seconds) * 1000:.1f} ms); its {len(statements)} SQL statements alone "
         f"{statistics.median(bare) * 1000:.1f} ms; ratio {statistics.median(seconds) / statistics.median(bare):.1f}×"
     )
+    return statistics.median(seconds) * 1000, statistics.median(bare) * 1000
 
 
 if __name__ == "__main__":

@@ -1,0 +1,154 @@
+"""Every benchmark, one table: each figure beside its limit measured in the same run, the ratio, the goal.
+
+    ./run bench                      # the same as: .venv/bin/python bench/all.py
+    .venv/bin/python bench/all.py [--only NAME,...] [--skip NAME,...] [--growth] [--no-write]
+
+Runs each script of ``SCRIPTS`` in its own process, one after another (never two at once: they would
+share the two cores and sway each other's figures), with ``--figures FILE``: each script writes its
+headline rows (``_common.Figure``) there. Each script seeds its data set once in its own schema of the
+benchmark database and reuses it on the next run, so only the first run pays for seeding. A script's
+whole output goes to ``var/bench/<name>.log``; a script that fails gets a row saying so, and the rest
+still run.
+
+Then prints one table (path, figure, limit, ratio, goal, met) and writes it into README.md's
+performance section and docs/performance.md, between the ``bench:table`` markers, with the day and the
+commit (``--no-write``: print only). ``--growth`` adds the steps that take long on two cores (the
+nightly jobs at a million customers), for the scripts that have them.
+
+Needs PostgreSQL (``BENCH_DATABASE_URL``, default postgres://postgres@127.0.0.1:5432/peygir_bench); no
+other environment: DEBUG=False, the https redirect and collectstatic are handled by ``_common``.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, Figure
+
+# name, the script, the extra arguments of --growth
+SCRIPTS = [
+    ("calls-due", "calls_due_page.py", []),
+    ("materialise", "materialise_followups.py", []),
+    ("survey", "survey_answers.py", []),
+    ("customer-list", "customer_list.py", []),
+    ("silent", "silent_customers.py", ["--growth"]),
+    ("dashboards", "dashboards.py", ["--growth"]),
+    ("loyalty", "loyalty.py", []),
+    ("imports", "imports.py", []),
+]
+LOGS = ROOT / "var" / "bench"
+BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
+TABLES = [ROOT / "README.md", ROOT / "docs" / "performance.md"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    names = ", ".join(name for name, _script, _growth in SCRIPTS)
+    parser.add_argument("--only", default="", help=f"comma-separated names to run ({names})")
+    parser.add_argument("--skip", default="", help="comma-separated names not to run")
+    parser.add_argument("--growth", action="store_true", help="add the long growth steps (a million customers)")
+    parser.add_argument("--no-write", action="store_true", help="print the table, leave README and docs alone")
+    args = parser.parse_args()
+    known = {name for name, _script, _growth in SCRIPTS}
+    for option in ("only", "skip"):
+        chosen = {name for name in getattr(args, option).split(",") if name}
+        if chosen - known:
+            parser.error(f"--{option}: unknown {', '.join(sorted(chosen - known))} (known: {names})")
+        setattr(args, option, chosen)
+    return args
+
+
+def run(name: str, script: str, extra: list[str], figures_file: Path) -> tuple[list[Figure], str]:
+    """Run one script, its output shown and kept in var/bench/<name>.log; its figures, and a word on how it went."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-u", str(ROOT / "bench" / script), "--figures", str(figures_file), *extra]
+    print(f"\n=== {name}: {' '.join(command[2:])}", flush=True)
+    started = time.perf_counter()
+    with open(LOGS / f"{name}.log", "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in process.stdout:
+            sys.stdout.write(line)
+            log.write(line)
+        code = process.wait()
+    minutes = (time.perf_counter() - started) / 60
+    rows = json.loads(figures_file.read_text()) if figures_file.exists() and figures_file.stat().st_size else []
+    figures = [Figure(**row) for row in rows]
+    outcome = f"{minutes:.1f} min" if code == 0 else f"failed (exit {code}) after {minutes:.1f} min"
+    return figures, outcome
+
+
+def amount(value: float, unit: str) -> str:
+    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    return f"{value:,.{digits}f} {unit}"
+
+
+def table(results: list[tuple[str, list[Figure], str]]) -> str:
+    lines = ["| path | figure | limit, same run | ratio | goal | met |", "|---|---|---|---|---|---|"]
+    for name, figures, outcome in results:
+        if not figures:
+            lines.append(f"| {name} | {outcome}: no figures (see var/bench/{name}.log) | | | | no |")
+        for figure in figures:
+            limit = f"{amount(figure.limit, figure.unit)} ({figure.limit_label})" if figure.limit else ""
+            ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else ""
+            met = {True: "yes", False: "**no**", None: ""}[figure.met]
+            lines.append(
+                f"| {figure.path} | {amount(figure.value, figure.unit)} | {limit} | {ratio} | {figure.goal} | {met} |"
+            )
+    return "\n".join(lines)
+
+
+def commit() -> str:
+    described = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return described.stdout.strip() or "unknown"
+
+
+def write_table(text: str) -> None:
+    """Replace what lies between the markers in each file of TABLES (a file without them is left alone)."""
+    block = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+    for path in TABLES:
+        content = path.read_text()
+        if BEGIN not in content:
+            print(f"{path.relative_to(ROOT)} has no {BEGIN} marker: left alone")
+            continue
+        path.write_text(block.sub(lambda _match: f"{BEGIN}\n{text}\n{END}", content, count=1))
+        print(f"table written into {path.relative_to(ROOT)}")
+
+
+def main() -> None:
+    args = parse_args()
+    chosen = [
+        (name, script, growth if args.growth else [])
+        for name, script, growth in SCRIPTS
+        if (not args.only or name in args.only) and name not in args.skip
+    ]
+    started = time.perf_counter()
+    results = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, script, extra in chosen:
+            figures, outcome = run(name, script, extra, Path(scratch) / f"{name}.json")
+            results.append((name, figures, outcome))
+    took = ", ".join(f"{name} {outcome}" for name, _figures, outcome in results)
+    heading = (
+        f"Run of {datetime.date.today().isoformat()} on commit {commit()}, {os.cpu_count()} cores, DEBUG=False, "
+        f"`./run bench` in {(time.perf_counter() - started) / 60:.0f} min ({took})."
+    )
+    text = f"{heading}\n\n{table(results)}"
+    print(f"\n{text}\n")
+    if not args.no_write and not args.only and not args.skip:
+        write_table(text)
+    elif not args.no_write:
+        print("a partial run (--only/--skip) is not written into README")
+    missed = sum(1 for _name, figures, _outcome in results for figure in figures if figure.met is False)
+    failed = sum(1 for _name, _figures, outcome in results if outcome.startswith("failed"))
+    print(f"{missed} figure(s) missed their goal; {failed} script(s) failed")
+
+
+if __name__ == "__main__":
+    main()
