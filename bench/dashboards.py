@@ -22,14 +22,39 @@ Prints figures; never asserts on timings.
 
 import argparse
 import datetime
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from _common import bare_connection, collect_static, execute, marker_get, replay, scalar, start, step, vacuum_analyze
+import silent_customers  # the same shop, seeded in this script's schema
+from _common import (
+    Figure,
+    add_figures_argument,
+    bare_connection,
+    collect_static,
+    execute,
+    marker_get,
+    marker_set,
+    replay,
+    scalar,
+    start,
+    step,
+    vacuum_analyze,
+    write_figures,
+)
+from silent_customers import CUSTOMERS, GROWTH_TOLERANCE, per_customer_us, scale_label, schema_for
 
-SCHEMA = "bench_dashboards"
-REACHED_CALLS = 20_000
-INVITATIONS = 30_000
+SCHEMA = "bench_dashboards"  # the default scale's; another scale's is schema_for(customers, SCHEMA)
+MARKER_NAME = "dashboards:v1"  # the calls and survey answers are in (after silent_customers' shop)
+GROWTH_CUSTOMERS = 1_000_000  # --growth: the snapshot job at ten times the data
+REACHED_CALLS_PER_CUSTOMER = 0.2  # 20,000 reached calls at 100,000 customers
+INVITATIONS_PER_CUSTOMER = 0.3  # 30,000 survey invitations at 100,000 customers
+PAGE_GOAL_MS = 500
+SLOWEST_SHOWN = 8  # statements of the snapshot job listed by their bare time
 PAGES = [
     ("overview", "/dashboards/"),
     ("churn, months", "/dashboards/churn/"),
@@ -45,7 +70,23 @@ PAGES = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reseed", action="store_true", help="drop the schema and seed again")
+    parser.add_argument("--reseed", action="store_true", help="drop this scale's schema and seed again")
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=CUSTOMERS,
+        help=f"customers to seed and measure, 10 purchases each (default {CUSTOMERS:,}; another scale gets a "
+        "schema of its own, bench_dashboards_1m for 1,000,000)",
+    )
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help=f"add the growth step: the snapshot job at {GROWTH_CUSTOMERS:,} customers (seeded once; long)",
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed this scale's schema (when missing) and stop")
+    parser.add_argument("--job-only", action="store_true", help=argparse.SUPPRESS)  # the growth step's process
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)  # where --job-only writes its figures
+    add_figures_argument(parser)
     parser.add_argument("--runs", type=int, default=3, help="timed runs of the snapshot job (default 3)")
     parser.add_argument("--requests", type=int, default=10, help="timed requests of each page (default 10)")
     parser.add_argument("--pages-only", dest="skip_job", action="store_true", help="time the pages, not the job")
@@ -61,9 +102,11 @@ def capture(call) -> tuple[object, list[str]]:
     return result, [query["sql"] for query in queries.captured_queries]
 
 
-def seed_calls_and_surveys(day: datetime.date) -> None:
+def seed_calls_and_surveys(day: datetime.date, customers: int) -> None:
     """Reached calls and survey answers, written set-based from the customers already there."""
-    with step(f"{REACHED_CALLS:,} reached calls of the last 26 weeks"):
+    reached_calls = round(customers * REACHED_CALLS_PER_CUSTOMER)
+    invitations = round(customers * INVITATIONS_PER_CUSTOMER)
+    with step(f"{reached_calls:,} reached calls of the last 26 weeks"):
         execute(
             "INSERT INTO followups_followup (customer_id, assignee_id, completed_by_id, reason, source_key, facts, "
             "  channel, purpose, scheduled_on, due_on, status, outcome, note, snooze_count, snooze_reason, "
@@ -73,9 +116,9 @@ def seed_calls_and_surveys(day: datetime.date) -> None:
             "FROM (SELECT id, owner_id, row_number() OVER (ORDER BY md5(id::text)) AS n FROM customers_customer) AS c "
             "CROSS JOIN LATERAL (SELECT %s::date - (mod(c.n * 37, 182))::int AS day) AS d "
             "WHERE c.n <= %s",
-            [day, REACHED_CALLS],
+            [day, reached_calls],
         )
-    with step(f"{INVITATIONS:,} survey invitations of the last year, 40% answered"):
+    with step(f"{invitations:,} survey invitations of the last year, 40% answered"):
         from surveys.models import Survey
         from surveys.services import survey_for
 
@@ -87,7 +130,7 @@ def seed_calls_and_surveys(day: datetime.date) -> None:
             "FROM (SELECT id, row_number() OVER (ORDER BY md5('s' || id)) AS n FROM customers_customer) AS c "
             "CROSS JOIN LATERAL (SELECT %s::timestamptz - make_interval(days => mod(c.n * 13, 365)::int) AS at) AS d "
             "WHERE c.n <= %s",
-            [survey.pk, day, INVITATIONS],
+            [survey.pk, day, invitations],
         )
         execute(
             "INSERT INTO surveys_surveyresponse (invitation_id, survey_id, customer_id, score, category, reason, "
@@ -106,22 +149,53 @@ def seed_calls_and_surveys(day: datetime.date) -> None:
     vacuum_analyze("followups_followup", "surveys_surveyinvitation", "surveys_surveyresponse")
 
 
-def measure_snapshots(day: datetime.date, runs: int, conn) -> None:
-    from dashboards import services
+def measure_snapshots(day: datetime.date, runs: int, conn) -> dict:
+    """The snapshot job ``runs`` times, each run after its SQL replayed bare (alternating, so a noisy
+    moment of the machine sways both alike); the first, captured run also warms the caches. With
+    ``runs`` 0 (a long growth step) the captured run is the one measured."""
+    from django.utils import timezone
 
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        services.snapshots_refresh(today=day)
-        seconds.append(time.perf_counter() - started)
+    from dashboards import definitions, services
+    from dashboards.models import SnapshotRun
+
+    # A night after the first: the run's row is there to update (a replayed INSERT of it would collide).
+    SnapshotRun.objects.get_or_create(
+        active_days=definitions.active_days(),
+        defaults={"computed_on": day, "computed_at": timezone.now(), "seconds": 0},
+    )
+    started = time.perf_counter()
     _run, statements = capture(lambda: services.snapshots_refresh(today=day))
-    bare = [replay(conn, statements)[0] for _ in range(runs)]
+    captured = time.perf_counter() - started
+    seconds, bare, each = [], [], []
+    for _ in range(max(runs, 1)):
+        total, per_statement = replay(conn, statements)
+        bare.append(total)
+        each.append(per_statement)
+        if runs:
+            started = time.perf_counter()
+            services.snapshots_refresh(today=day)
+            seconds.append(time.perf_counter() - started)
+    if not runs:
+        seconds = [captured]
     whole, sql_only = statistics.median(seconds), statistics.median(bare)
     print(
         f"snapshot job (snapshots_refresh, N=90): {whole:.2f} s median "
         f"(runs {', '.join(f'{s:.2f}' for s in seconds)}); "
-        f"its {len(statements)} SQL statements alone {sql_only:.2f} s; ratio {whole / sql_only:.2f}×"
+        f"its {len(statements)} SQL statements alone {sql_only:.2f} s "
+        f"(runs {', '.join(f'{s:.2f}' for s in bare)}); ratio {whole / sql_only:.2f}×"
     )
+    slowest = sorted(
+        ((statistics.median(times), text) for *times, text in zip(*each, statements, strict=True)), reverse=True
+    )[:SLOWEST_SHOWN]
+    print("  its slowest statements, replayed bare (median):")
+    for value, text in slowest:
+        print(f"  {value:8.2f} s  {' '.join(text.split())[:110]}")
+    return {
+        "job": whole,
+        "bare": sql_only,
+        "statements": len(statements),
+        "slowest": [(value, " ".join(text.split())[:110]) for value, text in slowest],
+    }
 
 
 def _plain(statement: str) -> str:
@@ -131,7 +205,7 @@ def _plain(statement: str) -> str:
     return statement
 
 
-def measure_page(client, label: str, url: str, requests: int, conn) -> None:
+def measure_page(client, label: str, url: str, requests: int, conn) -> tuple[float, float]:
     def get():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -151,50 +225,145 @@ def measure_page(client, label: str, url: str, requests: int, conn) -> None:
         f"  {label}: {whole:.1f} ms median (max {max(seconds) * 1000:.1f} ms); its {len(reads)} SQL statements "
         f"alone {sql_only:.1f} ms; ratio {whole / sql_only:.1f}×"
     )
+    return whole, sql_only
 
 
-def main() -> None:
-    args = parse_args()
-    start("dashboards benchmark", SCHEMA, reseed=args.reseed)
-    import silent_customers  # the same shop, seeded in this script's schema
-
-    day = datetime.date.today()
-    if marker_get(silent_customers.MARKER_NAME) is None:
-        silent_customers.seed(day)
-        seed_calls_and_surveys(day)
-    parser_args_skip = args.skip_job
+def prepare(customers: int, *, reseed: bool) -> datetime.date:
+    """Django on this scale's schema, seeded once: silent_customers' shop, then the calls and answers."""
+    schema = schema_for(customers, SCHEMA)
+    start(f"dashboards benchmark at {customers:,} customers", schema, reseed=reseed)
+    day = marker_get(MARKER_NAME)
+    if day is None:
+        started = time.perf_counter()
+        day = marker_get(silent_customers.MARKER_NAME)
+        if day is None:
+            day = datetime.date.today()
+            silent_customers.seed(day, customers)
+        seed_calls_and_surveys(day, customers)
+        marker_set(MARKER_NAME, day, time.perf_counter() - started)
+        print(f"  calls and survey answers seeded in {time.perf_counter() - started:.1f} s (the shop included)")
+    else:
+        print(f"reusing seeded data (seeded for {day}; --reseed to rebuild)")
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
 
-    customers = scalar("SELECT count(*) FROM customers_customer")
+    customers_in = scalar("SELECT count(*) FROM customers_customer")
     purchases = scalar("SELECT count(*) FROM customers_purchase")
     reached = scalar("SELECT count(*) FROM followups_followup WHERE outcome = 'reached'")
     answers = scalar("SELECT count(*) FROM surveys_surveyresponse")
     print(
-        f"{customers:,} customers, {purchases:,} purchases, {reached:,} reached calls, "
+        f"{customers_in:,} customers, {purchases:,} purchases, {reached:,} reached calls, "
         f"{answers:,} survey answers; DEBUG={settings.DEBUG}"
     )
-    conn = bare_connection(SCHEMA)
-    if parser_args_skip:
+    return day
+
+
+def growth_step(customers: int) -> dict | None:
+    """The snapshot job at ``customers`` in a process of its own (Django on that scale's schema)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        result = Path(scratch) / "growth.json"
+        command = [sys.executable, "-u", __file__, "--customers", str(customers), "--job-only", "--result", str(result)]
+        print()
+        print(f"=== growth: the snapshot job at {customers:,} customers ({' '.join(command[2:-2])}) ===", flush=True)
+        if subprocess.run(command, check=False).returncode != 0 or not result.exists():
+            print(f"the growth step at {customers:,} customers failed: no figures for it")
+            return None
+        return json.loads(result.read_text())
+
+
+def job_figure(one: dict, baseline: dict | None = None) -> Figure:
+    growth_met = baseline is None or per_customer_us(one["job"], one["customers"]) <= (
+        GROWTH_TOLERANCE * per_customer_us(baseline["job"], baseline["customers"])
+    )
+    return Figure(
+        path=(
+            f"dashboard snapshot job, {scale_label(one['customers'])} customers, "
+            f"{scale_label(one['purchases'])} purchases"
+        ),
+        value=one["job"],
+        unit="s",
+        limit=one["bare"],
+        limit_label="its SQL replayed",
+        goal=f"≤ 2× its SQL; grows no faster than its data (per customer ≤ {GROWTH_TOLERANCE:g}× the 100k run's)",
+        met=one["job"] <= 2 * one["bare"] and growth_met,
+    )
+
+
+def print_growth(steps: list[dict]) -> None:
+    print()
+    print("growth of the snapshot job (same code; one data set per scale):")
+    for one in steps:
+        print(
+            f"  {one['customers']:>10,} customers, {one['purchases']:>11,} purchases: job {one['job']:.2f} s, "
+            f"its SQL {one['bare']:.2f} s, ratio {one['job'] / one['bare']:.2f}×; per customer "
+            f"{per_customer_us(one['job'], one['customers']):.1f} µs "
+            f"(SQL {per_customer_us(one['bare'], one['customers']):.1f} µs)"
+        )
+    first, last = steps[0], steps[-1]
+    data = last["customers"] / first["customers"]
+    print(
+        f"  ×{data:g} the customers: the job took ×{last['job'] / first['job']:.1f}, its SQL "
+        f"×{last['bare'] / first['bare']:.1f} (per customer ×{last['job'] / first['job'] / data:.2f}; above "
+        f"×{GROWTH_TOLERANCE:g} is growing faster than the data)"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    day = prepare(args.customers, reseed=args.reseed)
+    if args.seed_only:
+        return
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    conn = bare_connection(schema_for(args.customers, SCHEMA))
+    if args.job_only:
+        result = measure_snapshots(day, 0 if args.customers > CUSTOMERS else args.runs, conn)
+        result.update(customers=args.customers, purchases=scalar("SELECT count(*) FROM customers_purchase"))
+        if args.result:
+            args.result.write_text(json.dumps(result))
+        return
+    job = None
+    if args.skip_job:
         from dashboards import services
 
         services.snapshots_refresh(today=day)  # the pages read the snapshots of today's code
     else:
-        measure_snapshots(day, args.runs, conn)
+        job = measure_snapshots(day, args.runs, conn)
+        job.update(customers=args.customers, purchases=scalar("SELECT count(*) FROM customers_purchase"))
 
     collect_static()
     manager = Client()
     manager.force_login(silent_customers.ensure_manager())
     print("pages for the manager (every customer):")
-    for label, url in PAGES:
-        measure_page(manager, label, url, args.requests, conn)
+    pages = {label: measure_page(manager, label, url, args.requests, conn) for label, url in PAGES}
     rep = get_user_model().objects.filter(username__startswith=silent_customers.REP_PREFIX).order_by("pk").first()
     mine = Client()
     mine.force_login(rep)
     print(f"pages for one rep ({rep.username}, their book):")
     for label, url in PAGES[:2]:
         measure_page(mine, label, url, args.requests, conn)
+
+    slowest = max(pages, key=lambda label: pages[label][0])
+    page_ms, page_sql_ms = pages[slowest]
+    figures = [
+        Figure(
+            path=f"slowest dashboard page ({slowest}), a manager, {scale_label(args.customers)} customers",
+            value=page_ms,
+            unit="ms",
+            limit=page_sql_ms,
+            limit_label="its SQL replayed",
+            goal=f"≤ {PAGE_GOAL_MS} ms",
+            met=page_ms <= PAGE_GOAL_MS,
+        )
+    ]
+    if job is not None:
+        figures.insert(0, job_figure(job))
+        if args.growth and args.customers == CUSTOMERS:
+            grown = growth_step(GROWTH_CUSTOMERS)
+            if grown is not None:
+                print_growth([job, grown])
+                figures.insert(1, job_figure(grown, baseline=job))
+    write_figures(args.figures, figures)
 
 
 if __name__ == "__main__":

@@ -31,11 +31,19 @@ default postgres://postgres@127.0.0.1:5432/peygir_bench). Prints figures; never 
 
 import argparse
 import datetime
+import json
 import re
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 from _common import (
+    Figure,
+    add_figures_argument,
     bare_connection,
     collect_static,
     ensure_reps,
@@ -53,9 +61,10 @@ from _common import (
     step,
     summary_ms,
     vacuum_analyze,
+    write_figures,
 )
 
-SCHEMA = "bench_silent"
+SCHEMA = "bench_silent"  # the default scale's; another scale's is schema_for(customers)
 SOURCE = "bench-silent"  # customers.source
 MARKER = "silent_customers"
 SEED_VERSION = 1  # a schema seeded under another version is dropped and seeded again on start
@@ -63,8 +72,10 @@ MARKER_NAME = f"{MARKER}:v{SEED_VERSION}"
 REP_PREFIX = "bench_rep"
 REPS = 20
 MANAGER_USERNAME = "bench_manager"
-CUSTOMERS = 100_000
-PURCHASES = 1_000_000  # the seeded histories hold a little more: the oldest visits are cut to this
+CUSTOMERS = 100_000  # the default scale; --customers N seeds and measures another, in a schema of its own
+PURCHASES_PER_CUSTOMER = 10  # the seeded histories hold a little more: the oldest visits are cut to this
+GROWTH_CUSTOMERS = 1_000_000  # the growth step of the default run: the nightly job at ten times the data
+GROWTH_TOLERANCE = 1.5  # per customer, the larger run may take this much more (sorts grow as n log n) and no more
 PROFILE_TABLE = "bench_profile"  # not a Django model: each customer's seeded rhythm, for the composition table
 ROW_MARKER = 'data-testid="at-risk-row"'  # one per row in templates/customers/at_risk.html
 
@@ -113,7 +124,26 @@ PIECE_PATTERNS = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reseed", action="store_true", help="drop this benchmark's schema and seed again")
+    parser.add_argument("--reseed", action="store_true", help="drop this scale's schema and seed again")
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=CUSTOMERS,
+        help=f"customers to seed and measure, {PURCHASES_PER_CUSTOMER} purchases each (default {CUSTOMERS:,}; "
+        "another scale gets a schema of its own, bench_silent_1m for 1,000,000)",
+    )
+    parser.add_argument(
+        "--no-growth",
+        action="store_true",
+        help=f"leave out the growth step (the nightly job at {GROWTH_CUSTOMERS:,} customers)",
+    )
+    parser.add_argument(
+        "--growth", action="store_true", help="accepted for bench/all.py: the growth step is in the default run"
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed this scale's schema (when missing) and stop")
+    parser.add_argument("--job-only", action="store_true", help=argparse.SUPPRESS)  # the growth step's process
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)  # where --job-only writes its figures
+    add_figures_argument(parser)
     parser.add_argument("--runs", type=int, default=3, help="measured runs of the nightly job (default 3)")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page (default 30)")
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests first (default 3)")
@@ -133,7 +163,7 @@ def _pick(expression: str, seed: int, modulus: str | int) -> str:
     return f"mod(mod(hashint8extended(({expression})::bigint, {seed}), {modulus}) + {modulus}, {modulus})"
 
 
-def _profile_sql() -> str:
+def _profile_sql(customers: int) -> str:
     """Each customer's seeded rhythm: kind, stopped or not, gap, jitter, purchases, days since the last."""
     bounds, upper = [], 0
     for kind, share, *_rest in KINDS:
@@ -170,7 +200,7 @@ def _profile_sql() -> str:
         "    FROM (SELECT g, "
         f"      CASE {' '.join(bounds)} END AS kind, {_pick('g', 2, 100)} AS s, "
         f"      {_pick('g', 3, 1000)} AS h_n, {_pick('g', 4, 100000)} AS h_back, {_pick('g', 5, 100)} AS sb "
-        f"      FROM (SELECT g, {_pick('g', 1, 100)} AS b FROM generate_series(1, {CUSTOMERS}) AS g) AS hashed"
+        f"      FROM (SELECT g, {_pick('g', 1, 100)} AS b FROM generate_series(1, {customers}) AS g) AS hashed"
         "    ) AS kinds) AS gaps) AS profile"
     )
 
@@ -180,10 +210,59 @@ def _text_array(values: list[str]) -> str:
     return "ARRAY[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]::text[]"
 
 
-def seed(day: datetime.date) -> None:
+def scale_label(customers: int) -> str:
+    """``100k``, ``1m``: the scale in a schema's name and the figures' paths."""
+    for size, suffix in ((1_000_000, "m"), (1_000, "k")):
+        if customers % size == 0:
+            return f"{customers // size}{suffix}"
+    return str(customers)
+
+
+def schema_for(customers: int, base: str = SCHEMA) -> str:
+    """The default scale keeps ``base`` (bench_silent); another has its own (bench_silent_1m), seeded once."""
+    return base if customers == CUSTOMERS else f"{base}_{scale_label(customers)}"
+
+
+@contextmanager
+def indexes_built_after(*tables: str):
+    """Drop ``tables``' indexes that back no constraint, and build them again afterwards.
+
+    Ten million rows go in several times faster without secondary indexes to keep up (each index
+    is then built in one sorted pass); the definitions come back exactly as migrate made them
+    (``pg_indexes.indexdef``). Primary keys and constraint-backed indexes stay.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes AS i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) AND NOT EXISTS ("
+            "  SELECT 1 FROM pg_constraint AS k WHERE k.conindid = "
+            "  (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+            [list(tables)],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        with step(f"building {len(dropped)} indexes of {', '.join(tables)} again"):
+            execute("SET maintenance_work_mem = '256MB'")  # one sorted pass per index; memory stays bounded
+            for _name, definition in dropped:
+                execute(definition)
+            execute("RESET maintenance_work_mem")
+
+
+def seed(day: datetime.date, customers: int = CUSTOMERS) -> float:
+    """Seed ``customers`` customers and about ten purchases each, set-based in SQL (INSERT ... SELECT
+    over generate_series: no row passes through Python); returns the seconds it took."""
     from customers.models import Segment
 
+    purchases = customers * PURCHASES_PER_CUSTOMER
+
     started = time.perf_counter()
+    execute("SET jit = off")  # generate_series' guessed row counts make JIT compile for seconds; reset at the end
     reps = ensure_reps(REP_PREFIX, REPS)
     rep_ids = [rep.pk for rep in reps]
     ensure_manager()
@@ -191,59 +270,60 @@ def seed(day: datetime.date) -> None:
 
     with step(f"each customer's rhythm ({PROFILE_TABLE})"):
         execute(f"DROP TABLE IF EXISTS {PROFILE_TABLE}")
-        execute(_profile_sql())
-    with step(f"inserting {CUSTOMERS:,} customers"):
-        execute(
-            "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
-            "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
-            "purchase_count, total_spent, last_contact_on, last_nps_score, last_nps_at, rhythm_gap_days, "
-            "rhythm_basis, expected_purchase_on, silent_since, search_text) "
-            "SELECT x.name, x.mobile, CASE WHEN mod(p.g, 3) = 0 THEN 'c' || p.g || '@example.com' ELSE '' END, "
-            f"  x.company, ({_text_array(CITIES)})[1 + mod(p.g, {len(CITIES)})], "
-            "  (%s::bigint[])[NULLIF(p.segment_slot, 0)], '', (%s::bigint[])[1 + mod(p.g, %s)], 'fa', false, %s, "
-            "  now() - make_interval(days => (COALESCE(p.back + (p.n - 1) * p.gap, 0) + 30 + mod(p.g, 60))::int), "
-            "  NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '', NULL, NULL, "
-            "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
-            f"FROM {PROFILE_TABLE} AS p, LATERAL (SELECT "
-            f"  ({_text_array(FIRST_NAMES)})[1 + mod(p.g, {len(FIRST_NAMES)})] || ' ' "
-            f"  || ({_text_array(LAST_NAMES)})[1 + mod(p.g / 7, {len(LAST_NAMES)})] || ' ' || p.g AS name, "
-            "  '091' || lpad(p.g::text, 8, '0') AS mobile, "
-            f"  CASE WHEN mod(p.g, 10) < 3 THEN ({_text_array(COMPANIES)})[1 + mod(p.g, {len(COMPANIES)})] "
-            "    ELSE '' END AS company) AS x ORDER BY p.g",
-            [segment_ids, rep_ids, len(rep_ids), SOURCE],
-        )
-        execute(
-            f"UPDATE {PROFILE_TABLE} AS p SET customer_id = c.id FROM customers_customer AS c "
-            "WHERE c.mobile = '091' || lpad(p.g::text, 8, '0')"
-        )
-    visit = "p.g * 1000 + k"
-    jitter = f"CASE WHEN k = 0 THEN 0 ELSE {_pick(visit, 11, '(2 * p.jitter + 1)')}::int - p.jitter END"
-    scale = "CASE p.kind WHEN 'weekly' THEN 2 WHEN 'monthly' THEN 5 WHEN 'quarterly' THEN 15 ELSE 6 END"
-    with step(f"inserting {PURCHASES:,} purchases (the oldest visits beyond that cut)"):
-        inserted = execute(
-            "INSERT INTO customers_purchase (customer_id, purchased_on, amount, reference, note, created_at) "
-            "SELECT customer_id, purchased_on, amount, reference, '', now() FROM ("
-            "  SELECT p.customer_id, k, copy, "
-            f"    %s::date - p.back - k * p.gap + {jitter} AS purchased_on, "
-            f"    (5 + {_pick(visit, 12, 96)}) * 100000 * {scale} AS amount, "
-            "    'INV-' || p.g || '-' || k || CASE WHEN copy = 2 THEN '-2' ELSE '' END AS reference "
-            f"  FROM {PROFILE_TABLE} AS p "
-            "  CROSS JOIN LATERAL generate_series(0, p.n - 1) AS k "
-            f"  CROSS JOIN LATERAL generate_series(1, CASE WHEN {_pick(visit, 13, DOUBLE_ONE_IN)} = 0 "
-            "    THEN 2 ELSE 1 END) AS copy "
-            "  WHERE p.n > 0"
-            ") AS visits ORDER BY k, customer_id, copy LIMIT %s",
-            [day, PURCHASES],
-        )
-    print(f"    {inserted:,} purchases")
-    with step("customers' purchase figures"):
-        execute(
-            "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
-            "  purchase_count = p.n, total_spent = p.total "
-            "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
-            "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
-            "WHERE cu.id = p.customer_id"
-        )
+        execute(_profile_sql(customers))
+    with indexes_built_after("customers_customer", "customers_purchase"):
+        with step(f"inserting {customers:,} customers"):
+            execute(
+                "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
+                "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
+                "purchase_count, total_spent, last_contact_on, last_nps_score, last_nps_at, rhythm_gap_days, "
+                "rhythm_basis, expected_purchase_on, silent_since, search_text) "
+                "SELECT x.name, x.mobile, CASE WHEN mod(p.g, 3) = 0 THEN 'c' || p.g || '@example.com' ELSE '' END, "
+                f"  x.company, ({_text_array(CITIES)})[1 + mod(p.g, {len(CITIES)})], "
+                "  (%s::bigint[])[NULLIF(p.segment_slot, 0)], '', (%s::bigint[])[1 + mod(p.g, %s)], 'fa', false, %s, "
+                "  now() - make_interval(days => (COALESCE(p.back + (p.n - 1) * p.gap, 0) + 30 + mod(p.g, 60))::int), "
+                "  NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '', NULL, NULL, "
+                "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
+                f"FROM {PROFILE_TABLE} AS p, LATERAL (SELECT "
+                f"  ({_text_array(FIRST_NAMES)})[1 + mod(p.g, {len(FIRST_NAMES)})] || ' ' "
+                f"  || ({_text_array(LAST_NAMES)})[1 + mod(p.g / 7, {len(LAST_NAMES)})] || ' ' || p.g AS name, "
+                "  '091' || lpad(p.g::text, 8, '0') AS mobile, "
+                f"  CASE WHEN mod(p.g, 10) < 3 THEN ({_text_array(COMPANIES)})[1 + mod(p.g, {len(COMPANIES)})] "
+                "    ELSE '' END AS company) AS x ORDER BY p.g",
+                [segment_ids, rep_ids, len(rep_ids), SOURCE],
+            )
+            execute(
+                f"UPDATE {PROFILE_TABLE} AS p SET customer_id = c.id FROM customers_customer AS c "
+                "WHERE c.mobile = '091' || lpad(p.g::text, 8, '0')"
+            )
+        visit = "p.g * 1000 + k"
+        jitter = f"CASE WHEN k = 0 THEN 0 ELSE {_pick(visit, 11, '(2 * p.jitter + 1)')}::int - p.jitter END"
+        scale = "CASE p.kind WHEN 'weekly' THEN 2 WHEN 'monthly' THEN 5 WHEN 'quarterly' THEN 15 ELSE 6 END"
+        with step(f"inserting {purchases:,} purchases (the oldest visits beyond that cut)"):
+            inserted = execute(
+                "INSERT INTO customers_purchase (customer_id, purchased_on, amount, reference, note, created_at) "
+                "SELECT customer_id, purchased_on, amount, reference, '', now() FROM ("
+                "  SELECT p.customer_id, k, copy, "
+                f"    %s::date - p.back - k * p.gap + {jitter} AS purchased_on, "
+                f"    (5 + {_pick(visit, 12, 96)}) * 100000 * {scale} AS amount, "
+                "    'INV-' || p.g || '-' || k || CASE WHEN copy = 2 THEN '-2' ELSE '' END AS reference "
+                f"  FROM {PROFILE_TABLE} AS p "
+                "  CROSS JOIN LATERAL generate_series(0, p.n - 1) AS k "
+                f"  CROSS JOIN LATERAL generate_series(1, CASE WHEN {_pick(visit, 13, DOUBLE_ONE_IN)} = 0 "
+                "    THEN 2 ELSE 1 END) AS copy "
+                "  WHERE p.n > 0"
+                ") AS visits ORDER BY k, customer_id, copy LIMIT %s",
+                [day, purchases],
+            )
+        print(f"    {inserted:,} purchases")
+        with step("customers' purchase figures"):
+            execute(
+                "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
+                "  purchase_count = p.n, total_spent = p.total "
+                "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
+                "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
+                "WHERE cu.id = p.customer_id"
+            )
     with step("VACUUM ANALYZE"):
         vacuum_analyze(
             "customers_customer",
@@ -254,9 +334,11 @@ def seed(day: datetime.date) -> None:
             "auth_user",
             PROFILE_TABLE,
         )
+    execute("RESET jit")
     seconds = time.perf_counter() - started
     marker_set(MARKER_NAME, day, seconds)
-    print(f"  seeded in {seconds:.1f} s")
+    print(f"  seeded {customers:,} customers and {inserted:,} purchases in {seconds:.1f} s")
+    return seconds
 
 
 def ensure_manager():
@@ -415,7 +497,9 @@ def _ratio(whole: float, bare: float) -> str:
     return f"{whole / bare:.1f}×" if bare > 0 else "n/a"
 
 
-def measure_job(day: datetime.date, args, conn) -> None:
+def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
+    """The nightly job over ``args.runs`` runs, each beside its bare SQL after the same reset; with
+    ``split``, also its pieces and a second run. Returns the medians (seconds) for the figures."""
     from django.conf import settings
 
     print()
@@ -447,16 +531,15 @@ def measure_job(day: datetime.date, args, conn) -> None:
         bares.append(total)
         for index, value in enumerate(each):
             bare_each[index].append(value)
-        reset_state()
-        pieces.append(run_pieces(day))
+        if split:
+            reset_state()
+            pieces.append(run_pieces(day))
         reset_state()
         seconds, changed = run_job(day)
         jobs.append(seconds)
         returned.add(changed)
-        print(
-            f"  run {number}: job {_s(seconds)} (returned {changed:,} changed); bare SQL {_s(total)}; "
-            f"pieces {_s(pieces[-1]['whole'])}"
-        )
+        split_text = f"; pieces {_s(pieces[-1]['whole'])}" if split else ""
+        print(f"  run {number}: job {_s(seconds)} (returned {changed:,} changed); bare SQL {_s(total)}{split_text}")
     after = state_figures()
 
     job_median, bare_median = statistics.median(jobs), statistics.median(bares)
@@ -472,6 +555,10 @@ def measure_job(day: datetime.date, args, conn) -> None:
         f"{_s(bare_median)}; "
         f"ratio {_ratio(job_median, bare_median)} (goal: at most 2×)"
     )
+
+    result = {"job": job_median, "bare": bare_median, "statements": len(statements), "silent": after["silent"]}
+    if not split:
+        return result
 
     # Per piece: the private functions' time (median over the runs) beside its statements' replay.
     per_statement = [statistics.median(values) for values in bare_each]
@@ -513,6 +600,7 @@ def measure_job(day: datetime.date, args, conn) -> None:
         explain_job(conn, statements, per_statement)
 
     measure_second_run(day, args, conn)
+    return result
 
 
 def _print_priors() -> None:
@@ -673,7 +761,7 @@ def measure_page(user, label: str, args, conn) -> dict:
     return {"label": label, "seconds": seconds, "bare": bare, "queries": len(captured), "rows": html.count(ROW_MARKER)}
 
 
-def measure_pages(args, conn) -> None:
+def measure_pages(args, conn) -> list[dict]:
     from django.contrib.auth import get_user_model
 
     from customers.models import Customer
@@ -700,6 +788,7 @@ def measure_pages(args, conn) -> None:
             f"  {result['label']:<34}{median:>7.1f} ms{percentile(result['seconds'], 0.95) * 1000:>7.1f} ms"
             f"{bare:>7.1f} ms{median / bare:>7.1f}×{result['rows']:>6}{result['queries']:>9}"
         )
+    return results
 
 
 def measure_backtest(day: datetime.date, args, conn) -> None:
@@ -725,24 +814,24 @@ def measure_backtest(day: datetime.date, args, conn) -> None:
     )
 
 
-def main() -> None:
-    args = parse_args()
-    start("silent_customers", SCHEMA, reseed=args.reseed)
+def prepare(customers: int, *, reseed: bool) -> datetime.date:
+    """Django on this scale's schema, seeded once (again when an older version of this script seeded
+    it); the day the data was seeded for."""
     from django.utils import timezone
 
+    schema = schema_for(customers)
+    start(f"silent_customers at {customers:,} customers", schema, reseed=reseed)
     seeded_on = marker_get(MARKER_NAME)
-    customers = scalar("SELECT count(*) FROM customers_customer")
-    if seeded_on is None and customers:
+    if seeded_on is None and scalar("SELECT count(*) FROM customers_customer"):
         older = [name for name in marker_names(MARKER) if name != MARKER_NAME]
         if not older:
-            raise SystemExit(f"schema {SCHEMA} holds a partial seed: run again with --reseed")
-        print(f"schema {SCHEMA} was seeded by another version of this script ({', '.join(older)}): seeding again")
-        reset_schema(SCHEMA)
-    collect_static()
+            raise SystemExit(f"schema {schema} holds a partial seed: run again with --reseed")
+        print(f"schema {schema} was seeded by another version of this script ({', '.join(older)}): seeding again")
+        reset_schema(schema)
     if seeded_on is None:
         day = timezone.localdate()
-        print(f"seeding for day {day} ...")
-        seed(day)
+        print(f"seeding {customers:,} customers for day {day} ...")
+        seed(day, customers)
     else:
         day = seeded_on
         print(f"reusing seeded data (seeded for {day}; --reseed to rebuild)")
@@ -754,14 +843,115 @@ def main() -> None:
     )
     if day != timezone.localdate():
         print(f"note: data was seeded for {day}; the job runs as of that day (the page counts from today)")
+    return day
 
-    conn = bare_connection(SCHEMA)
+
+def growth_step(customers: int, args) -> dict | None:
+    """The nightly job at ``customers`` in a process of its own (Django set up on that scale's schema),
+    one run beside its bare SQL; its figures, or None when it failed."""
+    with tempfile.TemporaryDirectory() as scratch:
+        result = Path(scratch) / "growth.json"
+        command = [sys.executable, "-u", __file__, "--customers", str(customers), "--job-only", "--result", str(result)]
+        print()
+        print(f"=== growth: the nightly job at {customers:,} customers ({' '.join(command[2:-2])}) ===", flush=True)
+        if subprocess.run(command, check=False).returncode != 0 or not result.exists():
+            print(f"the growth step at {customers:,} customers failed: no figures for it")
+            return None
+        return json.loads(result.read_text())
+
+
+def per_customer_us(seconds: float, customers: int) -> float:
+    return seconds / customers * 1e6
+
+
+def print_growth(steps: list[dict]) -> None:
+    print()
+    print("growth of the nightly job (same code, same rule; one data set per scale):")
+    print(
+        f"  {'customers':>10}{'purchases':>12}{'job':>10}{'bare SQL':>10}{'ratio':>8}"
+        f"{'job/customer':>14}{'SQL/customer':>14}"
+    )
+    for one in steps:
+        print(
+            f"  {one['customers']:>10,}{one['purchases']:>12,}{_s(one['job']):>10}{_s(one['bare']):>10}"
+            f"{_ratio(one['job'], one['bare']):>8}{per_customer_us(one['job'], one['customers']):>11.1f} µs"
+            f"{per_customer_us(one['bare'], one['customers']):>11.1f} µs"
+        )
+    first, last = steps[0], steps[-1]
+    data = last["customers"] / first["customers"]
+    print(
+        f"  ×{data:g} the customers: the job took ×{last['job'] / first['job']:.1f}, "
+        f"its SQL ×{last['bare'] / first['bare']:.1f} "
+        f"(per customer ×{last['job'] / first['job'] / data:.2f} and ×{last['bare'] / first['bare'] / data:.2f}; "
+        f"above ×{GROWTH_TOLERANCE:g} per customer is growing faster than the data)"
+    )
+
+
+def job_figure(one: dict, baseline: dict | None = None) -> Figure:
+    """The nightly job at one scale; at a larger one, also whether it grew no faster than its data."""
+    ratio_met = one["job"] <= 2 * one["bare"]
+    growth_met = True
+    if baseline is not None:
+        growth_met = per_customer_us(one["job"], one["customers"]) <= GROWTH_TOLERANCE * per_customer_us(
+            baseline["job"], baseline["customers"]
+        )
+    return Figure(
+        path=(
+            f"silent-customer nightly job, {scale_label(one['customers'])} customers, "
+            f"{scale_label(one['purchases'])} purchases"
+        ),
+        value=one["job"],
+        unit="s",
+        limit=one["bare"],
+        limit_label="its SQL replayed",
+        goal=f"≤ 2× its SQL; grows no faster than its data (per customer ≤ {GROWTH_TOLERANCE:g}× the 100k run's)",
+        met=ratio_met and growth_met,
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    customers = args.customers
+    day = prepare(customers, reseed=args.reseed)
+    if args.seed_only:
+        return
+    conn = bare_connection(schema_for(customers))
     try:
-        measure_job(day, args, conn)
+        if args.job_only:
+            args.runs = min(args.runs, 1) if customers > CUSTOMERS else args.runs
+            result = measure_job(day, args, conn, split=False)
+            result.update(customers=customers, purchases=scalar("SELECT count(*) FROM customers_purchase"))
+            if args.result:
+                args.result.write_text(json.dumps(result))
+            return
+        collect_static()
+        job = measure_job(day, args, conn)
+        job.update(customers=customers, purchases=scalar("SELECT count(*) FROM customers_purchase"))
         measure_backtest(day, args, conn)
-        measure_pages(args, conn)
+        pages = measure_pages(args, conn)
     finally:
         conn.close()
+
+    manager = pages[0]
+    page_ms, page_sql_ms = (statistics.median(manager[key]) * 1000 for key in ("seconds", "bare"))
+    figures = [
+        job_figure(job),
+        Figure(
+            path=f"at-risk page, a manager ({job['silent']:,} silent customers, {manager['rows']} shown)",
+            value=page_ms,
+            unit="ms",
+            limit=page_sql_ms,
+            limit_label="its SQL replayed",
+            goal="≤ 3× its SQL",
+            met=page_ms <= 3 * page_sql_ms,
+        ),
+    ]
+    if customers == CUSTOMERS and not args.no_growth:
+        grown = growth_step(GROWTH_CUSTOMERS, args)
+        if grown is not None:
+            print_growth([job, grown])
+            figures.insert(1, job_figure(grown, baseline=job))
+    write_figures(args.figures, figures)
 
 
 if __name__ == "__main__":
