@@ -4,9 +4,9 @@ Idempotency lives in the database: a follow-up is unique per (plan, scheduled_on
 every insert ignores conflicts, so repeated or concurrent runs never duplicate a call.
 """
 
-import dataclasses
 import datetime
 import functools
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -350,23 +350,6 @@ def _remove_pending(plan: FollowUpPlan) -> int:
 # --- materialisation ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _PlanRow:
-    id: int
-    customer_id: int
-    assignee_id: int | None
-    every: int
-    unit: str
-    calendar: str
-    anchor_on: datetime.date
-    next_index: int
-    channel: str
-    purpose: str
-
-
-_PLAN_FIELDS = tuple(field.name for field in dataclasses.fields(_PlanRow))
-
-
 def materialise_due(*, today: datetime.date | None = None) -> int:
     """Create every follow-up that falls due up to today + the horizon, for all active plans.
 
@@ -376,110 +359,134 @@ def materialise_due(*, today: datetime.date | None = None) -> int:
     return materialise_plans(until=horizon_for(today or timezone.localdate()))
 
 
+# Plans per transaction (one SELECT, one INSERT, one UPDATE each): the bound on a run's memory and on
+# how long a plan stays locked; the rows a chunk writes are a few per plan.
 PLANS_PER_TRANSACTION = 5000
+# The rhythms a run has computed, kept for the next chunks while fewer than this many.
+_RHYTHMS_KEPT = 50_000
+
+# A plan's rhythm and where it stands: plans alike in these have the same due dates from here on.
+_RHYTHM_FIELDS = ("anchor_on", "every", "unit", "calendar", "next_index")
 
 
 def materialise_plans(*, until: datetime.date, plan_ids: Iterable[int] | None = None) -> int:
-    """Set-based, in chunks: per chunk one SELECT ... FOR UPDATE SKIP LOCKED, one INSERT ...
-    ON CONFLICT DO NOTHING and one UPDATE, each chunk its own short transaction.
+    """Set-based, in chunks of plans in id order: per chunk one SELECT ... FOR UPDATE SKIP LOCKED,
+    one INSERT ... SELECT ... ON CONFLICT DO NOTHING and one UPDATE, each chunk its own short
+    transaction.
 
     Two workers therefore share the work instead of repeating it, a rep saving a call
     never waits long for a plan's lock, and the unique (plan, scheduled_on) constraint
-    is the last word either way.
+    is the last word either way. The due dates are computed once per distinct rhythm (a
+    run has few: anchors times cadences), not per plan; the database copies each plan's
+    customer, assignee, channel and purpose into its rows itself.
     """
     if plan_ids is not None and not isinstance(plan_ids, QuerySet):
         plan_ids = list(plan_ids)  # a queryset stays a subquery: a bulk cadence may name 10^5 plans
-    days, due_dates = working_days(), {}
-
-    def due(plan: _PlanRow, index: int) -> datetime.date:
-        key = (plan.anchor_on, index, plan.every, plan.unit, plan.calendar)
-        if key not in due_dates:  # a run sees few distinct (anchor, index) pairs: compute each once
-            due_dates[key] = cadence.due_on(plan.anchor_on, index, plan.every, plan.unit, plan.calendar, days)
-        return due_dates[key]
-
-    created = 0
+    rhythms = _Rhythms(until=until, days=working_days())
+    created, after = 0, 0
     while True:
         with transaction.atomic():
-            plans = FollowUpPlan.objects.filter(active=True, next_due_on__lte=until).order_by()
+            plans = FollowUpPlan.objects.filter(active=True, next_due_on__lte=until, pk__gt=after).order_by("pk")
             if plan_ids is not None:
                 plans = plans.filter(pk__in=plan_ids)
             if connection.features.has_select_for_update_skip_locked:
                 plans = plans.select_for_update(skip_locked=True)
-            rows = [_PlanRow(*row) for row in plans.values_list(*_PLAN_FIELDS)[:PLANS_PER_TRANSACTION]]
-            followups, advanced = [], []
-            for plan in rows:
-                index = plan.next_index
-                while (day := due(plan, index)) <= until:
-                    followups.append(
-                        (plan.id, plan.customer_id, plan.assignee_id, plan.channel, plan.purpose, day, day)
-                    )
-                    index += 1
-                advanced.append((plan.id, index, day))
-            created += _insert_periodic_followups(followups)
-            _advance_plans(advanced)
+            rows = list(plans.values_list("pk", *_RHYTHM_FIELDS)[:PLANS_PER_TRANSACTION])
+            if rows:
+                created += _write_due_calls(rows, rhythms)
+                after = rows[-1][0]
         if len(rows) < PLANS_PER_TRANSACTION:
             break
     logger.info("Materialised %s follow-ups (until %s).", created, until)
     return created
 
 
-# The columns that differ from one new periodic follow-up to the next, in row-tuple order.
-_VARYING_COLUMNS = ("plan_id", "customer_id", "assignee_id", "channel", "purpose", "scheduled_on", "due_on")
+class _Rhythms:
+    """The due dates up to ``until`` of each distinct rhythm (``_RHYTHM_FIELDS``), computed once."""
+
+    def __init__(self, *, until: datetime.date, days: cadence.WorkingDays):
+        self.until, self.days, self.known = until, days, {}
+
+    def due_dates(self, rhythm: tuple) -> tuple[list[datetime.date], int, datetime.date]:
+        """(the due dates up to ``until``, the next index after them, its due date)."""
+        if rhythm not in self.known:
+            if len(self.known) >= _RHYTHMS_KEPT:
+                self.known.clear()
+            anchor_on, every, unit, calendar, index = rhythm
+            dates = []
+            while (day := cadence.due_on(anchor_on, index, every, unit, calendar, self.days)) <= self.until:
+                dates.append(day)
+                index += 1
+            self.known[rhythm] = (dates, index, day)
+        return self.known[rhythm]
 
 
-def _insert_periodic_followups(rows: list[tuple]) -> int:
-    """Insert, skipping any (plan, scheduled_on) that already exists.
-
-    On PostgreSQL one INSERT ... SELECT FROM unnest(arrays) per chunk (building 10^5 model
-    objects for bulk_create costs more than the insert itself); elsewhere bulk_create.
-    Columns not in ``_VARYING_COLUMNS`` take the model's defaults, so new fields need no change here.
-    Returns how many rows were really written (conflicts are not counted).
-    """
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        plan_ids = {row[0] for row in rows}
-        before = FollowUp.objects.filter(plan_id__in=plan_ids).count()
-        periodic = FollowUp.Reason.PERIODIC
-        FollowUp.objects.bulk_create(
-            [FollowUp(reason=periodic, **dict(zip(_VARYING_COLUMNS, row, strict=True))) for row in rows],
-            batch_size=2000,
-            ignore_conflicts=True,
+def _write_due_calls(rows: list[tuple], rhythms: _Rhythms) -> int:
+    """One chunk: the follow-ups of ``rows`` (plan id, then ``_RHYTHM_FIELDS``) written and the plans
+    advanced past them. Sent as three small tables: which rhythm each plan has, each rhythm's due
+    dates, each rhythm's next index and date. Returns the follow-ups really written."""
+    groups: dict[tuple, int] = {}
+    plans = []
+    for plan_id, *rhythm in rows:
+        plans.append((plan_id, groups.setdefault(tuple(rhythm), len(groups))))
+    dates, advances = [], []
+    for rhythm, group in groups.items():
+        due, next_index, next_due_on = rhythms.due_dates(rhythm)
+        dates.extend((group, day.isoformat()) for day in due)
+        advances.append((group, next_index, next_due_on.isoformat()))
+    plan_table = _json_table("c", {"plan_id": "bigint", "g": "integer"})
+    written = 0
+    if dates:
+        written = followups_insert_select(
+            prototype=FollowUp(reason=FollowUp.Reason.PERIODIC),
+            values={
+                "plan_id": "p.id",
+                "customer_id": "p.customer_id",
+                "assignee_id": "p.assignee_id",
+                "channel": "p.channel",
+                "purpose": "p.purpose",
+                "scheduled_on": "d.day",
+                "due_on": "d.day",
+            },
+            source=(
+                f"{plan_table} JOIN {FollowUpPlan._meta.db_table} p ON p.id = c.plan_id "
+                f"JOIN {_json_table('d', {'g': 'integer', 'day': 'date'})} ON d.g = c.g"
+            ),
+            params=[_json(plans), _json(dates)],
         )
-        return FollowUp.objects.filter(plan_id__in=plan_ids).count() - before
-    by_name = {field.attname: field for field in FollowUp._meta.concrete_fields}
-    arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in _VARYING_COLUMNS)
-    return followups_insert_select(
-        prototype=FollowUp(reason=FollowUp.Reason.PERIODIC),
-        values={name: f"v.{name}" for name in _VARYING_COLUMNS},
-        source=f"unnest({arrays}) AS v({', '.join(_VARYING_COLUMNS)})",
-        params=[list(column) for column in zip(*rows, strict=True)],
-    )
+    table = connection.ops.quote_name(FollowUpPlan._meta.db_table)
+    advance_table = _json_table("a", {"g": "integer", "next_index": "integer", "next_due_on": "date"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_index = a.next_index, next_due_on = a.next_due_on "
+            f"FROM {plan_table} JOIN {advance_table} ON a.g = c.g WHERE {table}.id = c.plan_id",
+            [_json(plans), _json(advances)],
+        )
+    return written
+
+
+def _json(rows: list[tuple]) -> str:
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def _json_table(alias: str, columns: dict[str, str]) -> str:
+    """A table ``alias(columns)`` read from one JSON parameter holding its rows as lists: one parameter
+    whatever the chunk's size (no 999-parameter limit, no per-value quoting in the driver), the same
+    on PostgreSQL and SQLite (JSON1, which Django's JSONField needs anyway). ``columns``: name to SQL type."""
+    if connection.vendor == "postgresql":
+        picked = ", ".join(
+            f"CAST(r.value ->> {position} AS {sql_type}) AS {name}"
+            for position, (name, sql_type) in enumerate(columns.items())
+        )
+        return f"(SELECT {picked} FROM json_array_elements(CAST(%s AS json)) AS r(value)) AS {alias}"
+    picked = ", ".join(f"json_extract(r.value, '$[{position}]') AS {name}" for position, name in enumerate(columns))
+    return f"(SELECT {picked} FROM json_each(%s) AS r) AS {alias}"
 
 
 def followups_insert_select(*, prototype: FollowUp, values: dict[str, str], source: str, params: list) -> int:
     """Follow-ups written in one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (``core.db.insert_select``);
     a conflict on either unique key (plan and day, source key) skips the row. Returns the rows written."""
     return insert_select(prototype=prototype, values=values, source=source, params=params)
-
-
-def _advance_plans(rows: list[tuple[int, int, datetime.date]]) -> None:
-    """Set each plan's next index and due date in one UPDATE ... FROM (rows of id, index, date)."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(FollowUpPlan._meta.db_table)
-    if connection.vendor == "postgresql":
-        source, params = "unnest(%s::bigint[], %s::integer[], %s::date[])", [list(c) for c in zip(*rows, strict=True)]
-    else:  # SQLite >= 3.33 has UPDATE ... FROM, and VALUES for the rows
-        source = f"(VALUES {', '.join(['(%s, %s, %s)'] * len(rows))})"
-        params = [value for row in rows for value in row]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH v(id, next_index, next_due_on) AS (SELECT * FROM {source}) "
-            f"UPDATE {table} SET next_index = v.next_index, next_due_on = v.next_due_on "
-            f"FROM v WHERE {table}.id = v.id",
-            params,
-        )
 
 
 # --- working a follow-up -------------------------------------------------------
