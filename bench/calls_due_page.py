@@ -1,6 +1,7 @@
 """Benchmark: server time of the calls-due page (/calls/) for two reps over a large database (PostgreSQL).
 
-    .venv/bin/python bench/calls_due_page.py [--reseed] [--requests N] [--warmups N] [--show-plans]
+    .venv/bin/python bench/calls_due_page.py [--reseed] [--requests N] [--growth-requests N] [--warmups N]
+                                             [--show-plans] [--figures FILE]
 
 Seeds (once; reused afterwards unless --reseed, and again by itself when the schema was seeded by
 an older version of this script) 20 reps in the "rep" group, 100,000 customers, 250,000 purchases
@@ -15,12 +16,18 @@ measured:
   pending calls, 19,000 of them due on the day or overdue (one ranked "due" list of 19,000 rows),
   1,000 over the next 7 days, and 60 closed on the day.
 
+Three more reps (bench_grow100_01, bench_grow1000_01, bench_grow20000_01) have exactly 100, 1,000
+and 20,000 calls due and nothing else: their first screen shows how the page grows with the list.
+
 As each rep (django.test.Client + force_login; DEBUG=False), GETs /calls/ a few times to warm up
 and N times measured, then the due section's "show more" (GET /calls/more/) the same way. Beside
 each figure it prints the SQL statements that request sent, replayed bare on a psycopg connection
 N times (alternating with the requests), and the ratio of the two. Then selectors.calls_due_for
 alone (with its bare SQL), a side-by-side table of both reps, and EXPLAIN ANALYZE of the
-selector's queries.
+selector's queries. With --figures FILE it adds the headline rows to FILE for bench/all.py: each
+rep's first screen and "show more" (server time against its SQL replayed bare, and the KiB of HTML;
+the goal: <= 3x its SQL and <= 150 KiB), the growth rows, and the main (ranking) query under
+EXPLAIN ANALYZE. The defaults are the full run (a few minutes once seeded).
 
 Tables live in schema "bench_calls" of the benchmark database (BENCH_DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/peygir_bench). Prints figures; never asserts on timings.
@@ -36,6 +43,8 @@ import time
 from urllib.parse import urlencode
 
 from _common import (
+    Figure,
+    add_figures_argument,
     bare_connection,
     collect_static,
     ensure_reps,
@@ -53,14 +62,16 @@ from _common import (
     step,
     summary_ms,
     vacuum_analyze,
+    write_figures,
 )
 
 SCHEMA = "bench_calls"
 SOURCE = "bench"  # customers.source
 MARKER = "calls_due_page"
 # 1: FollowUp.kind/priority, one measured rep. 2: reason/facts/source_key, the 20,000-call rep.
+# 3: the growth reps (100, 1,000 and 20,000 due calls).
 # A schema seeded under another version is dropped and seeded again on start.
-SEED_VERSION = 2
+SEED_VERSION = 3
 MARKER_NAME = f"{MARKER}:v{SEED_VERSION}"
 REP_PREFIX = "bench_rep"
 REPS = 20
@@ -83,8 +94,15 @@ BULK_PURCHASES = 60_000
 BULK_INTERACTIONS = 30_000
 BULK_PURPOSE = "تماس دوره‌ای ماهانه"
 
+# The growth reps: one rep each with exactly this many calls due (overdue or today) and nothing else,
+# each call on a customer of their own book: how the first screen grows with the rep's list.
+GROWTH_DUE = (100, 1_000, 20_000)
+GROWTH_PREFIX = "bench_grow"  # bench_grow100_01 ...
+GROWTH_SOURCE = "bench-grow-{}"
+GROWTH_OVERDUE_PERCENT = 20  # the rest due on the day
+
 # Offsets keep source keys ("detractor:response:<n>") unique across the three inserts.
-GENERAL_KEY_OFFSET, BULK_KEY_OFFSET, TARGET_KEY_OFFSET = 0, 2_000_000, 3_000_000
+GENERAL_KEY_OFFSET, BULK_KEY_OFFSET, TARGET_KEY_OFFSET, GROWTH_KEY_OFFSET = 0, 2_000_000, 3_000_000, 4_000_000
 ROW_MARKER = 'data-testid="followup-row"'  # one per row in templates/followups/_row.html
 
 
@@ -175,9 +193,13 @@ REFERRERS = ["مریم احمدی", "رضا کریمی", "زهرا موسوی", 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reseed", action="store_true", help="drop this benchmark's schema and seed again")
-    parser.add_argument("--requests", type=int, default=30, help="measured requests (default 30)")
+    parser.add_argument("--requests", type=int, default=20, help="measured requests per figure (default 20)")
+    parser.add_argument(
+        "--growth-requests", type=int, default=10, help="measured first screens per growth rep (default 10)"
+    )
     parser.add_argument("--warmups", type=int, default=3, help="unmeasured requests first (default 3)")
     parser.add_argument("--show-plans", action="store_true", help="print the full EXPLAIN ANALYZE plans")
+    add_figures_argument(parser)
     return parser.parse_args()
 
 
@@ -273,10 +295,10 @@ def seed(day: datetime.date) -> None:
         execute(
             "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
             "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
-            "purchase_count, total_spent, last_contact_on, search_text) "
+            "purchase_count, total_spent, last_contact_on, rhythm_basis, search_text) "
             "SELECT x.name, x.mobile, CASE WHEN mod(g, 3) = 0 THEN 'c' || g || '@example.com' ELSE '' END, "
             "  x.company, (%s::text[])[1 + mod(g, %s)], NULL, '', (%s::bigint[])[1 + mod(g, %s)], 'fa', false, %s, "
-            "  now() - make_interval(days => mod(g, 900)::int), NULL, NULL, 0, 0, NULL, "
+            "  now() - make_interval(days => mod(g, 900)::int), NULL, NULL, 0, 0, NULL, '', "
             "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
             "FROM generate_series(1, %s) AS g, LATERAL (SELECT "
             "  (%s::text[])[1 + mod(g, %s)] || ' ' || (%s::text[])[1 + mod(g / 7, %s)] || ' ' || g AS name, "
@@ -296,9 +318,9 @@ def seed(day: datetime.date) -> None:
         execute(
             "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
             "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
-            "purchase_count, total_spent, last_contact_on, search_text) "
+            "purchase_count, total_spent, last_contact_on, rhythm_basis, search_text) "
             "SELECT x.name, x.mobile, '', x.company, (%s::text[])[1 + mod(g, %s)], NULL, '', %s, 'fa', false, %s, "
-            f"  (%s::date - 30 + time '10:00') AT TIME ZONE '{tz}', NULL, NULL, 0, 0, NULL, "
+            f"  (%s::date - 30 + time '10:00') AT TIME ZONE '{tz}', NULL, NULL, 0, 0, NULL, '', "
             "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
             "FROM generate_series(1, %s) AS g, LATERAL (SELECT "
             "  (%s::text[])[1 + mod(g * 5, %s)] || ' ' || (%s::text[])[1 + mod(g / 3, %s)] || ' ' || g AS name, "
@@ -416,6 +438,10 @@ def seed(day: datetime.date) -> None:
         f"{bulk.username}'s {BULK_PENDING:,} pending calls (with their plans) and {BULK_CLOSED_TODAY} closed today"
     ):
         _seed_bulk(bulk, day, tz)
+    for index, due in enumerate(GROWTH_DUE):
+        rep = growth_rep(due)
+        with step(f"{rep.username}'s book: {due:,} customers, each with one call due"):
+            _seed_growth(rep, due, GROWTH_KEY_OFFSET + index * 100_000, day, tz)
     with step("VACUUM ANALYZE"):
         vacuum_analyze(
             "customers_customer",
@@ -516,10 +542,11 @@ def _seed_bulk(bulk, day: datetime.date, tz: str) -> None:
         f"anchors (anchor_on, next_due_on) AS (VALUES {anchor_values}), "
         "plans AS ("
         "  INSERT INTO followups_followupplan (customer_id, assignee_id, every, unit, calendar, starts_on, "
-        "    channel, purpose, count_from, active, anchor_on, next_index, next_due_on, created_at, created_by_id) "
+        "    channel, purpose, count_from, active, anchor_on, next_index, next_due_on, created_at, created_by_id, "
+        "    is_default) "
         "  SELECT calls.customer_id, %s, 1, 'months', 'jalali', calls.scheduled_on, 'call', %s, 'schedule', "
         f"    true, calls.scheduled_on, 1, anchors.next_due_on, (%s::date - 30 + time '10:05') AT TIME ZONE '{tz}', "
-        "    NULL "
+        "    NULL, false "
         "  FROM calls JOIN anchors ON anchors.anchor_on = calls.scheduled_on WHERE calls.reason = 'periodic' "
         "  RETURNING id, customer_id"
         ") "
@@ -570,11 +597,93 @@ def _seed_bulk(bulk, day: datetime.date, tz: str) -> None:
     )
 
 
+def growth_rep(due: int):
+    return ensure_reps(f"{GROWTH_PREFIX}{due}_", 1)[0]
+
+
+def _seed_growth(rep, due: int, key_offset: int, day: datetime.date, tz: str) -> None:
+    """``due`` customers owned by ``rep``, each with purchase figures, a last contact for two in three
+    and one pending call: 80% due on the day, 20% overdue by 1..30 days, one in 11 snoozed."""
+    source = GROWTH_SOURCE.format(due)
+    execute(
+        "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
+        "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
+        "purchase_count, total_spent, last_contact_on, rhythm_basis, search_text) "
+        "SELECT x.name, x.mobile, CASE WHEN mod(g, 3) = 0 THEN 'g' || %s || '-' || g || '@example.com' ELSE '' END, "
+        "  x.company, (%s::text[])[1 + mod(g, %s)], NULL, '', %s, 'fa', false, %s, "
+        "  now() - make_interval(days => 400 + mod(g, 500)::int), "
+        "  CASE WHEN mod(g, 8) > 0 THEN %s::date - (300 + mod(g * 7, 400))::int END, "
+        "  CASE WHEN mod(g, 8) > 0 THEN %s::date - (10 + mod(g * 13, 200))::int END, "
+        "  CASE WHEN mod(g, 8) > 0 THEN 1 + mod(g, 9) ELSE 0 END, "
+        "  CASE WHEN mod(g, 8) > 0 THEN (1 + mod(g * 31, 900)) * 1000000 ELSE 0 END, NULL, '', "
+        "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
+        "FROM generate_series(1, %s) AS g, LATERAL (SELECT "
+        "  (%s::text[])[1 + mod(g * 3, %s)] || ' ' || (%s::text[])[1 + mod(g / 5, %s)] || ' ' || g AS name, "
+        "  '091' || lpad((%s * 100000 + g)::text, 8, '0') AS mobile, "
+        "  CASE WHEN mod(g, 5) = 0 THEN (%s::text[])[1 + mod(g, %s)] ELSE '' END AS company) AS x",
+        [
+            due,
+            CITIES,
+            len(CITIES),
+            rep.pk,
+            source,
+            day,
+            day,
+            due,
+            *NAME_ARRAYS[:4],
+            GROWTH_DUE.index(due) + 1,
+            *NAME_ARRAYS[4:],
+        ],
+    )
+    book = _numbered(source)
+    execute(
+        "INSERT INTO customers_interaction (customer_id, kind, occurred_at, summary, outcome, created_by_id) "
+        "SELECT c.id, 'call', now() - make_interval(days => 5 + mod(c.r * 13, 120)::int, mins => mod(c.r, 600)::int), "
+        "  (%s::text[])[1 + mod(c.r, %s)], "
+        "  (ARRAY['reached','reached','no_answer','call_back_later',''])[1 + mod(c.r / 10, 5)], %s "
+        f"FROM {book} WHERE mod(c.r, 3) > 0",
+        [SUMMARIES, len(SUMMARIES), rep.pk],
+    )
+    execute(
+        "UPDATE customers_customer AS cu SET last_contact_on = i.last_on "
+        f"FROM (SELECT customer_id, max((occurred_at AT TIME ZONE '{tz}')::date) AS last_on "
+        "      FROM customers_interaction GROUP BY customer_id) AS i "
+        "WHERE cu.id = i.customer_id AND cu.source = %s",
+        [source],
+    )
+    execute(
+        "INSERT INTO followups_followup (plan_id, customer_id, assignee_id, reason, source_key, facts, "
+        "  channel, purpose, scheduled_on, due_on, status, outcome, note, snooze_count, snooze_reason, "
+        "  interaction_id, completed_at, completed_by_id, created_at) "
+        "SELECT NULL, c.id, %s, x.reason, "
+        f"  {_source_key_sql('x.reason', 'c.r', key_offset)}, {_facts_sql('x.reason', 'c.r', day)}, "
+        "  CASE WHEN mod(c.r, 15) = 0 THEN 'visit' ELSE 'call' END, "
+        "  CASE WHEN x.reason IN ('periodic', 'one_off') THEN (%s::text[])[1 + mod(c.r, %s)] ELSE '' END, "
+        "  CASE WHEN x.snoozed THEN x.due_on - 3 ELSE x.due_on END, x.due_on, "
+        "  CASE WHEN x.snoozed THEN 'rescheduled' ELSE 'open' END, '', '', "
+        "  CASE WHEN x.snoozed THEN 1 ELSE 0 END, CASE WHEN x.snoozed THEN 'مشتری در سفر است' ELSE '' END, "
+        f"  NULL, NULL, NULL, (%s::date - 14 + time '08:00') AT TIME ZONE '{tz}' "
+        f"FROM {book}, LATERAL (SELECT (%s::text[])[1 + mod(c.r, %s)] AS reason, mod(c.r, 11) = 0 AS snoozed, "
+        "  CASE WHEN mod(c.r * 7, 100) < %s THEN %s::date - (1 + mod(c.r, 30))::int ELSE %s::date END AS due_on) AS x",
+        [
+            rep.pk,
+            PURPOSES,
+            len(PURPOSES),
+            day,
+            BULK_REASONS,
+            len(BULK_REASONS),
+            GROWTH_OVERDUE_PERCENT,
+            day,
+            day,
+        ],
+    )
+
+
 # --- measuring -----------------------------------------------------------------------------
 
 
-def _explain(statement: str, show: bool, label: str, runs: int = 5) -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) the SQL exactly as the selector sent it; median of ``runs`` executions."""
+def _explain(statement: str, show: bool, label: str, runs: int = 5) -> float:
+    """EXPLAIN (ANALYZE, BUFFERS) the SQL exactly as the selector sent it; the median of ``runs`` executions (ms)."""
     from django.db import connection
 
     executions, plan = [], ""
@@ -591,6 +700,7 @@ def _explain(statement: str, show: bool, label: str, runs: int = 5) -> None:
     )
     if show:
         print("    " + plan.replace("\n", "\n    "))
+    return statistics.median(executions)
 
 
 class Measured:
@@ -746,7 +856,69 @@ def measure_rep(rep, day: datetime.date, args, conn) -> dict:
         "selector": selector_figures,
         "more_cursor": calls.pages["due"].next_cursor,
         "html_kib": len(last["response"].content) / 1024,
+        "more_kib": len(last["more"].content) / 1024 if more_figures else None,
     }
+
+
+def measure_growth(day: datetime.date, args, conn) -> list[dict]:
+    """Each growth rep's first screen, timed against its SQL replayed bare (alternating, same run)."""
+    from django.test import Client
+    from django.utils import timezone
+
+    url = "/calls/" if day == timezone.localdate() else f"/calls/?day={day.isoformat()}"
+    print()
+    print(f"growth: the first screen ({url}) of a rep with 100, 1,000 and 20,000 due, {args.growth_requests} each")
+    rows = []
+    for due in GROWTH_DUE:
+        rep = growth_rep(due)
+        client = Client()
+        client.force_login(rep)
+        for _ in range(args.warmups):
+            _get(client, url)
+        last = {}
+
+        def page(client=client, last=last):
+            last["response"] = _get(client, url)
+
+        figures = _timed_with_replay(f"{due:,} due", page, args.growth_requests, conn)
+        kib = len(last["response"].content) / 1024
+        rows.append({"due": due, "figures": figures, "kib": kib})
+        whole, bare = statistics.median(figures.seconds) * 1000, statistics.median(figures.bare) * 1000
+        print(
+            f"  {due:>6,} due: page {whole:6.1f} ms, its {len(figures.each)} SQL statements alone {bare:6.1f} ms, "
+            f"ratio {whole / bare:.1f}x; {kib:,.0f} KiB, {last['response'].content.decode().count(ROW_MARKER)} rows"
+        )
+    return rows
+
+
+GOAL = "≤ 3× its SQL, ≤ 150 KiB"
+MAX_RATIO, MAX_KIB = 3.0, 150.0
+
+
+def figures_of(results: list[dict], growth: list[dict], main_query: dict[str, float]) -> list[Figure]:
+    """The headline rows for bench/all.py: each screen against its bare SQL, its KiB, and the growth."""
+    figures = []
+    for result in results:
+        pending = "200" if result["rep"].username.startswith(REP_PREFIX) else f"{BULK_PENDING:,}"
+        for kind, measured, kib in (
+            ("first screen (top 50 ranked)", result["page"], result["html_kib"]),
+            ('"show more" (next 50)', result["more"], result["more_kib"]),
+        ):
+            if measured is None:
+                continue
+            value, limit = statistics.median(measured.seconds) * 1000, statistics.median(measured.bare) * 1000
+            path = f"calls-due {kind}, a rep with {pending} pending calls"
+            met = value <= MAX_RATIO * limit and kib <= MAX_KIB
+            figures.append(Figure(path, round(value, 1), "ms", round(limit, 1), "its SQL replayed bare", GOAL, met))
+            figures.append(Figure(f"{path}: HTML", round(kib, 1), "KiB", goal="≤ 150 KiB", met=kib <= MAX_KIB))
+    for row in growth:
+        measured = row["figures"]
+        value, limit = statistics.median(measured.seconds) * 1000, statistics.median(measured.bare) * 1000
+        path = f"calls-due first screen, growth: {row['due']:,} due rows for one rep"
+        figures.append(Figure(path, round(value, 1), "ms", round(limit, 1), "its SQL replayed bare"))
+    for due, ms in main_query.items():
+        figures.append(Figure(f"calls-due main query (ranking {due} due calls) under EXPLAIN ANALYZE", ms, "ms"))
+    return figures
 
 
 def _side_by_side(results: list[dict]) -> None:
@@ -795,7 +967,7 @@ def _side_by_side(results: list[dict]) -> None:
         print(f"{label:<{width}}" + "".join(f"{value:>16}" for value in values))
 
 
-def measure(day: datetime.date, args) -> None:
+def measure(day: datetime.date, args) -> tuple[list[dict], list[dict], dict[str, float]]:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection
@@ -825,6 +997,7 @@ def measure(day: datetime.date, args) -> None:
     conn = bare_connection(SCHEMA)
     try:
         results = [measure_rep(rep, day, args, conn) for rep in reps]
+        growth = measure_growth(day, args, conn)
     finally:
         conn.close()
     _side_by_side(results)
@@ -833,12 +1006,11 @@ def measure(day: datetime.date, args) -> None:
         "counts of the pending calls (one aggregate)",
         "count of the calls closed on the day",
         "due: rank every due call, keep the first page's ids",
-        "due: read the page's rows",
         "upcoming: rank, keep the first page's ids",
-        "upcoming: read the page's rows",
         "done: the first page's ids",
-        "done: read the page's rows",
+        "read the rows of the three pages",
     ]
+    main_query = {}
     for result in results:
         rep = result["rep"]
         with CaptureQueriesContext(connection) as selector_queries:
@@ -847,7 +1019,9 @@ def measure(day: datetime.date, args) -> None:
         print(f"EXPLAIN ANALYZE of the {len(selector_queries)} queries calls_due_for sends for {rep.username}:")
         for number, query in enumerate(selector_queries.captured_queries):
             label = labels[number] if len(selector_queries) == len(labels) else f"query {number + 1}"
-            _explain(query["sql"], args.show_plans, label)
+            executed = _explain(query["sql"], args.show_plans, label)
+            if label == labels[2]:
+                main_query[f"{result['calls'].due:,}"] = round(executed, 2)
         if result["more_cursor"]:
             with CaptureQueriesContext(connection) as more_queries:
                 selectors.calls_section_page(section="due", day=day, rep=rep, cursor=result["more_cursor"])
@@ -855,6 +1029,7 @@ def measure(day: datetime.date, args) -> None:
             for number, query in enumerate(more_queries.captured_queries):
                 label = more_labels[number] if number < len(more_labels) else f"query {number + 1}"
                 _explain(query["sql"], args.show_plans, label)
+    return results, growth, main_query
 
 
 def main() -> None:
@@ -878,7 +1053,15 @@ def main() -> None:
     else:
         day = seeded_on
         print(f"reusing seeded data ({followups:,} follow-ups, seeded for {day}; --reseed to rebuild)")
-    measure(day, args)
+    results, growth, main_query = measure(day, args)
+    figures = figures_of(results, growth, main_query)
+    print()
+    print("figures:")
+    for figure in figures:
+        ratio = f" ({figure.ratio:.1f}× its limit, {figure.limit} {figure.unit})" if figure.ratio else ""
+        met = "" if figure.met is None else ("; met" if figure.met else "; NOT met")
+        print(f"  {figure.path}: {figure.value} {figure.unit}{ratio}{met}")
+    write_figures(args.figures, figures)
 
 
 if __name__ == "__main__":

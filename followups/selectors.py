@@ -143,8 +143,9 @@ SECTION_ORDER = {
     UPCOMING: (SortKey("due_on"), SortKey("rank_score", descending=True), SortKey("id")),
     DONE: (SortKey("completed_at", descending=True), SortKey("id", descending=True)),
 }
-# Rows a section shows at a time: the ranked list is what a rep works; the others are a glance.
-ROWS_PER_PAGE = {DUE: 25, UPCOMING: 10, DONE: 10}
+# Rows a section shows at a time: the ranked list is what a rep works (the first screen: its top 50);
+# the others are a glance. 60 rows keep the first screen under 150 KiB (docs/performance.md).
+ROWS_PER_PAGE = {DUE: 50, UPCOMING: 5, DONE: 5}
 
 
 @dataclass
@@ -233,6 +234,15 @@ def calls_section_page(
     the second reads only those rows with their customer, plan and last contact. Raises
     ValueError for a cursor this page did not write.
     """
+    ids, next_cursor = _section_ids(section=section, day=day, rep=rep, cursor=cursor)
+    by_pk = _rows_by_pk(ids)
+    return SectionPage(section=section, rows=[by_pk[pk] for pk in ids if pk in by_pk], next_cursor=next_cursor)
+
+
+def _section_ids(
+    *, section: str, day: datetime.date, rep: AbstractBaseUser | None, cursor: str = ""
+) -> tuple[list[int], str | None]:
+    """The ids of a page of ``section``'s rows in order, and the cursor of the next page (None: the last)."""
     calls, keys, size = _calls_day(day), SECTION_ORDER[section], ROWS_PER_PAGE[section]
     followups = _ordered(_section_rows(section, calls, rep), section, day)
     if cursor:
@@ -242,12 +252,12 @@ def calls_section_page(
         followups = keyset_after(followups, keys, values)
     page = list(followups.values_list("pk", *(key.name for key in keys))[: size + 1])
     more, page = len(page) > size, page[:size]
-    by_pk = _with_call_context(FollowUp.objects.filter(pk__in=[pk for pk, *_keys in page])).in_bulk()
-    return SectionPage(
-        section=section,
-        rows=[by_pk[pk] for pk, *_keys in page if pk in by_pk],
-        next_cursor=cursor_encode(list(page[-1][1:])) if more else None,
-    )
+    return [pk for pk, *_keys in page], cursor_encode(list(page[-1][1:])) if more else None
+
+
+def _rows_by_pk(ids: list[int]) -> dict[int, FollowUp]:
+    """The rows of ``ids`` with what the page shows of each (customer, plan, last contact), in one query."""
+    return _with_call_context(FollowUp.objects.filter(pk__in=ids)).in_bulk() if ids else {}
 
 
 def followup_next_in_section(
@@ -262,10 +272,16 @@ def followup_next_in_section(
 
 
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:
-    """The counts and the first page of each section: eight queries whatever the number of calls."""
+    """The counts and the first page of each section: six queries whatever the number of calls
+    (the counts, each section's page of ids, then one read of all the rows the page shows)."""
     counts = calls_due_counts(day=day, rep=rep)
     calls = CallsDue(**asdict(counts))
-    calls.pages = {section: calls_section_page(section=section, day=day, rep=rep) for section in SECTIONS}
+    pages = {section: _section_ids(section=section, day=day, rep=rep) for section in SECTIONS}
+    by_pk = _rows_by_pk([pk for ids, _cursor in pages.values() for pk in ids])
+    calls.pages = {
+        section: SectionPage(section=section, rows=[by_pk[pk] for pk in ids if pk in by_pk], next_cursor=next_cursor)
+        for section, (ids, next_cursor) in pages.items()
+    }
     return calls
 
 

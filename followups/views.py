@@ -120,6 +120,7 @@ def _row_context(request) -> dict:
             "last_purchase": _("Last purchase"),
             "purchases": _("Purchases"),
             "more": selectors.more_actions_label(),
+            "outcome_more": _("Note or try again later"),
             "why": _("Why"),
             "why_rank": _("Why this rank"),
             "next_call": _("Next call"),
@@ -147,8 +148,11 @@ def _date_input_attrs() -> str:
 
 @login_required
 def followup_actions(request, pk):
-    """The row's less frequent actions, loaded when the rep opens them (keeps the page light)."""
+    """The row's less frequent actions, loaded when the rep opens them (keeps the page light); with
+    ``?part=outcome`` the outcome form's rarer fields instead (try again later, the note)."""
     followup = selectors.followup_get_for(user=request.user, pk=pk)
+    if request.GET.get("part") == "outcome":
+        return render(request, "followups/_outcome_more.html", {"followup": followup, **_row_context(request)})
     return render(
         request,
         "followups/_row_actions.html",

@@ -67,3 +67,18 @@ document.addEventListener("htmx:afterSettle", () => {
   placeMovedRows();
   refreshShowMore();
 });
+
+// A row's rarer parts (why this rank, the note and try-again fields, the other actions) load the first
+// time the rep opens them: <details data-load="url"> asks for url once, with the page's day and rep
+// (the hx-vals of #calls-due), into its <div>. One listener instead of htmx attributes on every row.
+document.addEventListener(
+  "toggle",
+  (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open || !details.dataset.load) return;
+    const url = details.dataset.load;
+    delete details.dataset.load;
+    htmx.ajax("GET", url, { source: details, target: details.querySelector(":scope > div"), swap: "innerHTML" });
+  },
+  true,
+);

@@ -14,6 +14,7 @@ from core.text import to_persian_digits
 from customers.services import purchase_add
 from followups import selectors, services
 from followups.models import FollowUp, FollowUpPlan
+from tests.browser.calls_due import open_outcome_fields
 from tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,6 +61,7 @@ def test_no_answer_tomorrow_moves_the_row_out_of_overdue_and_says_the_new_day(
     overdue = rep_day["overdue"]
     row = page.locator(f"#followup-{overdue.pk}")
     row.locator("select[name=outcome]").select_option("no_answer")
+    open_outcome_fields(row)
     row.locator("select[name=retry]").select_option("tomorrow")
     row.locator("input[name=note]").fill("بوق آزاد")
     row.locator("input[name=note]").press("Enter")  # keyboard: Enter saves the row
@@ -160,6 +162,7 @@ def test_a_row_moved_below_the_shown_page_is_left_to_show_more(open_page, rep, s
     expect(more).to_contain_text(f"showing {size} of {size + 2}")
     row = page.locator(f"#followup-{call.pk}")
     row.locator("select[name=outcome]").select_option("no_answer")
+    open_outcome_fields(row)
     row.locator("select[name=retry]").select_option("in_3_days")
     row.get_by_role("button", name="Save").click()
 

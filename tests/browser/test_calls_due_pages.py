@@ -13,6 +13,7 @@ from core import dates
 from customers.services import purchase_add
 from followups import services
 from followups.models import FollowUp, FollowUpPlan
+from tests.browser.calls_due import open_outcome_fields
 from tests.factories import CustomerFactory, SegmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,6 +61,7 @@ def test_rep_logs_an_outcome_in_place_and_the_next_call_appears(open_page, rep, 
     weekly_today = FollowUp.objects.get(customer=rep_day["weekly"], due_on=rep_day["today"])
     row = page.locator(f"#followup-{weekly_today.pk}")
     row.locator("select[name=outcome]").select_option("reached")
+    open_outcome_fields(row)
     row.locator("input[name=note]").fill("سفارش هفته بعد را داد")
     row.locator("input[name=note]").press("Enter")  # keyboard: Enter submits the row
     closed = page.locator(f"#followup-{weekly_today.pk}").get_by_test_id("closed")
@@ -79,6 +81,7 @@ def test_no_answer_is_tried_again_tomorrow_and_the_snooze_shows(open_page, rep, 
     overdue = FollowUp.objects.get(customer=rep_day["big"])
     row = page.locator(f"#followup-{overdue.pk}")
     row.locator("select[name=outcome]").select_option("no_answer")
+    open_outcome_fields(row)
     row.locator("select[name=retry]").select_option("tomorrow")
     row.get_by_role("button", name="Save").click()
     expect(page.locator(f"#followup-{overdue.pk}").get_by_test_id("snoozed")).to_contain_text("snoozed 1 time")
@@ -94,6 +97,7 @@ def test_a_bad_retry_shows_an_error_in_the_row_and_changes_nothing(open_page, re
     overdue = FollowUp.objects.get(customer=rep_day["big"])
     row = page.locator(f"#followup-{overdue.pk}")
     row.locator("select[name=outcome]").select_option("reached")
+    open_outcome_fields(row)
     row.locator("select[name=retry]").select_option("tomorrow")
     row.get_by_role("button", name="Save").click()
     expect(page.locator(f"#followup-{overdue.pk}").get_by_role("alert")).to_contain_text("can be tried again")

@@ -14,6 +14,7 @@ from core import dates
 from customers.models import Interaction
 from followups import services
 from followups.models import FollowUp
+from tests.browser.calls_due import open_outcome_fields
 from tests.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +47,7 @@ def test_a_refused_date_keeps_what_the_rep_chose_and_a_corrected_one_moves_the_r
     page.goto("/calls/")
     row = page.locator(f"#followup-{call_today.pk}")
     row.locator("select[name=outcome]").select_option("call_back_later")
+    open_outcome_fields(row)
     row.locator("select[name=retry]").select_option("on_date")
     date_box = row.locator("input[name=retry_on]")
     date_box.fill(bad)

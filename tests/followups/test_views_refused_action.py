@@ -174,5 +174,5 @@ def test_a_refusal_of_a_closed_row_shows_on_the_row(rep_client, rep):
     )
 
     content = response.content.decode()
-    assert 'class="alert alert-danger py-1 px-2 my-2 small" role="alert"' in content
+    assert 'class="alert alert-danger call-alert" role="alert"' in content
     assert "data-focus-after-action" in _row_tag(content, call)
