@@ -5,11 +5,12 @@ interval), never from the previous occurrence, so a plan anchored on the 31st st
 on each month's last day instead of sliding to the 29th for ever.
 """
 
+import calendar as pycalendar
 import datetime
+import functools
 from collections.abc import Collection
 
 import jdatetime
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
 from core import dates
@@ -20,22 +21,51 @@ JALALI, GREGORIAN = "jalali", "gregorian"
 PRESET_MONTHS = (1, 3, 6)
 
 
+# Jalali months 1-6 have 31 days and 7-11 have 30: month m starts this many days after 1 Farvardin.
+_DAYS_BEFORE_JALALI_MONTH = tuple(31 * (month - 1) if month <= 7 else 186 + 30 * (month - 7) for month in range(1, 13))
+
+
+@functools.cache
+def _farvardin_first(year: int) -> int:
+    """The Gregorian ordinal of 1 Farvardin ``year``: jdatetime once per year, plain integers after
+    (a run that catches up 10^5 plans does month arithmetic on each occurrence)."""
+    return jdatetime.date(year, 1, 1).togregorian().toordinal()
+
+
 def jalali_month_length(year: int, month: int) -> int:
     if month <= 6:
         return 31
     if month <= 11:
         return 30
-    return 30 if jdatetime.date(year, 12, 1).isleap() else 29
+    return _farvardin_first(year + 1) - _farvardin_first(year) - 336  # 30 in a leap year, else 29
+
+
+def to_jalali(day: datetime.date) -> tuple[int, int, int]:
+    """(year, month, day) of ``day`` in the Jalali calendar."""
+    ordinal = day.toordinal()
+    year = day.year - 621
+    if ordinal < _farvardin_first(year):
+        year -= 1
+    into_year = ordinal - _farvardin_first(year)
+    if into_year < 186:
+        return year, into_year // 31 + 1, into_year % 31 + 1
+    return year, (into_year - 186) // 30 + 7, (into_year - 186) % 30 + 1
+
+
+def from_jalali(year: int, month: int, day: int) -> datetime.date:
+    return datetime.date.fromordinal(_farvardin_first(year) + _DAYS_BEFORE_JALALI_MONTH[month - 1] + day - 1)
 
 
 def add_months(day: datetime.date, months: int, calendar: str = JALALI) -> datetime.date:
     """``day`` plus ``months`` whole months in ``calendar``, clamped to the month's end."""
     if calendar == GREGORIAN:
-        return day + relativedelta(months=months)
-    jday = jdatetime.date.fromgregorian(date=day)
-    year, month_index = divmod(jday.year * 12 + (jday.month - 1) + months, 12)
+        year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+        month = month_index + 1
+        return datetime.date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
+    year, month, day_of_month = to_jalali(day)
+    year, month_index = divmod(year * 12 + month - 1 + months, 12)
     month = month_index + 1
-    return jdatetime.date(year, month, min(jday.day, jalali_month_length(year, month))).togregorian()
+    return from_jalali(year, month, min(day_of_month, jalali_month_length(year, month)))
 
 
 def occurrence_on(anchor: datetime.date, index: int, every: int, unit: str, calendar: str = JALALI) -> datetime.date:
@@ -78,8 +108,8 @@ class WorkingDays:
         if day.weekday() in self.weekend or day in self.holidays:
             return False
         if self.yearly_jalali:
-            jday = jdatetime.date.fromgregorian(date=day)
-            return (jday.month, jday.day) not in self.yearly_jalali
+            _year, month, day_of_month = to_jalali(day)
+            return (month, day_of_month) not in self.yearly_jalali
         return True
 
     def on_or_after(self, day: datetime.date) -> datetime.date:
