@@ -1,32 +1,43 @@
-"""1,000 one-tap survey answers fired at a real gunicorn on loopback.
+"""One-tap survey answers fired at a real gunicorn on loopback, beside a bare view on the same gunicorn.
 
-Each answer is what a customer's phone does: GET the emailed link with ?score=N (the page,
-its CSRF cookie and token), then the page script's confirming POST. Prints requests per
-second, answers per second, and how many responses were stored (must equal the number sent).
+Each answer is what a customer's phone does: GET the emailed link with ?score=N (the page, its
+CSRF cookie and token), then the page script's confirming POST. The limit is a bare Django view
+on the same gunicorn, through the same middleware and settings (bench/bare_urls.py): its GET
+reads one invitation by its indexed token hash and hands out a CSRF token, its POST inserts one
+row. The two alternate in rounds (real, bare, real, bare ...) so a slower minute of this shared
+machine sways both. Prints requests/s of each and their ratio, the CPU the load generator and
+gunicorn used, and checks that every answer was stored (rows counted) exactly once.
 
-    .venv/bin/python bench/survey_answers.py [--answers 1000] [--concurrency 16] [--workers 3]
+gunicorn runs with the repository's gunicorn.conf.py (as production does), unless --workers,
+--worker-class or --threads say otherwise.
+
+    .venv/bin/python bench/survey_answers.py [--answers 2000] [--rounds 4] [--concurrency 16]
+        [--workers N] [--worker-class sync|gthread] [--threads N]
 """
 
 import argparse
-import http.client
+import asyncio
 import os
 import random
 import re
+import resource
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+GOAL_RPS = 500
+GOAL_RATIO = 0.5
 
 
 def free_port() -> int:
@@ -81,7 +92,22 @@ def seed_invitations(count: int) -> list[str]:
     return [token_for(salt) for salt in salts]
 
 
-def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen:
+def bare_table() -> str:
+    from bare_urls import BARE_TABLE  # after Django's setup: the module is a URLconf
+
+    return BARE_TABLE
+
+
+def bare_table_reset() -> None:
+    table = bare_table()
+    _common.execute(f"DROP TABLE IF EXISTS {table}")
+    _common.execute(
+        f"CREATE TABLE {table} (id bigserial PRIMARY KEY, token text NOT NULL, score integer NOT NULL, "
+        "answered_at timestamptz NOT NULL)"
+    )
+
+
+def start_gunicorn(port: int, url: str, options: list[str]) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -90,18 +116,19 @@ def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "False",
         "LOG_LEVEL": "WARNING",
+        # Production's settings with bench/bare_urls.py as the URLconf (bench/bench_settings.py).
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")])
+        ),
     }
     # Production settings serve static files from the collected manifest (whitenoise).
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=_common.ROOT, env=env, check=True
     )
     command = [sys.executable, "-m", "gunicorn", "retention_crm.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--log-level", "warning"]
-    process = subprocess.Popen(
-        command,
-        cwd=_common.ROOT,
-        env=env,
-    )
+    command += ["--log-level", "warning", *options]
+    process = subprocess.Popen(command, cwd=_common.ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -113,71 +140,262 @@ def start_gunicorn(port: int, workers: int, url: str) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def one_tap(port: int, token: str) -> int:
-    """GET the emailed link, then the page's confirming POST; returns the POST's status."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def cpu_seconds_of_tree(pid: int) -> float:
+    """User + system CPU seconds of a process and its children so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            pending += [int(child) for child in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# --- the load generator: asyncio, raw HTTP/1.1, keep-alive when the server keeps it ----------------
+
+
+class Http:
+    """One client connection; reconnects when the server closed it (a sync worker closes each one)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.connections = 0
+
+    async def request(self, method: str, path: str, headers: str = "", body: bytes = b""):
+        for attempt in (1, 2):
+            reused = self.writer is not None
+            if not reused:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+                self.connections += 1
+            head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n{headers}"
+            if body or method == "POST":
+                head += f"Content-Length: {len(body)}\r\n"
+            self.writer.write(head.encode() + b"\r\n" + body)
+            try:
+                return await self._response()
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if not reused or attempt == 2:  # only a kept-alive connection the server dropped is retried
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _response(self):
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers: dict[str, list[str]] = {}
+        for line in lines[1:]:
+            if line:
+                name, _sep, value = line.partition(":")
+                headers.setdefault(name.strip().lower(), []).append(value.strip())
+        if "content-length" in headers:
+            body = await self.reader.readexactly(int(headers["content-length"][0]))
+        elif "chunked" in headers.get("transfer-encoding", [""])[0]:
+            body = b""
+            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
+                body += await self.reader.readexactly(size)
+                await self.reader.readuntil(b"\r\n")
+            await self.reader.readuntil(b"\r\n")
+        else:
+            body = await self.reader.read()
+            self.close()
+        if "close" in headers.get("connection", [""])[0].lower():
+            self.close()
+        return status, headers, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    seconds: float = 0.0
+    answers_ok: int = 0
+    statuses: dict = field(default_factory=dict)
+    connections: int = 0
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+async def one_tap(http: Http, prefix: str, token: str) -> tuple[int, int]:
+    """GET the emailed link, then the page's confirming POST; returns (status, requests made):
+    the POST's status, or the GET's when it gave no form to confirm."""
     score = random.randint(0, 10)
-    connection.request("GET", f"/s/{token}/?score={score}")
-    page = connection.getresponse()
-    html = page.read().decode()
-    cookie = CSRF_COOKIE.search(page.getheader("Set-Cookie") or "")
+    status, headers, html = await http.request("GET", f"{prefix}{token}/?score={score}")
+    cookie = next((m for c in headers.get("set-cookie", []) if (m := CSRF_COOKIE.search(c))), None)
     form_token = CSRF_INPUT.search(html)
-    if page.status != 200 or not cookie or not form_token:
-        return page.status
-    body = f"csrfmiddlewaretoken={form_token.group(1)}&score={score}"
-    connection.request(
+    if status != 200 or not cookie or not form_token:
+        return status, 1
+    body = f"csrfmiddlewaretoken={form_token.group(1).decode()}&score={score}".encode()
+    status, _headers, answer = await http.request(
         "POST",
-        f"/s/{token}/",
+        f"{prefix}{token}/",
+        headers=(
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Cookie: csrftoken={cookie.group(1)}\r\n"
+            f"Origin: http://127.0.0.1:{http.port}\r\n"
+            "X-Peygir-Auto: 1\r\n"
+        ),
         body=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie.group(1)}",
-            "Origin": f"http://127.0.0.1:{port}",
-            "X-Peygir-Auto": "1",
-        },
     )
-    answer = connection.getresponse()
-    answer.read()
-    connection.close()
-    return answer.status
+    return (status if b'"ok": true' in answer else -status), 2
+
+
+async def fire(port: int, prefix: str, tokens: list[str], concurrency: int, tally: Tally) -> None:
+    """Every token answered once by ``concurrency`` phones at a time; adds to ``tally``."""
+    queue = iter(tokens)
+
+    async def phone():
+        http = Http(port)
+        for token in queue:
+            status, requests = await one_tap(http, prefix, token)
+            tally.statuses[status] = tally.statuses.get(status, 0) + 1
+            tally.answers_ok += status == 200
+            tally.requests += requests
+        http.close()
+        tally.connections += http.connections
+
+    started = time.perf_counter()
+    await asyncio.gather(*(phone() for _ in range(concurrency)))
+    tally.seconds += time.perf_counter() - started
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def gunicorn_options(args) -> list[str]:
+    options = []
+    if args.workers:
+        options += ["--workers", str(args.workers)]
+    if args.worker_class:
+        options += ["--worker-class", args.worker_class]
+    if args.threads:
+        options += ["--threads", str(args.threads)]
+    return options
+
+
+def describe_config(options: list[str]) -> str:
+    from gunicorn.config import Config
+
+    config = Config()
+    conf = _common.ROOT / "gunicorn.conf.py"
+    if conf.exists():
+        namespace: dict = {"__file__": str(conf)}
+        exec(compile(conf.read_text(), str(conf), "exec"), namespace)
+        for name, value in namespace.items():
+            if name in config.settings:
+                config.set(name, value)
+    pairs = dict(zip(options[::2], options[1::2], strict=True))
+    workers = pairs.get("--workers", config.workers)
+    worker_class = pairs.get("--worker-class", config.worker_class_str)
+    threads = pairs.get("--threads", config.threads)
+    return f"{workers} {worker_class} workers" + (f" x {threads} threads" if worker_class == "gthread" else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--answers", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--answers", type=int, default=2000, help="answers per side (real and bare), all rounds")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=16, help="phones answering at once")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int)
+    _common.add_figures_argument(parser)
     args = parser.parse_args()
 
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     _common.start("survey answers")
     from surveys.models import SurveyResponse
 
-    with _common.step(f"seeding {args.answers} invitations"):
-        tokens = seed_invitations(args.answers)
+    options = gunicorn_options(args)
+    warmup = 8  # answers on each side before the clock starts: every worker imports and connects
+    with _common.step(f"seeding {2 * (args.answers + warmup)} invitations"):
+        tokens = seed_invitations(2 * (args.answers + warmup))
+        bare_table_reset()
+    real_tokens, bare_tokens = tokens[: args.answers + warmup], tokens[args.answers + warmup :]
     port = free_port()
-    server = start_gunicorn(port, args.workers, _common.database_url())
+    server = start_gunicorn(port, _common.database_url(), options)
+    real, bare, warm = Tally(), Tally(), Tally()
+    size = -(-args.answers // args.rounds)
     try:
-        first = one_tap(port, tokens[0])  # warm up every import on one worker
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            statuses = list(pool.map(lambda token: one_tap(port, token), tokens[1:]))
-        elapsed = time.perf_counter() - started
+
+        async def run() -> None:
+            await fire(port, "/s/", real_tokens[:warmup], args.concurrency, warm)
+            await fire(port, "/bench-bare/", bare_tokens[:warmup], args.concurrency, Tally())
+            for start in range(warmup, args.answers + warmup, size):
+                await fire(port, "/s/", real_tokens[start : start + size], args.concurrency, real)
+                await fire(port, "/bench-bare/", bare_tokens[start : start + size], args.concurrency, bare)
+
+        client_before, server_before, wall_before = own_cpu_seconds(), cpu_seconds_of_tree(server.pid), time.time()
+        asyncio.run(run())
+        client_cpu = own_cpu_seconds() - client_before
+        server_cpu = cpu_seconds_of_tree(server.pid) - server_before
+        wall = time.time() - wall_before
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
-    sent = len(tokens)
+    sent = args.answers + warmup
     stored = SurveyResponse.objects.filter(customer__source="bench-survey").count()
-    ok = [first, *statuses].count(200)
+    distinct = SurveyResponse.objects.filter(customer__source="bench-survey").values("invitation").distinct().count()
+    bare_stored = _common.scalar(f"SELECT count(*) FROM {bare_table()}")
+    ratio = real.rps / bare.rps if bare.rps else 0.0
     print(
-        f"gunicorn workers={args.workers}, client concurrency={args.concurrency}: "
-        f"{len(statuses)} one-tap answers (GET + POST) in {elapsed:.2f} s"
+        f"gunicorn {describe_config(options)}, {args.concurrency} phones at once, "
+        f"{args.answers} answers a side in {args.rounds} alternating rounds"
     )
-    print(f"  {2 * len(statuses) / elapsed:.0f} requests/s, {len(statuses) / elapsed:.0f} answers/s")
-    print(f"  answers sent {sent}, confirmed 200 OK {ok}, responses stored {stored}")
-    if stored != sent:
-        print(f"  MISMATCH: {sent - stored} answers were not stored; statuses {sorted(set(statuses))}")
+    print(
+        f"  survey answers (GET + POST): {real.rps:.0f} requests/s, {real.rps / 2:.0f} answers/s "
+        f"({real.requests} requests in {real.seconds:.2f} s, {real.connections} connections)"
+    )
+    print(
+        f"  bare view (one indexed read, one insert): {bare.rps:.0f} requests/s "
+        f"({bare.requests} requests in {bare.seconds:.2f} s, {bare.connections} connections)"
+    )
+    print(f"  ratio {ratio:.2f}× the bare view")
+    print(
+        f"  CPU over {wall:.1f} s of wall time on {os.cpu_count()} cores: gunicorn {server_cpu:.1f} s, "
+        f"load generator {client_cpu:.1f} s ({100 * client_cpu / wall:.0f}% of one core); "
+        "the rest went to PostgreSQL and the other users of this machine"
+    )
+    print(
+        f"  answers sent {sent}, confirmed 200 OK {real.answers_ok + warm.answers_ok}, "
+        f"responses stored {stored} ({distinct} invitations); bare rows {bare_stored} of {sent}"
+    )
+    all_stored = stored == distinct == sent and bare_stored == sent
+    if not all_stored:
+        print(f"  MISMATCH: statuses real {real.statuses}, bare {bare.statuses}")
+    _common.write_figures(
+        args.figures,
+        [
+            _common.Figure(
+                path="one-tap survey answers (GET + confirming POST), gunicorn on 2 cores",
+                value=round(real.rps),
+                unit="requests/s",
+                limit=round(bare.rps),
+                limit_label="bare view on the same gunicorn (one indexed read, one insert)",
+                goal=f"≥ {GOAL_RPS} req/s and ≥ {GOAL_RATIO}× the bare view; every answer stored",
+                met=real.rps >= GOAL_RPS and ratio >= GOAL_RATIO and all_stored,
+            )
+        ],
+    )
+    if not all_stored:
         sys.exit(1)
 
 

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -99,6 +99,20 @@ def nps_summary(*, segment=None, rep=None, start=None, end=None) -> NpsSummary:
     )
 
 
+def invitation_by_token_hash(token_hash: str) -> SurveyInvitation | None:
+    """The invitation a link opens with what its page shows, in one query: its survey and response,
+    and when the shop's identity last changed (``shop_changed_at``, for shop_branding). The
+    customer is read when answering (surveys.services.response_submit), under the row's lock."""
+    changed = ShopIdentity.objects.filter(pk=1).values("updated_at")
+    invitations = SurveyInvitation.objects.select_related("survey", "response").annotate(
+        shop_changed_at=Subquery(changed)
+    )
+    try:
+        return invitations.order_by().get(token_hash=token_hash)
+    except SurveyInvitation.DoesNotExist:
+        return None
+
+
 def shop_identity() -> ShopIdentity:
     """The shop's one identity row, or an unsaved empty one until a manager saves it."""
     return ShopIdentity.objects.filter(pk=1).first() or ShopIdentity(pk=1)
@@ -113,15 +127,51 @@ def shop_name(identity: ShopIdentity, language: str) -> str:
         return settings.PEYGIR_SHOP_NAME or _("Peygir")
 
 
-def shop_branding(*, language: str, absolute: bool = False) -> dict:
+@dataclass(frozen=True)
+class _Shown:
+    """What the pages show of the shop's identity, without the logo's bytes."""
+
+    changed_at: datetime.datetime | None
+    name_fa: str
+    name_en: str
+    logo_version: str
+
+
+_last_shown: _Shown | None = None  # this process's copy, valid while the row's updated_at is the same
+
+_UNREAD = object()
+
+
+def _shown(changed_at) -> _Shown:
+    """The identity as saved at ``changed_at`` (None: never saved): a page whose main query read
+    that time needs no query of its own, nor a hash of the logo, until a manager saves again."""
+    if changed_at is None:
+        return _Shown(None, "", "", "")
+    if _last_shown is not None and _last_shown.changed_at == changed_at:
+        return _last_shown
+    return _shown_of(shop_identity())
+
+
+def _shown_of(identity: ShopIdentity) -> _Shown:
+    global _last_shown
+    if identity.updated_at is None:
+        return _Shown(None, identity.name_fa, identity.name_en, identity.logo_version)
+    if _last_shown is None or _last_shown.changed_at != identity.updated_at:
+        _last_shown = _Shown(identity.updated_at, identity.name_fa, identity.name_en, identity.logo_version)
+    return _last_shown
+
+
+def shop_branding(*, language: str, absolute: bool = False, changed_at=_UNREAD) -> dict:
     """What the public pages and survey emails show at the top: the name and the logo's address.
 
-    Emails need ``absolute`` addresses (PEYGIR_SITE_URL); pages use the path.
+    Emails need ``absolute`` addresses (PEYGIR_SITE_URL); pages use the path. ``changed_at``: the
+    identity's ``updated_at`` as a page's own query read it (``shop_changed_at``).
     """
-    identity = shop_identity()
+    shown = _shown_of(shop_identity()) if changed_at is _UNREAD else _shown(changed_at)
     logo_url = ""
-    if identity.logo:
-        logo_url = reverse("survey_links:shop_logo", args=[identity.logo_version])
+    if shown.logo_version:
+        logo_url = reverse("survey_links:shop_logo", args=[shown.logo_version])
         if absolute:
             logo_url = absolute_url(logo_url)
-    return {"shop_name": shop_name(identity, language), "shop_logo_url": logo_url}
+    names = ShopIdentity(name_fa=shown.name_fa, name_en=shown.name_en)
+    return {"shop_name": shop_name(names, language), "shop_logo_url": logo_url}

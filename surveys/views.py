@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from audit.services import export_recorded
 from core import dates
 from core.exports import csv_download
+from core.numbers import format_number
 from core.roles import manager_required
 from core.text import isolate
 from customers import selectors as customer_selectors
@@ -96,22 +97,29 @@ def _answer_context(invitation, survey, response, *, form=None, answered=False) 
         elif invitation.provisional_score is not None:
             initial = {"score": invitation.provisional_score}
         form = AnswerForm(initial=initial, survey=survey, language=language)
-    chosen = form["score"].value()
+    chosen = _score_from(form["score"].value())
     return {
         "invitation": invitation,
         "survey": survey,
         "form": form,
         "response": response,
         "answered": answered,
-        **selectors.shop_branding(language=language),
-        "chosen_score": _score_from(chosen),
-        "auto_confirm": response is None and _score_from(chosen) is not None and not form.is_bound,
+        **selectors.shop_branding(language=language, changed_at=invitation.shop_changed_at),
+        "chosen_score": chosen,
+        "auto_confirm": response is None and chosen is not None and not form.is_bound,
         "question": survey.text("nps_question", language),
         "intro": survey.text("intro", language),
         "improvements_question": survey.text("improvements_question", language),
         "thanks": survey.text("thanks", language),
-        "scores": nps.SCORES,
+        "score_choices": _score_choices(chosen),
+        "improvements": [form[name] for name in AnswerForm.QUESTION_FIELDS["ask_improvements"] if name in form.fields],
     }
+
+
+def _score_choices(chosen: int | None) -> list[tuple[str, str, bool]]:
+    """(value, as the reader writes it, chosen): the scale drawn by the template without a number
+    filter per button (eleven of them on every page)."""
+    return [(str(score), format_number(score), score == chosen) for score in nps.SCORES]
 
 
 @csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no CSRF token; the link's token is the key
@@ -129,7 +137,11 @@ def unsubscribe(request, token):
     return render(
         request,
         "surveys/public/unsubscribe.html",
-        {"invitation": invitation, "done": done, **selectors.shop_branding(language=invitation.language)},
+        {
+            "invitation": invitation,
+            "done": done,
+            **selectors.shop_branding(language=invitation.language, changed_at=invitation.shop_changed_at),
+        },
     )
 
 
