@@ -506,10 +506,13 @@ def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
     print(f"=== the nightly job: customers_refresh_rhythm(as_of={day}) ===")
     rule = f"k = {settings.PEYGIR_SILENT_K}, floor {settings.PEYGIR_SILENT_FLOOR_DAYS} days"
     print(f"silence rule in force: the settings' ({rule}) unless a manager adopted another")
-    with step("reset, then one run with its SQL captured (also warms the caches)"):
+    first: list[tuple[float, int]] = []
+    measured = "the one measured" if not args.runs else "also warms the caches"
+    with step(f"reset, then one run with its SQL captured ({measured})"):
         reset_state()
-        captured = capture(lambda: run_job(day))
-        vacuum_analyze("customers_customer", "followups_followup")  # statistics as the next night finds them
+        captured = capture(lambda: first.append(run_job(day)))
+        if args.runs:
+            vacuum_analyze("customers_customer", "followups_followup")  # statistics as the next night finds them
     statements, texts, django_times = job_statements(captured)
     labels = pieces_of(statements)
     figures = state_figures()
@@ -523,6 +526,13 @@ def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
     _print_composition()
 
     jobs, bares, bare_each, pieces, returned = [], [], [[] for _ in statements], [], set()
+    if not args.runs:  # a long growth step: the captured run is the job's figure, its SQL replayed after a reset
+        print(f"  the job, captured: {_s(first[0][0])}; now its SQL bare, after the same reset")
+        reset_state()
+        total, each = replay(conn, statements)
+        jobs, bares, returned = [first[0][0]], [total], {first[0][1]}
+        for index, value in enumerate(each):
+            bare_each[index].append(value)
     print()
     print(f"{args.runs} measured runs; before each of the job, its bare SQL and its pieces: the same reset")
     for number in range(1, args.runs + 1):
@@ -558,6 +568,11 @@ def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
 
     result = {"job": job_median, "bare": bare_median, "statements": len(statements), "silent": after["silent"]}
     if not split:
+        medians = [statistics.median(values) for values in bare_each]
+        ranked = sorted(zip(medians, texts, strict=True), reverse=True)
+        print("  its slowest statements, replayed bare:")
+        for value, text in ranked[:5]:
+            print(f"  {value * 1000:9.0f} ms  {' '.join(text.split())[:110]}")
         return result
 
     # Per piece: the private functions' time (median over the runs) beside its statements' replay.
@@ -918,7 +933,7 @@ def main() -> None:
     conn = bare_connection(schema_for(customers))
     try:
         if args.job_only:
-            args.runs = min(args.runs, 1) if customers > CUSTOMERS else args.runs
+            args.runs = 0 if customers > CUSTOMERS else args.runs  # at 1M: the captured run is the measured one
             result = measure_job(day, args, conn, split=False)
             result.update(customers=customers, purchases=scalar("SELECT count(*) FROM customers_purchase"))
             if args.result:
