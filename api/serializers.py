@@ -243,7 +243,7 @@ class PurchaseItemSerializer(serializers.Serializer):
         return value.strip()
 
     def validate_purchased_on(self, value: datetime.date) -> datetime.date:
-        if value > timezone.localdate():
+        if value > (self.context.get("today") or timezone.localdate()):  # a batch passes its day once
             raise serializers.ValidationError(_("This date is in the future."))
         if value < EARLIEST_PURCHASE:
             raise serializers.ValidationError(_("This date is too far in the past."))

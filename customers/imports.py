@@ -4,12 +4,18 @@ A run keeps its file on disk and its state in the database, so its page shows th
 a reload, and a pass a killed worker left half done is run again from where it stopped: the
 import pass commits each chunk together with ``next_line``, and a chunk already written is found
 again as "already there", never written twice.
+
+What follows a purchase (the customers' figures, rhythm and points, their silences ended) is done
+once per file, at the end of the import pass, for the customers whose purchases it wrote: they are
+kept beside the run's file (``Pending``) before each chunk commits, so a pass resumed after a kill
+settles the chunks the killed worker wrote too.
 """
 
 import datetime
 import hashlib
 import json
 import logging
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from itertools import islice
@@ -22,13 +28,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.queue import run_in_background
-from customers import csv_io, import_files
+from customers import csv_io, import_files, services
 from customers.import_files import ImportFileError
 from customers.models import ImportMapping, ImportRejection, ImportRun
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
+# The end of an import pass settles this many customers per transaction (and reports between them).
+SETTLE_CUSTOMERS = 5000
 # The check page lists this many rejected rows; the rest are in the downloadable file.
 FIRST_ERRORS = 50
 # A pass that has not reported for this long has stopped (a worker killed or restarted).
@@ -156,6 +164,8 @@ def pass_run(run_id, token: str) -> None:
             else:
                 _import_pass(run, token)
         except ImportFileError as error:
+            if run.phase == Phase.IMPORTING and not _settle(run, token):
+                return
             _fail(run, str(error))
 
 
@@ -204,32 +214,87 @@ def _check_pass(run: ImportRun, token: str) -> None:
 
 
 def _import_pass(run: ImportRun, token: str) -> None:
-    """The rows from ``next_line`` on, chunk by chunk; each chunk commits with its progress."""
+    """The rows from ``next_line`` on, chunk by chunk; each chunk commits with its progress, then the
+    customers the pass wrote purchases for are settled once."""
     seen = csv_io.Seen()
     rows = (row for row in _table(run) if row.line >= run.next_line)
-    for chunk in _chunks(rows):
-        csv_io.check_rows(run.kind, chunk, seen=seen, unit=run.unit)
-        with transaction.atomic():
-            if not _still_mine(run, Phase.IMPORTING, token):
-                return
-            created, updated = csv_io.write_rows(run.kind, chunk)
-            unchanged = sum(1 for row in chunk if not row.errors and row.outcome == csv_io.UNCHANGED)
-            rejections = _rejections(run, chunk, during_import=True)
-            ImportRejection.objects.bulk_create(rejections)
-            next_line = chunk[-1].last_line + 1
-            ImportRun.objects.filter(pk=run.pk).update(
-                rows_done=F("rows_done") + len(chunk),
-                next_line=next_line,
-                created=F("created") + created,
-                updated=F("updated") + updated,
-                unchanged=F("unchanged") + unchanged,
-                rejected=F("rejected") + len(rejections),
-                heartbeat_at=timezone.now(),
-            )
-        run.next_line = next_line
+    with Pending(run) as pending:
+        for chunk in _chunks(rows):
+            csv_io.check_rows(run.kind, chunk, seen=seen, unit=run.unit)
+            with transaction.atomic(), services.purchases_follow_ons_deferred() as bought:
+                if not _still_mine(run, Phase.IMPORTING, token):
+                    return
+                created, updated = csv_io.write_rows(run.kind, chunk)
+                pending.add(bought)  # kept before the chunk commits: a kill after it loses none
+                unchanged = sum(1 for row in chunk if not row.errors and row.outcome == csv_io.UNCHANGED)
+                rejections = _rejections(run, chunk, during_import=True)
+                ImportRejection.objects.bulk_create(rejections)
+                next_line = chunk[-1].last_line + 1
+                ImportRun.objects.filter(pk=run.pk).update(
+                    rows_done=F("rows_done") + len(chunk),
+                    next_line=next_line,
+                    created=F("created") + created,
+                    updated=F("updated") + updated,
+                    unchanged=F("unchanged") + unchanged,
+                    rejected=F("rejected") + len(rejections),
+                    heartbeat_at=timezone.now(),
+                )
+            run.next_line = next_line
+    if not _settle(run, token):
+        return
     ImportRun.objects.filter(pk=run.pk, phase=Phase.IMPORTING).update(phase=Phase.DONE, finished_at=timezone.now())
     Path(run.stored_path).unlink(missing_ok=True)
     logger.info("import %s done", run.pk)
+
+
+class Pending:
+    """The customers an import pass wrote purchases for (each with their latest purchase day) whose
+    follow-ons wait for the end of the file, in a small SQLite file beside the run's file: on the
+    disk the workers share, bounded whatever the file's size, and left for a resumed pass to finish."""
+
+    def __init__(self, run: ImportRun):
+        self.path = Path(f"{run.stored_path}.pending")
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> "Pending":
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        self._db.execute("CREATE TABLE IF NOT EXISTS pending (customer_id INTEGER PRIMARY KEY, day TEXT NOT NULL)")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._db.close()
+
+    def add(self, purchases: list[tuple[int, datetime.date]]) -> None:
+        """Committed (and on disk) before the chunk's own transaction commits."""
+        self._db.execute("BEGIN")
+        self._db.executemany(
+            "INSERT INTO pending VALUES (?, ?) ON CONFLICT (customer_id) DO UPDATE SET day = max(day, excluded.day)",
+            [(customer_id, day.isoformat()) for customer_id, day in purchases],
+        )
+        self._db.execute("COMMIT")
+
+    def batches(self) -> Iterator[list[tuple[int, datetime.date]]]:
+        """The waiting customers in order of id, ``SETTLE_CUSTOMERS`` at a time; a batch is gone once
+        the caller is done with it (and asks for the next)."""
+        while batch := self._db.execute(
+            "SELECT customer_id, day FROM pending ORDER BY customer_id LIMIT ?", (SETTLE_CUSTOMERS,)
+        ).fetchall():
+            yield [(customer_id, datetime.date.fromisoformat(day)) for customer_id, day in batch]
+            self._db.execute("DELETE FROM pending WHERE customer_id <= ?", (batch[-1][0],))
+
+
+def _settle(run: ImportRun, token: str) -> bool:
+    """The follow-ons of the purchases the pass wrote, a batch of customers per transaction (a batch
+    done twice after a kill is recounted to the same figures); False when another pass took over."""
+    with Pending(run) as pending:
+        for batch in pending.batches():
+            with transaction.atomic():
+                if not _still_mine(run, Phase.IMPORTING, token):
+                    return False
+                services.purchases_follow_ons(purchases=batch)
+                ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    pending.path.unlink(missing_ok=True)
+    return True
 
 
 def _still_mine(run: ImportRun, phase: str, token: str) -> bool:

@@ -1,6 +1,7 @@
 """An import run end to end through its service: upload, columns, check, import, rerun, resume."""
 
 import codecs
+import datetime
 import io
 
 import pytest
@@ -8,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
-from customers import imports
+from customers import imports, services
 from customers.import_files import ImportFileError
 from customers.models import Customer, ImportMapping, ImportRun, Purchase
+from loyalty.models import LoyaltyAccount, PointsEntry
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +96,7 @@ def test_importing_the_same_file_again_changes_nothing(manager):
 
 def test_purchases_in_toman_with_decimals_become_whole_rials(manager):
     CustomerFactory(reference="C-1")
-    run = start(manager, "ref,date,amount,invoice\nC-1,1403/02/15,\"1,500.55\",F-1\n", kind="purchases")
+    run = start(manager, 'ref,date,amount,invoice\nC-1,1403/02/15,"1,500.55",F-1\n', kind="purchases")
     run = check_and_import(run, ["reference", "date", "amount", "invoice"], unit="toman")
     assert run.created == 1
     assert Purchase.objects.get().amount == 15006
@@ -139,6 +141,65 @@ def test_a_killed_import_resumes_where_it_stopped_and_writes_nothing_twice(manag
     assert (run.phase, run.created, run.unchanged, Customer.objects.count()) == (Phase.DONE, 7, 0, 7)
 
 
+def _follow_ons(customers) -> list[tuple]:
+    """What follows a customer's purchases: figures, rhythm and points."""
+    points = {row[0]: row[1:] for row in LoyaltyAccount.objects.values_list("customer_id", "available", "pending")}
+    fields = ("purchase_count", "total_spent", "first_purchase_on", "last_purchase_on", "rhythm_gap_days")
+    rows = Customer.objects.filter(pk__in=[c.pk for c in customers]).order_by("pk")
+    return [(*(getattr(c, f) for f in fields), c.rhythm_basis, points.get(c.pk)) for c in rows]
+
+
+def test_a_purchases_import_killed_mid_file_leaves_figures_rhythm_and_points_right_once_resumed(manager, monkeypatch):
+    """The follow-ons wait for the end of the file: the customers of the chunks the killed worker
+    committed are settled by the resumed pass, as if nothing had happened."""
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    customers = [CustomerFactory(reference=f"C-{n}") for n in (1, 2, 3)]
+    days = ["2024-01-10", "2024-03-10", "2024-02-01", "2024-04-01", "2024-01-05", "2024-02-05", "2024-03-05"]
+    owners = ["C-1", "C-1", "C-2", "C-2", "C-3", "C-3", "C-3"]
+    lines = "".join(f"{ref},{day},5000000,F-{n}\n" for n, (ref, day) in enumerate(zip(owners, days, strict=True)))
+    run = start(manager, "ref,date,amount,invoice\n" + lines, kind="purchases")
+    imports.run_check(run=run, mapping=["reference", "date", "amount", "invoice"], unit="rial")
+    run.refresh_from_db()
+    imports.pass_run(run.pk, str(run.pass_token))
+    imports.run_import(run=run)
+    run.refresh_from_db()
+
+    real_write, chunks = imports.csv_io.write_rows, []
+
+    def dies_on_the_third_chunk(kind, chunk):
+        if len(chunks) == 2:
+            raise SystemExit("worker killed")
+        chunks.append(chunk)
+        return real_write(kind, chunk)
+
+    monkeypatch.setattr(imports.csv_io, "write_rows", dies_on_the_third_chunk)
+    with pytest.raises(SystemExit):
+        imports.pass_run(run.pk, str(run.pass_token))
+    assert Purchase.objects.count() == 4
+    assert Customer.objects.get(reference="C-1").purchase_count == 0  # written; settled at the end of the file
+
+    monkeypatch.setattr(imports.csv_io, "write_rows", real_write)
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - imports.STALLED_AFTER * 2)
+    run.refresh_from_db()
+    assert imports.run_resume(run=run)
+    run.refresh_from_db()
+    imports.pass_run(run.pk, str(run.pass_token))
+    run.refresh_from_db()
+
+    assert (run.phase, run.created, Purchase.objects.count()) == (Phase.DONE, 7, 7)
+    assert [c.purchase_count for c in Customer.objects.order_by("pk")] == [2, 2, 3]
+    assert Customer.objects.get(reference="C-1").last_purchase_on == datetime.date(2024, 3, 10)
+    assert set(PointsEntry.objects.values_list("purchase_id", flat=True)) == set(
+        Purchase.objects.values_list("pk", flat=True)
+    )
+    settled = _follow_ons(customers)
+    everyone = [(p.customer_id, p.purchased_on) for p in Purchase.objects.all()]
+    services.purchases_follow_ons(purchases=everyone)  # done again from scratch: the same
+    assert _follow_ons(customers) == settled
+    assert all(basis and points for *_figures, basis, points in settled)
+    assert not list(imports.import_dir().glob("*.pending"))
+
+
 def test_an_excel_workbook_is_read_with_its_typed_cells(manager):
     workbook = Workbook()
     sheet = workbook.active
@@ -175,7 +236,7 @@ def test_files_in_the_encodings_excel_writes_are_read(manager, encode):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01", "not text"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old Excel file"),
         (b"PK\x03\x04 not really a workbook", "cannot be opened"),
-        (b"name,mobile\n\"open quote,0912\n", "never closed"),
+        (b'name,mobile\n"open quote,0912\n', "never closed"),
     ],
     ids=["empty", "binary", "xls", "broken xlsx", "open quote"],
 )

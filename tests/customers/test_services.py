@@ -205,3 +205,52 @@ def test_an_unknown_kind_is_refused(customer):
     with pytest.raises(ValidationError):
         services.interaction_log(customer=customer, kind="fax")
     assert customer.interactions.count() == 0
+
+
+# --- batches of purchases ------------------------------------------------------------------
+
+
+MAY_4 = D(2024, 5, 4)
+
+
+def batch(customer, *invoices, day=MAY_4, amount=100) -> list[Purchase]:
+    return [Purchase(customer=customer, purchased_on=day, amount=Decimal(amount), reference=i) for i in invoices]
+
+
+def test_a_batch_writes_each_new_invoice_once_and_says_which_it_wrote(customer):
+    add(customer, D(2024, 5, 1), 100, reference="F-1")
+
+    written = services.purchases_add_batch(purchases=batch(customer, "F-1", "F-2", "F-2", "", ""))
+
+    assert [p.reference for p in written] == ["F-2", "", ""]  # of two F-2 in the batch, the first
+    assert sorted(Purchase.objects.values_list("reference", flat=True)) == ["", "", "F-1", "F-2"]
+    assert figures(customer) == (D(2024, 5, 1), D(2024, 5, 4), 4, Decimal(400))
+
+
+def test_the_same_batch_twice_writes_nothing_the_second_time(customer):
+    services.purchases_add_batch(purchases=batch(customer, "F-1", "F-2"))
+
+    assert services.purchases_add_batch(purchases=batch(customer, "F-1", "F-2")) == []
+    assert figures(customer)[2] == 2
+
+
+def test_the_figures_recount_writes_only_the_customers_whose_figures_changed(customer, rep):
+    right = CustomerFactory(owner=rep)
+    add(right, D(2024, 5, 4), 100)
+    PurchaseFactory(customer=customer, purchased_on=D(2024, 2, 2), amount=Decimal(10))
+
+    assert services.customers_refresh_purchase_figures(customer_ids=[customer.pk, right.pk]) == 1
+    assert services.customers_refresh_purchase_figures(customer_ids=[customer.pk, right.pk]) == 0
+
+
+def test_deferred_follow_ons_wait_for_the_call_that_settles_them(customer):
+    with services.purchases_follow_ons_deferred() as bought:
+        services.purchases_add_batch(purchases=batch(customer, "F-1", "F-2", day=D(2024, 6, 1)))
+    assert bought == [(customer.pk, D(2024, 6, 1))] * 2
+    assert figures(customer)[2] == 0  # written, not yet counted
+
+    services.purchases_follow_ons(purchases=bought)
+
+    assert figures(customer) == (D(2024, 6, 1), D(2024, 6, 1), 2, Decimal(200))
+    customer.refresh_from_db()
+    assert customer.rhythm_basis == "first_return"
