@@ -88,7 +88,9 @@ def test_each_row_says_why_and_why_this_rank_explains_the_order(open_page, rep, 
         },
     }[lang]
     for name, sentence in why.items():
-        expect(page.locator(f"#followup-{ranked_day[name].pk}").get_by_test_id("why")).to_contain_text(reading(sentence))
+        expect(page.locator(f"#followup-{ranked_day[name].pk}").get_by_test_id("why")).to_contain_text(
+            reading(sentence)
+        )
 
     detractor_row = page.locator(f"#followup-{ranked_day['detractor'].pk}")
     detractor_row.get_by_test_id("why-rank").locator("summary").click()
