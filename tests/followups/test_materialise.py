@@ -154,11 +154,9 @@ def test_due_dates_on_a_friday_move_to_saturday_and_the_rhythm_stays_on_fridays(
 
 
 def test_materialise_issues_the_same_number_of_queries_for_5_or_40_plans(settings, django_assert_max_num_queries):
-    """One SELECT, one INSERT, one UPDATE: never a query per plan.
-
-    One new follow-up per plan keeps each run inside one INSERT batch on SQLite too,
-    whose 999-parameter limit splits bulk inserts every ~40 rows (PostgreSQL: 5000).
-    """
+    """One SELECT, one INSERT, one UPDATE: never a query per plan (the rows travel as one JSON
+    parameter per table, so neither database's parameter limit splits a chunk; see also
+    test_materialise_set_based)."""
     settings.PEYGIR_FOLLOWUP_HORIZON_DAYS = 0
     today = timezone.localdate()
     FollowUpPlanFactory.create_batch(5, unit=FollowUpPlan.Unit.WEEKS, starts_on=today)
