@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,16 +26,27 @@ HEADER = [
 ]  # fmt: skip
 
 
+def exported(response) -> bytes:
+    """The whole file of a streamed export."""
+    assert response.streaming
+    return b"".join(response.streaming_content)
+
+
+def exported_text(response) -> str:
+    return exported(response).decode("utf-8-sig")
+
+
 def rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(exported_text(response))))
 
 
 def test_the_export_starts_with_a_bom_so_excel_reads_utf8(rep_client, rep):
     CustomerFactory(owner=rep, name="علی")
     response = rep_client.get(EXPORT_URL)
-    assert response.content.startswith(b"\xef\xbb\xbf")
+    content = exported(response)
+    assert content.startswith(b"\xef\xbb\xbf")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "علی" in response.content.decode("utf-8-sig")
+    assert "علی" in content.decode("utf-8-sig")
 
 
 def test_the_export_is_a_dated_attachment(rep_client):
@@ -42,13 +55,13 @@ def test_the_export_is_a_dated_attachment(rep_client):
 
 
 def test_the_header_row_is_the_import_columns_then_the_figures(rep_client):
-    first_line = rep_client.get(EXPORT_URL).content.decode("utf-8-sig").splitlines()[0]
+    first_line = exported_text(rep_client.get(EXPORT_URL)).splitlines()[0]
     assert first_line.split(",") == HEADER
     assert HEADER[: len(csv_io.COLUMNS[csv_io.CUSTOMERS])] == csv_io.COLUMNS[csv_io.CUSTOMERS]
 
 
 def test_an_empty_export_is_just_the_header(rep_client):
-    assert rep_client.get(EXPORT_URL).content.decode("utf-8-sig").splitlines() == [",".join(HEADER)]
+    assert exported_text(rep_client.get(EXPORT_URL)).splitlines() == [",".join(HEADER)]
 
 
 def test_a_rep_exports_only_their_own_customers(rep_client, rep, other_rep):
@@ -123,7 +136,7 @@ def book(rep, other_rep, bought):
 
 
 def test_exporting_then_importing_the_export_adds_nothing(manager_client, book):
-    text = manager_client.get(EXPORT_URL).content.decode("utf-8-sig")
+    text = exported_text(manager_client.get(EXPORT_URL))
     checked = csv_io.preview_import(kind=csv_io.CUSTOMERS, text=text)
     assert (len(checked.rows), checked.error_count, checked.skipped_count) == (3, 0, 3)
     assert csv_io.apply_import(checked) == 0
@@ -136,8 +149,7 @@ def test_the_export_round_trips_through_the_import_pages(
 ):
     settings.PEYGIR_IMPORT_DIR = tmp_path
     manager_client.cookies["django_language"] = language
-    exported = manager_client.get(EXPORT_URL).content
-    upload = SimpleUploadedFile("export.csv", exported, "text/csv")
+    upload = SimpleUploadedFile("export.csv", exported(manager_client.get(EXPORT_URL)), "text/csv")
     response = manager_client.post(reverse("customers:import"), {"kind": "customers", "unit": "rial", "file": upload})
     run = ImportRun.objects.get()
     assert response["Location"] == reverse("customers:import_columns", args=[run.pk])
@@ -156,7 +168,7 @@ def test_every_exported_column_imports_back_to_the_same_customer(manager_client,
     """
     fields = ("name", "email", "company", "city", "segment_id", "owner_id", "preferred_language", "notes")
     originals = {c.mobile: [getattr(c, f) for f in fields] for c in book}
-    text = manager_client.get(EXPORT_URL).content.decode("utf-8-sig")
+    text = exported_text(manager_client.get(EXPORT_URL))
     Customer.objects.all().delete()
     checked = csv_io.preview_import(kind=csv_io.CUSTOMERS, text=text)
     assert csv_io.apply_import(checked) == 3
@@ -188,8 +200,39 @@ def test_a_neutralised_export_imports_back_to_what_was_typed(manager_client, rep
     typed = [name for name in FORMULAS if name == name.strip()]  # the import trims cells
     for index, name in enumerate(typed):
         CustomerFactory(owner=rep, name=name, notes=name, mobile=f"0912000000{index}")
-    text = manager_client.get(EXPORT_URL).content.decode("utf-8-sig").replace("0912000000", "0990000000")
+    text = exported_text(manager_client.get(EXPORT_URL)).replace("0912000000", "0990000000")
     checked = csv_io.preview_import(kind=csv_io.CUSTOMERS, text=text)
     assert (checked.error_count, csv_io.apply_import(checked)) == (0, len(typed))
     copies = Customer.objects.filter(mobile__startswith="0990").order_by("mobile")
     assert [(copy.name, copy.notes) for copy in copies] == [(name, name) for name in typed]
+
+
+# --- streamed, one query for the rows ---------------------------------------------------------
+
+
+def _export_queries(client) -> list[str]:
+    """The statements one export sends, the whole file read."""
+    with CaptureQueriesContext(connection) as context:
+        exported(client.get(EXPORT_URL))
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_the_export_costs_the_same_queries_for_3_customers_as_for_60(manager_client, rep, other_rep):
+    for owner in (rep, other_rep, None):
+        CustomerFactory(owner=owner, segment=SegmentFactory())
+    few = _export_queries(manager_client)
+    for number in range(57):
+        CustomerFactory(owner=(rep, other_rep, None)[number % 3], segment=SegmentFactory())
+    many = _export_queries(manager_client)
+    assert len(many) == len(few)
+    reading_rows = [sql for sql in many if 'FROM "customers_customer"' in sql and "COUNT(" not in sql]
+    assert len(reading_rows) == 1  # owners, segments and contract ends come in the same query
+    assert len(rows(manager_client.get(EXPORT_URL))) == 60
+
+
+def test_the_export_is_streamed_in_pieces(manager_client, rep, monkeypatch):
+    monkeypatch.setattr(csv_io, "EXPORT_PIECE_ROWS", 2)
+    CustomerFactory.create_batch(5, owner=rep)
+    pieces = list(manager_client.get(EXPORT_URL).streaming_content)
+    assert len(pieces) == 3  # the header with rows 1 and 2, rows 3 and 4, row 5
+    assert b"".join(pieces).decode("utf-8-sig").count("\n") == 6

@@ -1,10 +1,15 @@
 """The customer list costs the same number of queries for 10 rows as for 200 (no query per row)."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from customers import selectors
 from customers.models import Customer
 from tests.factories import CustomerFactory, RepFactory, SegmentFactory
 
@@ -56,3 +61,36 @@ def test_the_manager_s_list_renders_200_rows_with_owners_and_segments(manager_cl
     html = response.content.decode()
     assert "بخش 1" in html
     assert "رضا" in html
+
+
+@pytest.fixture
+def spenders(rep):
+    """Customers whose yearly value and total spent rank them differently: old big spenders are
+    worth less per year than new ones."""
+    today = timezone.localdate()
+    for number in range(30):
+        customer = CustomerFactory(owner=rep, name=f"خریدار {number}")
+        Customer.objects.filter(pk=customer.pk).update(
+            purchase_count=1 + number % 3 if number % 7 else 0,
+            total_spent=Decimal(((number * 37) % 23) * 1_000_000) if number % 7 else Decimal(0),
+            first_purchase_on=today - datetime.timedelta(days=30 + (number * 211) % 2000),
+        )
+
+
+@pytest.mark.parametrize("search", ["", "خریدار", "خریدار 5"])
+def test_every_page_by_yearly_value_is_the_page_of_sorting_them_all(rep, spenders, search):
+    """The page looks only at customers who spent enough to be on it; it must be the same page."""
+    everyone = [c.pk for c in selectors.customer_list(user=rep, search=search, sort="-yearly_value")]
+    pages, bounded = [], 0
+    for number in range(1, 9):
+        with CaptureQueriesContext(connection) as context:
+            page = selectors.customer_page(
+                selectors.customer_list(user=rep, search=search, sort="-yearly_value"),
+                sort="-yearly_value",
+                number=number,
+                per_page=4,
+            )
+        pages += [customer.pk for customer in page.object_list] if page.number == number else []
+        bounded += any('"total_spent" >=' in query["sql"] for query in context.captured_queries)
+    assert pages == everyone
+    assert bounded  # the bound was used, not only the full sort
