@@ -19,8 +19,9 @@ next_index = 0, next_due_on = occurrence 0, VACUUM ANALYZE). The rounds then alt
   indexes, unique constraints and foreign keys, then one UPDATE ... FROM of the plans' next_index
   and next_due_on. That is the database's own work; the ratio is what materialisation adds to it.
 
-Default sizes: 10k and 100k; 1M only with --million (its resets and the two rounds take about ten
-minutes on a shared 2-core machine). Prints figures; never asserts on timings.
+Default sizes: 10k and 100k (bench/all.py's run); 1M only with --million: seeding it took 5 minutes
+and each of its runs and resets minutes more on the shared 2-core machine, beyond the budget of the
+whole table. Prints figures; never asserts on timings.
 """
 
 import argparse
@@ -82,7 +83,7 @@ def parse_args():
         choices=sorted(SCHEMAS),
         help="sizes to run (default 10000 100000, with --million also 1000000)",
     )
-    parser.add_argument("--million", action="store_true", help="also run 1,000,000 plans (about ten minutes)")
+    parser.add_argument("--million", action="store_true", help="also run 1,000,000 plans (long: see above)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of materialise / bare SQL (2)")
     parser.add_argument(
         "--keep-state",
