@@ -120,7 +120,7 @@ def _row_context(request) -> dict:
             "last_purchase": _("Last purchase"),
             "purchases": _("Purchases"),
             "more": selectors.more_actions_label(),
-            "outcome_more": _("Note or try again later"),
+            "outcome_more": f"{_('Try again')} · {_('Note')}",  # the fields it opens, by their names
             "why": _("Why"),
             "why_rank": _("Why this rank"),
             "next_call": _("Next call"),

@@ -98,11 +98,14 @@ def test_reached_moves_the_row_to_closed_with_the_next_calls_date(open_page, rep
     row = page.locator(f"#followup-{weekly.pk}")
     row.locator("select[name=outcome]").select_option("reached")
     row.locator("select[name=outcome]").focus()
+    page.keyboard.press("Tab")  # to the Save button
+    page.keyboard.press("Tab")  # to "try again · note", closed
+    page.keyboard.press("Enter")  # opens it: its fields load
+    expect(row.locator("input[name=note]")).to_be_visible()
     page.keyboard.press("Tab")  # to "try again", left at "no, close it"
     page.keyboard.press("Tab")  # to the note
     page.keyboard.type("سفارش هفته بعد را داد")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # the Save button
+    page.keyboard.press("Enter")  # Enter in the note saves the row
 
     closed = page.get_by_test_id("section-done").locator(f"#followup-{weekly.pk}")
     expect(closed.get_by_test_id("closed")).to_contain_text("سفارش هفته بعد را داد")
