@@ -8,4 +8,5 @@ RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --n
 RUN useradd --create-home peygir
 USER peygir
 EXPOSE 8000
-CMD ["gunicorn", "retention_crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Workers and threads: gunicorn.conf.py (WEB_CONCURRENCY, PEYGIR_WEB_THREADS).
+CMD ["gunicorn", "retention_crm.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000"]

@@ -13,6 +13,8 @@ gunicorn runs with the repository's gunicorn.conf.py (as production does), unles
 
     .venv/bin/python bench/survey_answers.py [--answers 2000] [--rounds 4] [--concurrency 16]
         [--workers N] [--worker-class sync|gthread] [--threads N]
+    .venv/bin/python bench/survey_answers.py --in-process --answers 300 [--profile 40]
+        (no gunicorn: the CPU per request of each side through django.test.Client, and cProfile's top N)
 """
 
 import argparse
@@ -276,6 +278,54 @@ async def fire(port: int, prefix: str, tokens: list[str], concurrency: int, tall
     tally.seconds += time.perf_counter() - started
 
 
+# --- in-process: each request's CPU, and where it goes ------------------------------------------------
+
+
+def in_process(args) -> None:
+    """The same answers through django.test.Client (no gunicorn, no network client): the CPU this
+    process spends per request on each side, alternating, and with --profile where it goes."""
+    import cProfile
+    import pstats
+    import statistics
+
+    from django.test import Client
+
+    _common.collect_static()
+    tokens = seed_invitations(2 * args.answers)
+    bare_table_reset()
+    spent: dict[str, list[float]] = {"survey GET": [], "survey POST": [], "bare GET": [], "bare POST": []}
+    profile = cProfile.Profile() if args.profile else None
+    browser = Client(enforce_csrf_checks=True)  # one handler: a new Client loads the middleware again
+    for number in range(args.answers):
+        for side, prefix, token in (("survey", "/s/", tokens[number]), ("bare", "/bench-bare/", tokens[-1 - number])):
+            browser.cookies.clear()  # each answer is another customer's phone
+            score = str(random.randint(0, 10))
+            for method in ("GET", "POST"):
+                if profile and side == "survey":
+                    profile.enable()
+                started = time.process_time()
+                if method == "GET":
+                    page = browser.get(f"{prefix}{token}/?score={score}")
+                else:
+                    form = {"score": score, "csrfmiddlewaretoken": CSRF_INPUT.search(page.content).group(1).decode()}
+                    page = browser.post(f"{prefix}{token}/", form, HTTP_X_PEYGIR_AUTO="1")
+                spent[f"{side} {method}"].append(time.process_time() - started)
+                if profile:
+                    profile.disable()
+                assert page.status_code == 200, (side, method, page.status_code)
+    print(f"in-process, {args.answers} answers a side (random scores 0-10), CPU of this process per request:")
+    for name, seconds in spent.items():
+        print(
+            f"  {name:12s} median {statistics.median(seconds) * 1000:.2f} ms, "
+            f"mean {statistics.mean(seconds) * 1000:.2f} ms"
+        )
+    survey = statistics.mean(spent["survey GET"]) + statistics.mean(spent["survey POST"])
+    bare = statistics.mean(spent["bare GET"]) + statistics.mean(spent["bare POST"])
+    print(f"  one answer: survey {survey * 1000:.2f} ms, bare {bare * 1000:.2f} ms; bare / survey {bare / survey:.2f}")
+    if profile:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+
+
 # --- the run ---------------------------------------------------------------------------------------
 
 
@@ -316,11 +366,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)")
     parser.add_argument("--worker-class", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--in-process", action="store_true", help="CPU per request through django.test.Client")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="with --in-process: top N of cProfile")
     _common.add_figures_argument(parser)
     args = parser.parse_args()
 
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"  # the bare view's URL, for --in-process too
     _common.start("survey answers")
+    if args.in_process:
+        in_process(args)
+        return
     from surveys.models import SurveyResponse
 
     options = gunicorn_options(args)

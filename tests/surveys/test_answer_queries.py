@@ -67,7 +67,7 @@ def test_opening_the_same_link_again_writes_nothing(client, sent):
     assert len(work) == 1, work.statements
 
 
-def test_the_shop_s_name_and_logo_come_with_the_link_s_own_query(client, sent):
+def test_the_shops_name_and_logo_come_with_the_links_own_query(client, sent):
     from surveys import services
     from tests.surveys.factories import tiny_png
 
@@ -81,7 +81,7 @@ def test_the_shop_s_name_and_logo_come_with_the_link_s_own_query(client, sent):
     assert "گل سرخ" in client.get(sent.score_path(9)).content.decode()  # a change is seen at once
 
 
-def test_confirming_a_promoter_s_score_is_the_answer_its_closed_loop_and_its_points(sent):
+def test_confirming_a_promoters_score_stores_the_answer_and_earns_its_points(sent):
     """Read the link (1) and lock it with the customer and any response (1); store the answer (1),
     mark the invitation answered (1), the customer's last score (1); loyalty's bonus: its rules (1),
     the ledger entry (1) and the balance (3). A promoter raises no call."""
