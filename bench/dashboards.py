@@ -1,6 +1,6 @@
 """Benchmark: the managers' dashboards over 100,000 customers and 1,000,000 purchases (PostgreSQL).
 
-    .venv/bin/python bench/dashboards.py [--reseed] [--runs N] [--requests N]
+    .venv/bin/python bench/dashboards.py [--growth] [--customers N] [--seed-only] [--reseed] [--runs N] [--requests N]
 
 Seeds (once; reused afterwards unless --reseed) the shop of ``silent_customers.py`` (20 reps,
 100,000 customers of mixed purchase rhythms, 1,000,000 purchases over two years), in a schema of
@@ -17,7 +17,14 @@ same run (the statements Django sent, captured with CaptureQueriesContext), and 
   warm-up) for the manager (every customer), and the overview for one rep (their book); the
   issue's goal is at most 500 ms a page.
 
-Prints figures; never asserts on timings.
+``--growth`` (bench/all.py --growth) adds the snapshot job at 1,000,000 customers and 10,000,000
+purchases (schema "bench_dashboards_1m", seeded once), one captured run beside its SQL replayed once,
+and the time per customer at each scale; it is not in the default run because one run of the job
+at that size takes over ten minutes on two cores, and its replay as long again.
+``--customers N`` measures another scale alone (schema bench_dashboards_<N>).
+
+Prints figures; never asserts on timings. With ``--figures FILE`` it writes the snapshot job (at both
+scales with --growth) and the slowest page.
 """
 
 import argparse

@@ -1,7 +1,8 @@
 """Benchmark: the nightly purchase-rhythm refresh and the at-risk page over 100,000 customers and
 1,000,000 purchases (PostgreSQL).
 
-    .venv/bin/python bench/silent_customers.py [--reseed] [--runs N] [--requests N] [--warmups N] [--explain]
+    .venv/bin/python bench/silent_customers.py [--customers N] [--no-growth] [--seed-only] [--reseed] [--runs N]
+        [--requests N] [--warmups N] [--explain]
 
 Seeds (once; reused afterwards unless --reseed, and again by itself when the schema was seeded by
 an older version of this script) 20 reps in the "rep" group and a manager, 4 segments, 100,000
@@ -25,8 +26,19 @@ Measures:
 - GET /customers/at-risk/ for the manager (every customer) and for one rep, beside the bare SQL
   of its statements.
 
+Growth (the default run; --no-growth leaves it out): the nightly job again at 1,000,000 customers and
+10,000,000 purchases, in a process of its own on schema "bench_silent_1m" (seeded once, about ten
+minutes on two cores: INSERT ... SELECT over generate_series, the secondary indexes built after),
+one captured run beside its SQL replayed once, and the time per customer at each scale. A path whose
+time per customer grows more than ``GROWTH_TOLERANCE`` times is growing faster than its data.
+``--customers N`` measures another scale alone (10 purchases a customer, schema bench_silent_<N>).
+
+The job takes a database-wide advisory lock ("rhythm-priors"): two scales measured at the same time
+in one database wait for each other, so they run one after the other.
+
 Tables live in schema "bench_silent" of the benchmark database (BENCH_DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/peygir_bench). Prints figures; never asserts on timings.
+With ``--figures FILE`` (bench/all.py) it writes the job at both scales and the manager's at-risk page.
 """
 
 import argparse
