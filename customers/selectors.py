@@ -13,7 +13,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -128,22 +141,45 @@ def customer_page(customers: QuerySet[Customer], *, sort: str, number, per_page:
     The page's ids are found first, by a query that sorts only what the order needs (an index read,
     or a search's matches); then only those rows are read with their owner and segment. Sorting
     ten thousand matches with every column and both joins attached cost more than finding them.
+    A search counts its matches in the query that finds the page: it reads them all anyway.
     """
-    return _CustomerPaginator(customers, per_page, by_yearly_value=sort == "-yearly_value").get_page(number)
+    searched = "match" in customers.query.annotations
+    by_yearly_value = sort == "-yearly_value"
+    paginator = _CustomerPaginator(customers, per_page, by_yearly_value=by_yearly_value)
+    if searched and not by_yearly_value:
+        paginator.count_with_the_page(number)
+    return paginator.get_page(number)
 
 
 class _CustomerPaginator(Paginator):
     def __init__(self, *args, by_yearly_value: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.by_yearly_value = by_yearly_value
+        self.found: tuple[int, list[int]] | None = None  # (page number, its ids) found with the count
+
+    def count_with_the_page(self, number) -> None:
+        """Find page ``number``'s ids and the count in one query (when the page has rows)."""
+        try:
+            wanted = max(int(number), 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        bottom = (wanted - 1) * self.per_page
+        counted = self.object_list.annotate(found=Window(Count("*"))).values_list("pk", "found")
+        rows = list(counted[bottom : bottom + self.per_page])
+        if rows:
+            self.count = rows[0][1]  # Paginator.count is a cached property: this is its value
+            self.found = (wanted, [pk for pk, _found in rows])
 
     def page(self, number) -> Page:
         page = super().page(number)
         bottom, top = max(page.start_index() - 1, 0), page.end_index()
-        ordered = self.object_list
-        if self.by_yearly_value and top:
-            ordered = _among_the_most_valuable(ordered, rows=top)
-        ids = list(ordered.values_list("pk", flat=True)[bottom:top])
+        if self.found and self.found[0] == page.number:
+            ids = self.found[1]
+        else:
+            ordered = self.object_list
+            if self.by_yearly_value and top:
+                ordered = _among_the_most_valuable(ordered, rows=top)
+            ids = list(ordered.values_list("pk", flat=True)[bottom:top])
         page.object_list = list(self.object_list.filter(pk__in=ids))  # in the same order
         return page
 

@@ -94,3 +94,20 @@ def test_every_page_by_yearly_value_is_the_page_of_sorting_them_all(rep, spender
         bounded += any('"total_spent" >=' in query["sql"] for query in context.captured_queries)
     assert pages == everyone
     assert bounded  # the bound was used, not only the full sort
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 99, "x", None])
+def test_a_search_s_page_and_count_are_those_of_counting_apart(rep, spenders, number):
+    """The search counts its matches in the query that finds the page; the page and count are the same."""
+    from django.core.paginator import Paginator
+
+    def searched():
+        return selectors.customer_list(user=rep, search="خریدار", sort="-total_spent")
+
+    expected = Paginator(searched(), 12).get_page(number)
+    with CaptureQueriesContext(connection) as context:
+        page = selectors.customer_page(searched(), sort="-total_spent", number=number, per_page=12)
+    assert (page.number, page.paginator.count) == (expected.number, expected.paginator.count) == (page.number, 30)
+    assert [c.pk for c in page.object_list] == [c.pk for c in expected.object_list]
+    counted_apart = any("COUNT(*) AS" in query["sql"] for query in context.captured_queries)
+    assert counted_apart == (number == 99)  # past the end the page is found again, after a count
