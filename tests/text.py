@@ -18,3 +18,9 @@ def reading(text: str) -> re.Pattern[str]:
     """A pattern for a browser assertion (``to_contain_text``) that finds ``text`` as a person
     reads it: isolates may sit anywhere around the names inside it."""
     return re.compile("[\u2066-\u2069]?".join(map(re.escape, text)))
+
+
+def downloaded(response) -> str:
+    """The text of a download as the person's browser saves it, whether it was streamed or not."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8")

@@ -14,6 +14,7 @@ from customers import urls as customer_urls
 from customers.models import Customer, ImportRun, Interaction, Purchase
 from tests.customers.factories import checked_run
 from tests.factories import CustomerFactory, PurchaseFactory
+from tests.text import downloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def test_a_manager_s_list_shows_everyone_and_filters_by_owner(manager_client, mi
 
 
 def exported_mobiles(response) -> set[str]:
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(downloaded(response).removeprefix("\ufeff"))))
     return {row["mobile"] for row in rows}
 
 

@@ -15,6 +15,7 @@ from surveys.models import SurveyInvitation
 from tests.core.formulas import FORMULAS, opens_a_formula
 from tests.factories import SegmentFactory
 from tests.surveys.factories import InvitationFactory, SurveyCustomerFactory, SurveyResponseFactory
+from tests.text import downloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_a_nonsense_date_is_an_error_not_a_crash(manager_client, answers):
 
 
 def _csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+    text = downloaded(response)
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
