@@ -279,6 +279,10 @@ def bare_connection(schema: str | None = None) -> psycopg.Connection:
         cursor_factory=psycopg.ClientCursor,
     )
     conn.execute("SET TIME ZONE 'UTC'")
+    from django.conf import settings
+
+    if "jit=off" in settings.DATABASES["default"].get("OPTIONS", {}).get("options", ""):
+        conn.execute("SET jit = off")  # as the settings set it on Django's connections
     return conn
 
 
