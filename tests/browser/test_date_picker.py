@@ -205,6 +205,7 @@ def test_try_again_and_snooze_on_a_clicked_day(open_page, rep, customer):
     page.goto(f"/calls/?day={(today + datetime.timedelta(days=5)).isoformat()}")
     row = page.locator(f"#followup-{call.pk}")
     row.locator("select[name=outcome]").select_option("no_answer")
+    row.get_by_test_id("outcome-more").locator("summary").click()  # "Try again" loads when opened
     row.locator("select[name=retry]").select_option("on_date")
     retry_box = row.locator("input[name=retry_on]")
     retry_box.fill(_fa(today + datetime.timedelta(days=6)))
@@ -304,9 +305,9 @@ def test_tabbing_through_the_calls_due_page_leaves_the_first_row_uncovered(open_
     expect(day_box).not_to_be_focused()
     page.wait_for_timeout(500)  # longer than the picker's opening animation
     expect(page.locator("jdp-container")).to_have_count(0)  # never opened at all
-    note = page.locator(f"#followup-{call.pk} input[name=note]")
-    note.click()  # a click lands on the first row itself: nothing lies over it
-    expect(note).to_be_focused()
+    outcome = page.locator(f"#followup-{call.pk} select[name=outcome]")
+    outcome.click()  # a click lands on the first row itself: nothing lies over it
+    expect(outcome).to_be_focused()
 
 
 def _pick_in_english(page, box, day: datetime.date) -> None:

@@ -107,6 +107,7 @@ def test_a_survey_answered_from_the_email_becomes_the_reps_call_and_the_rep_logs
     expect(row).to_contain_text("مینا طاهری")
     screenshot(rep_page, "production-detractor-call")
     row.locator("select[name=outcome]").select_option("reached")
+    row.get_by_test_id("outcome-more").locator("summary").click()  # the note loads when opened
     row.locator("input[name=note]").fill("عذرخواهی کردم، ارسال بعدی رایگان")
     row.locator("input[name=note]").press("Enter")
     expect(rep_page.locator(f"#followup-{call.pk}").get_by_test_id("closed")).to_contain_text("ارسال بعدی رایگان")
