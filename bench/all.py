@@ -35,7 +35,7 @@ from _common import ROOT, Figure
 # name, the script, the extra arguments of --growth
 SCRIPTS = [
     ("calls-due", "calls_due_page.py", []),
-    ("materialise", "materialise_followups.py", []),
+    ("materialise", "materialise_followups.py", ["--million"]),
     ("survey", "survey_answers.py", []),
     ("customer-list", "customer_list.py", []),
     ("silent", "silent_customers.py", ["--growth"]),
