@@ -128,7 +128,7 @@ def main() -> None:
         for name, script, growth in SCRIPTS
         if (not args.only or name in args.only) and name not in args.skip
     ]
-    started = time.perf_counter()
+    started, measured = time.perf_counter(), commit()
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         for name, script, extra in chosen:
@@ -136,7 +136,7 @@ def main() -> None:
             results.append((name, figures, outcome))
     took = ", ".join(f"{name} {outcome}" for name, _figures, outcome in results)
     heading = (
-        f"Run of {datetime.date.today().isoformat()} on commit {commit()}, {os.cpu_count()} cores, DEBUG=False, "
+        f"Run of {datetime.date.today().isoformat()} on commit {measured}, {os.cpu_count()} cores, DEBUG=False, "
         f"`./run bench` in {(time.perf_counter() - started) / 60:.0f} min ({took})."
     )
     text = f"{heading}\n\n{table(results)}"
