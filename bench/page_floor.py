@@ -1,0 +1,157 @@
+"""Benchmark: what every logged-in page pays before and around its own content (middleware, the
+session and user reads, the role check, the base layout), beside the SQL it sends.
+
+    .venv/bin/python bench/page_floor.py [--requests N] [--warmups N] [--figures FILE]
+
+Reads (never seeds) schema "bench_customers": run bench/customer_list.py once first. As a rep
+(bench_cl_rep01) and as the manager (bench_cl_manager), django.test.Client + force_login,
+DEBUG=False, it GETs, alternating request by request:
+
+- a logged-in page with no content: base.html with an empty content block, served by a view this
+  script adds to the URLs (login required), through every middleware and context processor;
+- /calls/ for the rep on a day with no call due (that schema has no follow-ups): the calls page's
+  own floor;
+- /customers/?sort=-total_spent for the manager (100,000 customers).
+
+Each request is followed by the SQL it sent, replayed bare on a psycopg connection (the limit).
+It lists the fixed queries of a logged-in page, and measures the empty page again with
+SESSION_ENGINE = cached_db (a settings change it only reports). Prints figures; never asserts on
+timings.
+"""
+
+import argparse
+import statistics
+import time
+import types
+
+from _common import Figure, add_figures_argument, bare_connection, ratio_line, replay, start, write_figures
+
+SCHEMA = "bench_customers"
+REP, MANAGER = "bench_cl_rep01", "bench_cl_manager"
+EMPTY_URL = "/bench-floor/"
+
+
+def _floor_urls():
+    """The project's URLs plus one empty logged-in page, as a module object (get_resolver caches by it)."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import path
+
+    from retention_crm.urls import urlpatterns
+
+    page = engines["django"].from_string("{% extends 'base.html' %}{% block content %}{% endblock %}")
+
+    @login_required
+    def empty_page(request):
+        return HttpResponse(page.render({}, request))
+
+    module = types.ModuleType("page_floor_urls")
+    module.urlpatterns = [path(EMPTY_URL.strip("/") + "/", empty_page), *urlpatterns]
+    return module
+
+
+def _client(username):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _get(client, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def measure(label, client, url, args, conn):
+    """Median seconds of GET ``url`` and of its SQL replayed bare right after each request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(args.warmups):
+        _get(client, url)
+    seconds, bare, statements = [], [], []
+    for _ in range(args.requests):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            _get(client, url)
+            seconds.append(time.perf_counter() - started)
+        statements = [query["sql"] for query in captured.captured_queries]
+        bare.append(replay(conn, statements)[0])
+    print(ratio_line(f"{label}:", seconds, len(statements), bare))
+    return statistics.median(seconds) * 1000, statistics.median(bare) * 1000, statements
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--warmups", type=int, default=10)
+    add_figures_argument(parser)
+    args = parser.parse_args()
+
+    start("page floor", SCHEMA)
+    from django.contrib.auth.models import User
+    from django.test.utils import override_settings
+
+    if not User.objects.filter(username=MANAGER).exists():
+        raise SystemExit(f"schema {SCHEMA} is not seeded: run bench/customer_list.py first")
+    conn = bare_connection(SCHEMA)
+    figures = []
+    with override_settings(ROOT_URLCONF=_floor_urls()):
+        rep, manager = _client(REP), _client(MANAGER)
+        rep_floor = measure("empty page, rep", rep, EMPTY_URL, args, conn)
+        manager_floor = measure("empty page, manager", manager, EMPTY_URL, args, conn)
+        calls = measure("/calls/ with no call due, rep", rep, "/calls/", args, conn)
+        customers = measure(
+            "/customers/?sort=-total_spent, manager", manager, "/customers/?sort=-total_spent", args, conn
+        )
+        print("the fixed queries of a logged-in page:")
+        for statement in manager_floor[2]:
+            print(f"  {statement[:110]}")
+        with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+            measure("empty page, manager, SESSION_ENGINE=cached_db", _client(MANAGER), EMPTY_URL, args, conn)
+
+    for who, (page_ms, sql_ms, statements) in (("a rep", rep_floor), ("a manager", manager_floor)):
+        figures.append(
+            Figure(
+                path=f"a logged-in page with no content, {who}",
+                value=round(page_ms, 1),
+                unit="ms",
+                limit=round(sql_ms, 2),
+                limit_label=f"its {len(statements)} SQL statements bare",
+                goal="none of its own: the share of every page's 3× budget that is not the page's",
+            )
+        )
+    page_ms, sql_ms, statements = calls
+    figures.append(
+        Figure(
+            path="calls page with no call due, a rep",
+            value=round(page_ms, 1),
+            unit="ms",
+            limit=round(sql_ms, 2),
+            limit_label=f"its {len(statements)} SQL statements bare",
+            goal="≤ 3× its SQL",
+            met=page_ms <= 3 * sql_ms,
+        )
+    )
+    page_ms, sql_ms, statements = customers
+    figures.append(
+        Figure(
+            path="customer list by total spent, manager, 100k customers (page floor run)",
+            value=round(page_ms, 1),
+            unit="ms",
+            limit=round(sql_ms, 2),
+            limit_label=f"its {len(statements)} SQL statements bare",
+            goal="≤ 50 ms",
+            met=page_ms <= 50,
+        )
+    )
+    write_figures(args.figures, figures)
+
+
+if __name__ == "__main__":
+    main()
