@@ -15,11 +15,13 @@ Periodic, win-back, detractor and renewal calls are thus ordered in one list by 
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Case, F, FloatField, QuerySet, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db.models.sql import Query
 
 from core.db import DaysBetween, as_float
 from customers.selectors import customer_value_expression, typical_customer_value
@@ -29,10 +31,40 @@ from followups.reasons import REASONS
 URGENCY_DAYS = 7  # a week overdue doubles the stake
 URGENCY_CAP_DAYS = 28
 
+_SCORE = F("rank_value") * F("rank_risk") * (1 + as_float(F("rank_overdue_days")) / URGENCY_DAYS)
+
 
 def ranked(followups: QuerySet[FollowUp], *, day: datetime.date) -> QuerySet[FollowUp]:
     """``followups`` with ``rank_value``, ``rank_risk``, ``rank_overdue_days`` and ``rank_score`` (higher first)."""
-    value = customer_value_expression(day=day, prefix="customer__", unknown=typical_customer_value(day=day))
+    return _ranked(followups, day=day, unknown=typical_customer_value(day=day))
+
+
+def ranked_followups(*, day: datetime.date) -> QuerySet[FollowUp]:
+    """Every follow-up, ranked for ``day`` as ``ranked`` ranks them: filter it to the rows wanted.
+
+    The calls-due page asks for the ranking in several queries on every load; resolving it into a
+    query costs more than the page's Python otherwise does (a Case per reason, each a filter). So
+    it is resolved once per day and process, and each queryset starts from a copy of that query.
+    """
+    followups = FollowUp.objects.all()
+    followups.query = _ranked_query(day, typical_customer_value(day=day)).chain()
+    return followups
+
+
+@functools.lru_cache(maxsize=8)
+def _ranked_query(day: datetime.date, unknown: float) -> Query:
+    """Never evaluated nor changed: ``ranked_followups`` hands out copies (``chain``) only."""
+    return _ranked(FollowUp.objects.all(), day=day, unknown=unknown).query
+
+
+def _ranked(followups: QuerySet[FollowUp], *, day: datetime.date, unknown: float) -> QuerySet[FollowUp]:
+    return followups.annotate(**_rank_figures(day, unknown)).annotate(rank_score=_SCORE)
+
+
+@functools.lru_cache(maxsize=8)
+def _rank_figures(day: datetime.date, unknown: float) -> dict:
+    """The ranking's figures as expressions, built once a day (``annotate`` resolves a copy of each)."""
+    value = customer_value_expression(day=day, prefix="customer__", unknown=unknown)
     # A points call's stake is what the expiring points are worth (``value_rial``, newer calls): its
     # risk is that share of the customer's value, so value × risk is that money.
     points_value = Cast(KT("facts__value_rial"), FloatField())
@@ -46,9 +78,7 @@ def ranked(followups: QuerySet[FollowUp], *, day: datetime.date) -> QuerySet[Fol
         output_field=FloatField(),
     )
     overdue = Least(Greatest(DaysBetween(Value(day), F("due_on")), 0), URGENCY_CAP_DAYS)
-    return followups.annotate(rank_value=value, rank_risk=risk, rank_overdue_days=overdue).annotate(
-        rank_score=F("rank_value") * F("rank_risk") * (1 + as_float(F("rank_overdue_days")) / URGENCY_DAYS)
-    )
+    return {"rank_value": value, "rank_risk": risk, "rank_overdue_days": overdue}
 
 
 @dataclass(frozen=True)

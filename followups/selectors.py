@@ -20,13 +20,13 @@ from core.roles import is_manager
 from customers.models import Interaction
 from customers.selectors import customer_list, sales_team
 from followups.models import FollowUp, FollowUpPlan
-from followups.ranking import ranked
+from followups.ranking import ranked_followups
 from followups.services import escalation_cutoff, horizon_for
 
 
-def followups_visible_to(user: AbstractBaseUser) -> QuerySet[FollowUp]:
-    """Reps see the follow-ups assigned to them; managers see every one."""
-    followups = FollowUp.objects.all()
+def followups_visible_to(user: AbstractBaseUser, among: QuerySet[FollowUp] | None = None) -> QuerySet[FollowUp]:
+    """Reps see the follow-ups assigned to them; managers see every one (of ``among``: all by default)."""
+    followups = FollowUp.objects.all() if among is None else among
     return followups if is_manager(user) else followups.filter(assignee=user)
 
 
@@ -37,7 +37,7 @@ def followup_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUp:
 
 def followup_row_for(*, user: AbstractBaseUser, pk: int, day: datetime.date) -> FollowUp:
     """One row of the calls-due page as the page shows it (ranked, with the call's context), else 404."""
-    return get_object_or_404(_with_call_context(ranked(followups_visible_to(user), day=day)), pk=pk)
+    return get_object_or_404(_with_call_context(followups_visible_to(user, ranked_followups(day=day))), pk=pk)
 
 
 def plan_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUpPlan:
@@ -116,10 +116,10 @@ def followups_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None
 
     ``rep=None`` means the whole team. Rows carry the ranking's figures (``followups.ranking``).
     """
-    followups = FollowUp.objects.filter(status__in=FollowUp.PENDING, due_on__lte=day)
+    followups = ranked_followups(day=day).filter(status__in=FollowUp.PENDING, due_on__lte=day)
     if rep is not None:
         followups = followups.filter(assignee=rep)
-    return _with_call_context(ranked(followups, day=day)).order_by(*keyset_order(SECTION_ORDER[DUE]))
+    return _with_call_context(followups).order_by(*keyset_order(SECTION_ORDER[DUE]))
 
 
 def _local_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -208,20 +208,16 @@ class CallsDue(CallsDueCounts):
 
 
 def _section_rows(section: str, calls: CallsDay, rep: AbstractBaseUser | None) -> QuerySet[FollowUp]:
+    """``section``'s rows in its order: closed calls keep their time order; pending ones carry the
+    ranking they are sorted by."""
     if section == DONE:
         followups = FollowUp.objects.filter(_closed_on(calls.day))
     else:
         window = Q(due_on__lte=calls.day) if section == DUE else Q(due_on__gt=calls.day, due_on__lte=calls.horizon)
-        followups = FollowUp.objects.filter(window, status__in=FollowUp.PENDING)
+        followups = ranked_followups(day=calls.day).filter(window, status__in=FollowUp.PENDING)
     if rep is not None:
         followups = followups.filter(assignee=rep)
-    return followups
-
-
-def _ordered(followups: QuerySet[FollowUp], section: str, day: datetime.date) -> QuerySet[FollowUp]:
-    """Closed calls keep their time order; pending ones carry the ranking they are sorted by."""
-    ordered = followups if section == DONE else ranked(followups, day=day)
-    return ordered.order_by(*keyset_order(SECTION_ORDER[section]))
+    return followups.order_by(*keyset_order(SECTION_ORDER[section]))
 
 
 def calls_section_page(
@@ -244,7 +240,7 @@ def _section_ids(
 ) -> tuple[list[int], str | None]:
     """The ids of a page of ``section``'s rows in order, and the cursor of the next page (None: the last)."""
     calls, keys, size = _calls_day(day), SECTION_ORDER[section], ROWS_PER_PAGE[section]
-    followups = _ordered(_section_rows(section, calls, rep), section, day)
+    followups = _section_rows(section, calls, rep)
     if cursor:
         values = cursor_decode(cursor)
         if len(values) != len(keys):
@@ -266,7 +262,7 @@ def followup_next_in_section(
     """The id of the row that comes right after ``followup`` in ``section`` (None if it is the last):
     where a row an action moved goes on a page already shown, without reloading the section."""
     keys = SECTION_ORDER[section]
-    followups = _ordered(_section_rows(section, _calls_day(day), rep), section, day)
+    followups = _section_rows(section, _calls_day(day), rep)
     after = keyset_after(followups, keys, [getattr(followup, key.name) for key in keys]).exclude(pk=followup.pk)
     return after.values_list("pk", flat=True).first()
 
