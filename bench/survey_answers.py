@@ -301,7 +301,7 @@ def in_process(args) -> None:
             browser.cookies.clear()  # each answer is another customer's phone
             score = str(random.randint(0, 10))
             for method in ("GET", "POST"):
-                if profile and side == "survey":
+                if profile and side == "survey" and args.profile_method in (None, method):
                     profile.enable()
                 started = time.process_time()
                 if method == "GET":
@@ -323,7 +323,7 @@ def in_process(args) -> None:
     bare = statistics.mean(spent["bare GET"]) + statistics.mean(spent["bare POST"])
     print(f"  one answer: survey {survey * 1000:.2f} ms, bare {bare * 1000:.2f} ms; bare / survey {bare / survey:.2f}")
     if profile:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+        pstats.Stats(profile).sort_stats(args.profile_sort).print_stats(args.profile)
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -368,6 +368,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--in-process", action="store_true", help="CPU per request through django.test.Client")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="with --in-process: top N of cProfile")
+    parser.add_argument("--profile-method", choices=["GET", "POST"], help="with --profile: only the link's GET or POST")
+    parser.add_argument("--profile-sort", default="cumulative", help="with --profile: a pstats sort key (tottime)")
     _common.add_figures_argument(parser)
     args = parser.parse_args()
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -703,7 +703,7 @@ def followup_raise(
     due = working_days().on_or_after(due_on)
     followup = FollowUp(
         customer=customer,
-        assignee=assignee or customer.owner,
+        assignee_id=assignee.pk if assignee else customer.owner_id,
         reason=reason,
         source_key=source_key,
         facts=facts,
@@ -712,7 +712,9 @@ def followup_raise(
         scheduled_on=due,
         due_on=due,
     )
-    followup.full_clean(validate_unique=False)  # the database checks the key, race-free
+    # The database checks the key (race-free) and the two foreign keys: the customer and the rep
+    # are rows the caller holds, so validating reads nothing (the choices and lengths are checked).
+    followup.full_clean(validate_unique=False, exclude=["customer", "assignee"])
     try:
         with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
             followup.save()
@@ -724,8 +726,17 @@ def followup_raise(
             FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(facts=facts)
             followup.facts = facts
         return followup, False
-    customers_refresh_next_call([customer.pk])
+    _next_call_brought_forward(customer.pk, due)
     return followup, True
+
+
+def _next_call_brought_forward(customer_id: int, due: datetime.date) -> None:
+    """A new pending call due on ``due``: the earliest of the pending calls and plans (what
+    ``customers_refresh_next_call`` keeps) can only move to ``due``, if that is sooner. One short
+    UPDATE by primary key; closing a call moves it later, and takes the full refresh."""
+    Customer.objects.filter(Q(next_call_on__isnull=True) | Q(next_call_on__gt=due), pk=customer_id).update(
+        next_call_on=due
+    )
 
 
 def no_contact_calls_raise(*, customers: QuerySet[Customer], day: datetime.date) -> int:

@@ -3,7 +3,9 @@ reversals when a purchase changes, manual adjustments, and the balances kept fro
 
 Every change of points is a ``PointsEntry`` with a unique source key, so running anything twice
 (a re-import, a backfill, two workers at once) counts nothing twice. ``LoyaltyAccount`` is
-rewritten from the ledger's sums after each change (``accounts_refresh``), never incremented.
+rewritten from the ledger's sums after each change (``accounts_refresh``); the one exception is a
+single bonus entry just written (a survey answer), which adds its points in one upsert
+(``_bonus_added``), the same sum one entry later.
 """
 
 import calendar
@@ -18,9 +20,12 @@ import jdatetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,9 +61,26 @@ def point_value_rial() -> int:
     return settings.PEYGIR_LOYALTY_POINT_VALUE_RIAL
 
 
+RULES_CACHE_KEY = "loyalty:earning-rules"
+RULES_CACHE_SECONDS = 60  # a worker whose cache is its own (no Redis) sees a manager's change this late
+
+
 def earning_rules() -> EarningRules:
-    rules, _created = EarningRules.objects.get_or_create(pk=1)
+    """The one row of rules, read from the cache: every survey answer and purchase needs them, a
+    manager changes them rarely (saving them empties the cache, ``_rules_changed``)."""
+    rules = cache.get(RULES_CACHE_KEY)
+    if rules is None:
+        rules, _created = EarningRules.objects.get_or_create(pk=1)
+        cache.set(RULES_CACHE_KEY, rules, RULES_CACHE_SECONDS)
     return rules
+
+
+@receiver(post_save, sender=EarningRules, dispatch_uid="loyalty-rules-changed")
+@receiver(post_delete, sender=EarningRules, dispatch_uid="loyalty-rules-removed")
+def _rules_changed(sender, **kwargs):
+    """Now, and again once the change is committed (a read in between may have cached the old row)."""
+    cache.delete(RULES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(RULES_CACHE_KEY))
 
 
 def points_for(amount, rules: EarningRules | None = None) -> int:
@@ -207,34 +229,41 @@ def birthday_bonuses_give(*, today: datetime.date | None = None) -> int:
 
 @transaction.atomic
 def survey_answer_reward(*, customer: Customer, response_id: int, at: datetime.datetime | None = None) -> bool:
-    """The bonus for a confirmed survey answer, once per answer (changing it earns nothing more)."""
+    """The bonus for a confirmed survey answer, once per answer (changing it earns nothing more).
+
+    Two statements on the answer's path: the entry, unless its key is there (``ON CONFLICT DO
+    NOTHING``, no savepoint), and, when it was new, its points added to the available balance."""
     bonus = earning_rules().survey_bonus
     if not bonus:
         return False
     day = timezone.localdate(at) if at else timezone.localdate()
-    return _write(
-        PointsEntry(
-            customer=customer,
-            points=bonus,
-            kind=Kind.SURVEY,
-            source_key=f"survey:{response_id}",
-            expires_on=_expires_on(day),
-            effective_on=day,
-            facts={"response_id": response_id},
-        )
+    entry = PointsEntry(
+        customer=customer,
+        points=bonus,
+        kind=Kind.SURVEY,
+        source_key=f"survey:{response_id}",
+        expires_on=_expires_on(day),
+        effective_on=day,
+        facts={"response_id": response_id},
     )
+    written = db.insert_select(prototype=entry, values={}, source="(SELECT 1) AS one", params=[])
+    if written:
+        _bonus_added(customer.pk, bonus)
+    return bool(written)
 
 
-def _write(entry: PointsEntry) -> bool:
-    """Insert one entry unless its source key is there already (the database decides, race-free);
-    the balances follow. Returns whether it was new."""
-    try:
-        with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
-            entry.save()
-    except IntegrityError:
-        return False
-    accounts_refresh(customer_ids=[entry.customer_id])
-    return True
+def _bonus_added(customer_id: int, points: int) -> None:
+    """An available entry of ``points`` just written for this customer: the kept balance moves by
+    it in one upsert (the account created if it is the customer's first), where ``accounts_refresh``
+    would sum the whole ledger again to the same figure."""
+    account = connection.ops.quote_name(LoyaltyAccount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {account} ({ACCOUNT_COLUMNS}) VALUES (%s, %s, 0, 0, 0, %s) "
+            f"ON CONFLICT (customer_id) DO UPDATE SET available = {account}.available + EXCLUDED.available, "
+            "updated_at = EXCLUDED.updated_at",
+            [customer_id, points, timezone.now()],
+        )
 
 
 # --- when a purchase changes --------------------------------------------------------------------

@@ -10,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from customers.models import Customer
+from followups.models import FollowUp
 from loyalty import services as loyalty_services
-from loyalty.models import PointsEntry
+from loyalty.models import LoyaltyAccount, PointsEntry
 from surveys.models import SurveyInvitation, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -83,16 +85,31 @@ def test_the_shops_name_and_logo_come_with_the_links_own_query(client, sent):
 
 def test_confirming_a_promoters_score_stores_the_answer_and_earns_its_points(sent):
     """Read the link (1) and lock it with the customer and any response (1); store the answer (1),
-    mark the invitation answered (1), the customer's last score (1); loyalty's bonus: its rules (1),
-    the ledger entry (1) and the balance (3). A promoter raises no call."""
+    mark the invitation answered (1), the customer's last score (1); loyalty's bonus: the ledger
+    entry (1) and the balance moved by it (1), the rules from the cache. A promoter raises no call."""
     browser = Client(enforce_csrf_checks=True)
     token = _opened(browser, sent.score_path(9))
     with RowWork() as work:
         confirmed = browser.post(sent.path, {"score": "9", "csrfmiddlewaretoken": token}, **AUTO)
     assert confirmed.json() == {"ok": True, "score": 9}
-    assert len(work) == 10, "\n".join(sql[:90] for sql in work.statements)
+    assert len(work) == 7, "\n".join(sql[:90] for sql in work.statements)
     assert SurveyResponse.objects.get().score == 9
     assert PointsEntry.objects.get(customer=sent.invitation.customer).points == 20
+    assert LoyaltyAccount.objects.get(customer=sent.invitation.customer).available == 20
+
+
+def test_confirming_a_detractors_score_also_raises_the_call_in_two_statements(sent):
+    """The promoter's seven, then the call (1) and the customer's next call brought forward (1):
+    the customer and their rep are not read again to validate the call."""
+    browser = Client(enforce_csrf_checks=True)
+    token = _opened(browser, sent.score_path(3))
+    with RowWork() as work:
+        confirmed = browser.post(sent.path, {"score": "3", "csrfmiddlewaretoken": token}, **AUTO)
+    assert confirmed.json() == {"ok": True, "score": 3}
+    assert len(work) == 9, "\n".join(sql[:90] for sql in work.statements)
+    call = FollowUp.objects.get(customer=sent.invitation.customer)
+    assert call.reason == FollowUp.Reason.DETRACTOR
+    assert Customer.objects.get(pk=call.customer_id).next_call_on == call.due_on
 
 
 def test_confirming_twice_stores_one_answer_and_earns_once(sent):
