@@ -10,10 +10,13 @@ benchmark database and reuses it on the next run, so only the first run pays for
 whole output goes to ``var/bench/<name>.log``; a script that fails gets a row saying so, and the rest
 still run.
 
-Then prints one table (path, figure, limit, ratio, goal, met) and writes it into README.md's
-performance section and docs/performance.md, between the ``bench:table`` markers, with the day and the
-commit (``--no-write``: print only). ``--growth`` adds the steps that take long on two cores (the
-nightly jobs at a million customers), for the scripts that have them.
+Each script's rows are kept in ``var/bench/latest.json`` with the day and the commit it ran on, so a
+run of some scripts (``--only``, ``--skip``) replaces their rows and keeps the others': on a machine this
+slow a path changed since the last full run is measured again alone. Then it prints one table (path,
+figure, limit, ratio, goal, met, and which run it comes from) and writes it into README.md's
+performance section and docs/performance.md, between the ``bench:table`` markers (``--no-write``:
+print only). ``--growth`` adds the steps that take long on two cores (the nightly jobs at a million
+customers, materialisation of a million plans), for the scripts that have them.
 
 Needs PostgreSQL (``BENCH_DATABASE_URL``, default postgres://postgres@127.0.0.1:5432/peygir_bench); no
 other environment: DEBUG=False, the https redirect and collectstatic are handled by ``_common``.
@@ -44,6 +47,7 @@ SCRIPTS = [
     ("imports", "imports.py", []),
 ]
 LOGS = ROOT / "var" / "bench"
+LATEST = LOGS / "latest.json"  # each script's last figures: {name: {"figures", "outcome", "commit", "day"}}
 BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
 TABLES = [ROOT / "README.md", ROOT / "docs" / "performance.md"]
 
@@ -65,7 +69,7 @@ def parse_args():
     return args
 
 
-def run(name: str, script: str, extra: list[str], figures_file: Path) -> tuple[list[Figure], str]:
+def run(name: str, script: str, extra: list[str], figures_file: Path) -> dict:
     """Run one script, its output shown and kept in var/bench/<name>.log; its figures, and a word on how it went."""
     LOGS.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-u", str(ROOT / "bench" / script), "--figures", str(figures_file), *extra]
@@ -79,9 +83,12 @@ def run(name: str, script: str, extra: list[str], figures_file: Path) -> tuple[l
         code = process.wait()
     minutes = (time.perf_counter() - started) / 60
     rows = json.loads(figures_file.read_text()) if figures_file.exists() and figures_file.stat().st_size else []
-    figures = [Figure(**row) for row in rows]
     outcome = f"{minutes:.1f} min" if code == 0 else f"failed (exit {code}) after {minutes:.1f} min"
-    return figures, outcome
+    return {"figures": rows, "outcome": outcome, "commit": commit(), "day": datetime.date.today().isoformat()}
+
+
+def latest() -> dict:
+    return json.loads(LATEST.read_text()) if LATEST.exists() else {}
 
 
 def amount(value: float, unit: str) -> str:
@@ -89,17 +96,24 @@ def amount(value: float, unit: str) -> str:
     return f"{value:,.{digits}f} {unit}"
 
 
-def table(results: list[tuple[str, list[Figure], str]]) -> str:
-    lines = ["| path | figure | limit, same run | ratio | goal | met |", "|---|---|---|---|---|---|"]
-    for name, figures, outcome in results:
+def table(results: dict) -> str:
+    lines = ["| path | figure | limit, same run | ratio | goal | met | run |", "|---|---|---|---|---|---|---|"]
+    for name, _script, _growth in SCRIPTS:
+        if name not in results:
+            lines.append(f"| {name} | not run yet | | | | | |")
+            continue
+        result = results[name]
+        run_of = f"{result['day']}, {result['commit']}, {result['outcome']}"
+        figures = [Figure(**row) for row in result["figures"]]
         if not figures:
-            lines.append(f"| {name} | {outcome}: no figures (see var/bench/{name}.log) | | | | no |")
+            lines.append(f"| {name} | no figures (see var/bench/{name}.log) | | | | no | {run_of} |")
         for figure in figures:
             limit = f"{amount(figure.limit, figure.unit)} ({figure.limit_label})" if figure.limit else ""
             ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else ""
             met = {True: "yes", False: "**no**", None: ""}[figure.met]
             lines.append(
-                f"| {figure.path} | {amount(figure.value, figure.unit)} | {limit} | {ratio} | {figure.goal} | {met} |"
+                f"| {figure.path} | {amount(figure.value, figure.unit)} | {limit} | {ratio} | {figure.goal} | {met} "
+                f"| {run_of} |"
             )
     return "\n".join(lines)
 
@@ -128,26 +142,23 @@ def main() -> None:
         for name, script, growth in SCRIPTS
         if (not args.only or name in args.only) and name not in args.skip
     ]
-    started, measured = time.perf_counter(), commit()
-    results = []
+    results = latest()
     with tempfile.TemporaryDirectory() as scratch:
         for name, script, extra in chosen:
-            figures, outcome = run(name, script, extra, Path(scratch) / f"{name}.json")
-            results.append((name, figures, outcome))
-    took = ", ".join(f"{name} {outcome}" for name, _figures, outcome in results)
+            results[name] = run(name, script, extra, Path(scratch) / f"{name}.json")
+            LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1))
     heading = (
-        f"Run of {datetime.date.today().isoformat()} on commit {measured}, {os.cpu_count()} cores, DEBUG=False, "
-        f"`./run bench` in {(time.perf_counter() - started) / 60:.0f} min ({took})."
+        f"`./run bench` on {os.cpu_count()} cores, PostgreSQL, DEBUG=False; the last column says which run each "
+        "row comes from (its day, the commit, how long the script took)."
     )
     text = f"{heading}\n\n{table(results)}"
     print(f"\n{text}\n")
-    if not args.no_write and not args.only and not args.skip:
+    if not args.no_write:
         write_table(text)
-    elif not args.no_write:
-        print("a partial run (--only/--skip) is not written into README")
-    missed = sum(1 for _name, figures, _outcome in results for figure in figures if figure.met is False)
-    failed = sum(1 for _name, _figures, outcome in results if outcome.startswith("failed"))
-    print(f"{missed} figure(s) missed their goal; {failed} script(s) failed")
+    ran = [results[name] for name, _script, _extra in chosen]
+    missed = sum(1 for result in ran for row in result["figures"] if row["met"] is False)
+    failed = sum(1 for result in ran if result["outcome"].startswith("failed"))
+    print(f"this run: {missed} figure(s) missed their goal; {failed} script(s) failed")
 
 
 if __name__ == "__main__":
