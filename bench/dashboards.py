@@ -53,7 +53,7 @@ from _common import (
     vacuum_analyze,
     write_figures,
 )
-from silent_customers import CUSTOMERS, GROWTH_TOLERANCE, per_customer_us, scale_label, schema_for
+from silent_customers import CUSTOMERS, GROWTH_TOLERANCE, per_customer_us, print_growth, scale_label, schema_for
 
 SCHEMA = "bench_dashboards"  # the default scale's; another scale's is schema_for(customers, SCHEMA)
 MARKER_NAME = "dashboards:v1"  # the calls and survey answers are in (after silent_customers' shop)
@@ -295,25 +295,6 @@ def job_figure(one: dict, baseline: dict | None = None) -> Figure:
     )
 
 
-def print_growth(steps: list[dict]) -> None:
-    print()
-    print("growth of the snapshot job (same code; one data set per scale):")
-    for one in steps:
-        print(
-            f"  {one['customers']:>10,} customers, {one['purchases']:>11,} purchases: job {one['job']:.2f} s, "
-            f"its SQL {one['bare']:.2f} s, ratio {one['job'] / one['bare']:.2f}×; per customer "
-            f"{per_customer_us(one['job'], one['customers']):.1f} µs "
-            f"(SQL {per_customer_us(one['bare'], one['customers']):.1f} µs)"
-        )
-    first, last = steps[0], steps[-1]
-    data = last["customers"] / first["customers"]
-    print(
-        f"  ×{data:g} the customers: the job took ×{last['job'] / first['job']:.1f}, its SQL "
-        f"×{last['bare'] / first['bare']:.1f} (per customer ×{last['job'] / first['job'] / data:.2f}; above "
-        f"×{GROWTH_TOLERANCE:g} is growing faster than the data)"
-    )
-
-
 def main() -> None:
     args = parse_args()
     day = prepare(args.customers, reseed=args.reseed)
@@ -368,7 +349,7 @@ def main() -> None:
         if args.growth and args.customers == CUSTOMERS:
             grown = growth_step(GROWTH_CUSTOMERS)
             if grown is not None:
-                print_growth([job, grown])
+                print_growth([job, grown], job="the snapshot job")
                 figures.insert(1, job_figure(grown, baseline=job))
     write_figures(args.figures, figures)
 

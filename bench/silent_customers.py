@@ -891,9 +891,10 @@ def per_customer_us(seconds: float, customers: int) -> float:
     return seconds / customers * 1e6
 
 
-def print_growth(steps: list[dict]) -> None:
+def print_growth(steps: list[dict], job: str = "the nightly job") -> None:
+    """How ``job``'s time grew from one scale to the next (also the dashboards' snapshot job's)."""
     print()
-    print("growth of the nightly job (same code, same rule; one data set per scale):")
+    print(f"growth of {job} (same code, same rule; one data set per scale):")
     print(
         f"  {'customers':>10}{'purchases':>12}{'job':>10}{'bare SQL':>10}{'ratio':>8}"
         f"{'job/customer':>14}{'SQL/customer':>14}"
