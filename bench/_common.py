@@ -245,6 +245,23 @@ def ensure_reps(prefix: str, count: int) -> list:
     return reps
 
 
+def ensure_manager(username: str = "bench_manager"):
+    """An active user in the "manager" group (created once, then reused): pages show them every customer."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from core.roles import MANAGER_GROUP
+
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": "Bench", "last_name": "Manager"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
+    return user
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (p95 of 30 samples is the 29th smallest)."""
     ordered = sorted(values)

@@ -34,6 +34,7 @@ from _common import (
     add_figures_argument,
     bare_connection,
     collect_static,
+    ensure_manager,
     ensure_reps,
     is_read_only,
     marker_get,
@@ -92,22 +93,6 @@ def parse_args():
 # --- seeding ------------------------------------------------------------------------------
 
 
-def _ensure_manager():
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from core.roles import MANAGER_GROUP
-
-    user, created = get_user_model().objects.get_or_create(
-        username=MANAGER, defaults={"first_name": "Bench", "last_name": "Manager"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
-    return user
-
-
 def _owner_of(number: int, rep_ids: list[int]) -> int:
     """Customers 1..23,570 belong to rep 1; the rest go round the other 19."""
     if number <= EXPORT_CUSTOMERS:
@@ -123,7 +108,7 @@ def seed(day: datetime.date) -> None:
 
     started = time.perf_counter()
     reps = ensure_reps(REP_PREFIX, REPS)
-    _ensure_manager()
+    ensure_manager(MANAGER)
     rep_ids = [rep.pk for rep in reps]
     segment_ids = [Segment.objects.get_or_create(name=name)[0].pk for name in SEGMENTS]
     randomness = random.Random(14)

@@ -55,6 +55,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import _common
 from _common import (
     Figure,
     add_figures_argument,
@@ -355,22 +356,7 @@ def seed(day: datetime.date, customers: int = CUSTOMERS) -> float:
 
 def ensure_manager():
     """``bench_manager`` in the "manager" group: the at-risk page shows them every customer."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from core.roles import MANAGER_GROUP
-
-    user, created = get_user_model().objects.get_or_create(
-        username=MANAGER_USERNAME, defaults={"first_name": "Bench", "last_name": "Manager"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    user.groups.add(Group.objects.get_or_create(name=MANAGER_GROUP)[0])
-    return user
-
-
-# --- the nightly job ------------------------------------------------------------------------
+    return _common.ensure_manager(MANAGER_USERNAME)
 
 
 def reset_state() -> None:
