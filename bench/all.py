@@ -41,6 +41,7 @@ SCRIPTS = [
     ("materialise", "materialise_followups.py", ["--million"]),
     ("survey", "survey_answers.py", []),
     ("customer-list", "customer_list.py", []),
+    ("page-floor", "page_floor.py", []),
     ("silent", "silent_customers.py", ["--growth"]),
     ("dashboards", "dashboards.py", ["--growth"]),
     ("loyalty", "loyalty.py", []),
