@@ -1,9 +1,12 @@
 """Survey pages: the public answer and unsubscribe pages (token only, no login) and the staff side."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -111,15 +114,18 @@ def _answer_context(invitation, survey, response, *, form=None, answered=False) 
         "intro": survey.text("intro", language),
         "improvements_question": survey.text("improvements_question", language),
         "thanks": survey.text("thanks", language),
-        "score_choices": _score_choices(chosen),
+        "score_scale": _score_scale(language, chosen),
         "improvements": [form[name] for name in AnswerForm.QUESTION_FIELDS["ask_improvements"] if name in form.fields],
     }
 
 
-def _score_choices(chosen: int | None) -> list[tuple[str, str, bool]]:
-    """(value, as the reader writes it, chosen): the scale drawn by the template without a number
-    filter per button (eleven of them on every page)."""
-    return [(str(score), format_number(score), score == chosen) for score in nps.SCORES]
+@functools.lru_cache(maxsize=32)
+def _score_scale(language: str, chosen: int | None) -> str:
+    """The scale's eleven buttons, the same on every page for a language and a chosen score: drawn
+    once per process for each (two languages, twelve choices), not button by button on every page."""
+    with translation.override(language):
+        choices = [(str(score), format_number(score), score == chosen) for score in nps.SCORES]
+        return render_to_string("surveys/public/_scale.html", {"score_choices": choices})
 
 
 @csrf_exempt  # mail clients' one-click (RFC 8058) POST carries no CSRF token; the link's token is the key
