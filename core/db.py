@@ -5,6 +5,7 @@ into a new app without touching its rows."""
 import base64
 import datetime
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,25 @@ def hold_lock(name: str) -> None:
     if on_postgres():
         with default_connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
+@contextmanager
+def without_nested_loops():
+    """Plan the statements inside without nested loops, until they are done (PostgreSQL; the current
+    transaction only).
+
+    For set-based statements over many rows that join CTEs: PostgreSQL estimates a grouped CTE at
+    200 rows whatever it holds, and may then join two of them by a nested loop. For the rhythm of
+    100,000 customers that plan ran past 90 s where the hash join took 2.5 s.
+    """
+    if not on_postgres():
+        yield
+        return
+    with default_connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")
+    yield
+    with default_connection.cursor() as cursor:
+        cursor.execute("RESET enable_nestloop")  # not reached on an error: the rollback undoes SET LOCAL
 
 
 def insert_select(*, prototype: Model, values: dict[str, str], source: str, params: list) -> int:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import field_changes_recorded
-from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected
+from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected, without_nested_loops
 from customers import rhythm
 from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, Segment, SilenceRuleAdoption
 from customers.selectors import silence_rule_in_force
@@ -377,7 +377,7 @@ def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_f
         f"{cte} UPDATE customers_customer SET {assignments} FROM rhythm AS r "
         f"WHERE customers_customer.id = r.customer_id AND ({changed})"
     )
-    with connection.cursor() as cursor:
+    with without_nested_loops(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return rows_affected(cursor)
 

@@ -5,10 +5,10 @@ import importlib
 
 import pytest
 from django.apps import apps as global_apps
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Value
 
-from core.db import DaysBetween, SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order
+from core.db import DaysBetween, SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order, without_nested_loops
 from customers.models import Customer
 from outbox.models import OutgoingEmail
 from tests.factories import CustomerFactory
@@ -78,3 +78,29 @@ def test_adopting_a_table_that_exists_keeps_its_rows_and_relabels_the_old_conten
     assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [email.pk]
     assert ContentType.objects.filter(app_label="outbox", model="outgoingemail").exists()
     assert not ContentType.objects.filter(app_label="retention_crm").exists()
+
+
+def _nested_loops() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_statements_planned_without_nested_loops_get_them_back_afterwards():
+    with transaction.atomic():
+        with without_nested_loops():
+            assert _nested_loops() == "off"
+        assert _nested_loops() == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_a_failed_statement_leaves_the_setting_to_the_rollback():
+    with pytest.raises(ValueError), transaction.atomic(), without_nested_loops():
+        raise ValueError("the statement failed")
+    assert _nested_loops() == "on"
+
+
+def test_on_sqlite_the_block_just_runs():
+    with without_nested_loops():
+        assert Customer.objects.count() == 0
