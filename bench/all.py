@@ -60,6 +60,7 @@ def parse_args():
     parser.add_argument("--skip", default="", help="comma-separated names not to run")
     parser.add_argument("--growth", action="store_true", help="add the long growth steps (a million customers)")
     parser.add_argument("--no-write", action="store_true", help="print the table, leave README and docs alone")
+    parser.add_argument("--table-only", action="store_true", help="run nothing: write the table of the kept figures")
     args = parser.parse_args()
     known = {name for name, _script, _growth in SCRIPTS}
     for option in ("only", "skip"):
@@ -75,7 +76,7 @@ def run(name: str, script: str, extra: list[str], figures_file: Path) -> dict:
     LOGS.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-u", str(ROOT / "bench" / script), "--figures", str(figures_file), *extra]
     print(f"\n=== {name}: {' '.join(command[2:])}", flush=True)
-    started = time.perf_counter()
+    started, measured = time.perf_counter(), commit()
     with open(LOGS / f"{name}.log", "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in process.stdout:
@@ -85,7 +86,7 @@ def run(name: str, script: str, extra: list[str], figures_file: Path) -> dict:
     minutes = (time.perf_counter() - started) / 60
     rows = json.loads(figures_file.read_text()) if figures_file.exists() and figures_file.stat().st_size else []
     outcome = f"{minutes:.1f} min" if code == 0 else f"failed (exit {code}) after {minutes:.1f} min"
-    return {"figures": rows, "outcome": outcome, "commit": commit(), "day": datetime.date.today().isoformat()}
+    return {"figures": rows, "outcome": outcome, "commit": measured, "day": datetime.date.today().isoformat()}
 
 
 def latest() -> dict:
@@ -141,7 +142,7 @@ def main() -> None:
     chosen = [
         (name, script, growth if args.growth else [])
         for name, script, growth in SCRIPTS
-        if (not args.only or name in args.only) and name not in args.skip
+        if (not args.only or name in args.only) and name not in args.skip and not args.table_only
     ]
     results = latest()
     with tempfile.TemporaryDirectory() as scratch:
