@@ -91,7 +91,7 @@ def timed(call) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-JOB_GOAL = "≤ 2× its SQL"
+JOB_GOAL = "≤ 2× its SQL"  # loyalty's own goal, for its jobs and its page alike
 
 
 def job_figure(path: str, seconds: tuple[float, float]) -> Figure:
@@ -193,8 +193,8 @@ def main() -> None:
             "ms",
             page_sql_ms,
             "its SQL replayed bare",
-            "≤ 500 ms a page",
-            page_ms <= 500,
+            JOB_GOAL,
+            page_ms <= 2 * page_sql_ms,
         )
     )
     write_figures(args.figures, figures)
