@@ -31,9 +31,6 @@ import argparse
 import datetime
 import json
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -53,7 +50,15 @@ from _common import (
     vacuum_analyze,
     write_figures,
 )
-from silent_customers import CUSTOMERS, GROWTH_TOLERANCE, per_customer_us, print_growth, scale_label, schema_for
+from silent_customers import (
+    CUSTOMERS,
+    GROWTH_TOLERANCE,
+    growth_step,
+    per_customer_us,
+    print_growth,
+    scale_label,
+    schema_for,
+)
 
 SCHEMA = "bench_dashboards"  # the default scale's; another scale's is schema_for(customers, SCHEMA)
 MARKER_NAME = "dashboards:v1"  # the calls and survey answers are in (after silent_customers' shop)
@@ -264,19 +269,6 @@ def prepare(customers: int, *, reseed: bool) -> datetime.date:
     return day
 
 
-def growth_step(customers: int) -> dict | None:
-    """The snapshot job at ``customers`` in a process of its own (Django on that scale's schema)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        result = Path(scratch) / "growth.json"
-        command = [sys.executable, "-u", __file__, "--customers", str(customers), "--job-only", "--result", str(result)]
-        print()
-        print(f"=== growth: the snapshot job at {customers:,} customers ({' '.join(command[2:-2])}) ===", flush=True)
-        if subprocess.run(command, check=False).returncode != 0 or not result.exists():
-            print(f"the growth step at {customers:,} customers failed: no figures for it")
-            return None
-        return json.loads(result.read_text())
-
-
 def job_figure(one: dict, baseline: dict | None = None) -> Figure:
     growth_met = baseline is None or per_customer_us(one["job"], one["customers"]) <= (
         GROWTH_TOLERANCE * per_customer_us(baseline["job"], baseline["customers"])
@@ -347,7 +339,7 @@ def main() -> None:
     if job is not None:
         figures.insert(0, job_figure(job))
         if args.growth and args.customers == CUSTOMERS:
-            grown = growth_step(GROWTH_CUSTOMERS)
+            grown = growth_step(GROWTH_CUSTOMERS, script=__file__, job="the snapshot job")
             if grown is not None:
                 print_growth([job, grown], job="the snapshot job")
                 figures.insert(1, job_figure(grown, baseline=job))

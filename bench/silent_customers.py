@@ -859,14 +859,15 @@ def prepare(customers: int, *, reseed: bool) -> datetime.date:
     return day
 
 
-def growth_step(customers: int, args) -> dict | None:
-    """The nightly job at ``customers`` in a process of its own (Django set up on that scale's schema),
-    one run beside its bare SQL; its figures, or None when it failed."""
+def growth_step(customers: int, *, script: str = __file__, job: str = "the nightly job") -> dict | None:
+    """``job`` at ``customers`` in a process of its own (``script --job-only``: Django set up on that
+    scale's schema), one run beside its bare SQL; its figures, or None when it failed. The dashboards'
+    snapshot job goes through here too."""
     with tempfile.TemporaryDirectory() as scratch:
         result = Path(scratch) / "growth.json"
-        command = [sys.executable, "-u", __file__, "--customers", str(customers), "--job-only", "--result", str(result)]
+        command = [sys.executable, "-u", script, "--customers", str(customers), "--job-only", "--result", str(result)]
         print()
-        print(f"=== growth: the nightly job at {customers:,} customers ({' '.join(command[2:-2])}) ===", flush=True)
+        print(f"=== growth: {job} at {customers:,} customers ({' '.join(command[2:-2])}) ===", flush=True)
         if subprocess.run(command, check=False).returncode != 0 or not result.exists():
             print(f"the growth step at {customers:,} customers failed: no figures for it")
             return None
@@ -961,7 +962,7 @@ def main() -> None:
         ),
     ]
     if customers == CUSTOMERS and args.growth:
-        grown = growth_step(GROWTH_CUSTOMERS, args)
+        grown = growth_step(GROWTH_CUSTOMERS)
         if grown is not None:
             print_growth([job, grown])
             figures.insert(1, job_figure(grown, baseline=job))
