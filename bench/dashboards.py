@@ -52,9 +52,8 @@ from _common import (
 )
 from silent_customers import (
     CUSTOMERS,
-    GROWTH_TOLERANCE,
     growth_step,
-    per_customer_us,
+    job_figure,
     print_growth,
     scale_label,
     schema_for,
@@ -62,6 +61,7 @@ from silent_customers import (
 
 SCHEMA = "bench_dashboards"  # the default scale's; another scale's is schema_for(customers, SCHEMA)
 MARKER_NAME = "dashboards:v1"  # the calls and survey answers are in (after silent_customers' shop)
+SNAPSHOT_JOB = "dashboard snapshot job"  # its rows' name in bench/all.py's table
 GROWTH_CUSTOMERS = 1_000_000  # --growth: the snapshot job at ten times the data
 REACHED_CALLS_PER_CUSTOMER = 0.2  # 20,000 reached calls at 100,000 customers
 INVITATIONS_PER_CUSTOMER = 0.3  # 30,000 survey invitations at 100,000 customers
@@ -269,24 +269,6 @@ def prepare(customers: int, *, reseed: bool) -> datetime.date:
     return day
 
 
-def job_figure(one: dict, baseline: dict | None = None) -> Figure:
-    growth_met = baseline is None or per_customer_us(one["job"], one["customers"]) <= (
-        GROWTH_TOLERANCE * per_customer_us(baseline["job"], baseline["customers"])
-    )
-    return Figure(
-        path=(
-            f"dashboard snapshot job, {scale_label(one['customers'])} customers, "
-            f"{scale_label(one['purchases'])} purchases"
-        ),
-        value=one["job"],
-        unit="s",
-        limit=one["bare"],
-        limit_label="its SQL replayed",
-        goal=f"≤ 2× its SQL; grows no faster than its data (per customer ≤ {GROWTH_TOLERANCE:g}× the 100k run's)",
-        met=one["job"] <= 2 * one["bare"] and growth_met,
-    )
-
-
 def main() -> None:
     args = parse_args()
     day = prepare(args.customers, reseed=args.reseed)
@@ -337,12 +319,12 @@ def main() -> None:
         )
     ]
     if job is not None:
-        figures.insert(0, job_figure(job))
+        figures.insert(0, job_figure(job, job=SNAPSHOT_JOB))
         if args.growth and args.customers == CUSTOMERS:
             grown = growth_step(GROWTH_CUSTOMERS, script=__file__, job="the snapshot job")
             if grown is not None:
                 print_growth([job, grown], job="the snapshot job")
-                figures.insert(1, job_figure(grown, baseline=job))
+                figures.insert(1, job_figure(grown, baseline=job, job=SNAPSHOT_JOB))
     write_figures(args.figures, figures)
 
 

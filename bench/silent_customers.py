@@ -902,25 +902,20 @@ def print_growth(steps: list[dict], job: str = "the nightly job") -> None:
     )
 
 
-def job_figure(one: dict, baseline: dict | None = None) -> Figure:
-    """The nightly job at one scale; at a larger one, also whether it grew no faster than its data."""
-    ratio_met = one["job"] <= 2 * one["bare"]
-    growth_met = True
-    if baseline is not None:
-        growth_met = per_customer_us(one["job"], one["customers"]) <= GROWTH_TOLERANCE * per_customer_us(
-            baseline["job"], baseline["customers"]
-        )
+def job_figure(one: dict, baseline: dict | None = None, *, job: str = "silent-customer nightly job") -> Figure:
+    """``job`` at one scale; at a larger one, also whether it grew no faster than its data (the
+    dashboards' snapshot job's rows too)."""
+    growth_met = baseline is None or per_customer_us(one["job"], one["customers"]) <= (
+        GROWTH_TOLERANCE * per_customer_us(baseline["job"], baseline["customers"])
+    )
     return Figure(
-        path=(
-            f"silent-customer nightly job, {scale_label(one['customers'])} customers, "
-            f"{scale_label(one['purchases'])} purchases"
-        ),
+        path=f"{job}, {scale_label(one['customers'])} customers, {scale_label(one['purchases'])} purchases",
         value=one["job"],
         unit="s",
         limit=one["bare"],
         limit_label="its SQL replayed",
         goal=f"≤ 2× its SQL; grows no faster than its data (per customer ≤ {GROWTH_TOLERANCE:g}× the 100k run's)",
-        met=ratio_met and growth_met,
+        met=one["job"] <= 2 * one["bare"] and growth_met,
     )
 
 
