@@ -102,18 +102,10 @@ def test_purchases_in_toman_with_decimals_become_whole_rials(manager):
     assert Purchase.objects.get().amount == 15006
 
 
-def test_a_killed_import_resumes_where_it_stopped_and_writes_nothing_twice(manager, monkeypatch):
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
-    rows = "".join(f"مشتری {n},0912{n:07d}\n" for n in range(7))
-    run = start(manager, "name,mobile\n" + rows)
-    imports.run_check(run=run, mapping=["name", "mobile"], unit="rial")
-    run.refresh_from_db()
-    imports.pass_run(run.pk, str(run.pass_token))
-    imports.run_import(run=run)
-    run.refresh_from_db()
-
-    real_write = imports.csv_io.write_rows
-    written = []
+def _killed_on_the_third_chunk(monkeypatch, run):
+    """The import pass of ``run`` as a worker killed while it writes its third chunk; returns the real
+    ``write_rows`` to put back."""
+    real_write, written = imports.csv_io.write_rows, []
 
     def dies_on_the_third_chunk(kind, chunk):
         if len(written) == 2:
@@ -124,6 +116,20 @@ def test_a_killed_import_resumes_where_it_stopped_and_writes_nothing_twice(manag
     monkeypatch.setattr(imports.csv_io, "write_rows", dies_on_the_third_chunk)
     with pytest.raises(SystemExit):
         imports.pass_run(run.pk, str(run.pass_token))
+    return real_write
+
+
+def test_a_killed_import_resumes_where_it_stopped_and_writes_nothing_twice(manager, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    rows = "".join(f"مشتری {n},0912{n:07d}\n" for n in range(7))
+    run = start(manager, "name,mobile\n" + rows)
+    imports.run_check(run=run, mapping=["name", "mobile"], unit="rial")
+    run.refresh_from_db()
+    imports.pass_run(run.pk, str(run.pass_token))
+    imports.run_import(run=run)
+    run.refresh_from_db()
+
+    real_write = _killed_on_the_third_chunk(monkeypatch, run)
     run.refresh_from_db()
     assert (run.phase, run.created, Customer.objects.count()) == (Phase.IMPORTING, 4, 4)
 
@@ -164,17 +170,7 @@ def test_a_purchases_import_killed_mid_file_leaves_figures_rhythm_and_points_rig
     imports.run_import(run=run)
     run.refresh_from_db()
 
-    real_write, chunks = imports.csv_io.write_rows, []
-
-    def dies_on_the_third_chunk(kind, chunk):
-        if len(chunks) == 2:
-            raise SystemExit("worker killed")
-        chunks.append(chunk)
-        return real_write(kind, chunk)
-
-    monkeypatch.setattr(imports.csv_io, "write_rows", dies_on_the_third_chunk)
-    with pytest.raises(SystemExit):
-        imports.pass_run(run.pk, str(run.pass_token))
+    real_write = _killed_on_the_third_chunk(monkeypatch, run)
     assert Purchase.objects.count() == 4
     assert Customer.objects.get(reference="C-1").purchase_count == 0  # written; settled at the end of the file
 
