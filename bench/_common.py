@@ -208,6 +208,18 @@ def scalar(statement: str, params=None):
         return cursor.fetchone()[0]
 
 
+def seed_purchase_figures() -> None:
+    """Every seeded customer's purchase figures from their purchases, in one UPDATE (what the services
+    keep up to date purchase by purchase)."""
+    execute(
+        "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
+        "  purchase_count = p.n, total_spent = p.total "
+        "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
+        "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
+        "WHERE cu.id = p.customer_id"
+    )
+
+
 def vacuum_analyze(*tables: str) -> None:
     """VACUUM cannot run in a transaction: Django's connection is in autocommit outside atomic blocks."""
     for table in tables:

@@ -58,6 +58,7 @@ from _common import (
     replay,
     reset_schema,
     scalar,
+    seed_purchase_figures,
     start,
     step,
     summary_ms,
@@ -354,13 +355,7 @@ def seed(day: datetime.date) -> None:
             [day, BULK_PURCHASES, BULK_CUSTOMERS * 3 // 4],
         )
     with step("customers' purchase figures"):
-        execute(
-            "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
-            "  purchase_count = p.n, total_spent = p.total "
-            "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
-            "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
-            "WHERE cu.id = p.customer_id"
-        )
+        seed_purchase_figures()
 
     interaction_sql = (
         "INSERT INTO customers_interaction (customer_id, kind, occurred_at, summary, outcome, created_by_id) "

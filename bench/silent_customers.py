@@ -72,6 +72,7 @@ from _common import (
     replay,
     reset_schema,
     scalar,
+    seed_purchase_figures,
     start,
     step,
     summary_ms,
@@ -330,13 +331,7 @@ def seed(day: datetime.date, customers: int = CUSTOMERS) -> float:
             )
         print(f"    {inserted:,} purchases")
         with step("customers' purchase figures"):
-            execute(
-                "UPDATE customers_customer AS cu SET first_purchase_on = p.first_on, last_purchase_on = p.last_on, "
-                "  purchase_count = p.n, total_spent = p.total "
-                "FROM (SELECT customer_id, min(purchased_on) AS first_on, max(purchased_on) AS last_on, count(*) AS n, "
-                "      sum(amount) AS total FROM customers_purchase GROUP BY customer_id) AS p "
-                "WHERE cu.id = p.customer_id"
-            )
+            seed_purchase_figures()
     with step("VACUUM ANALYZE"):
         vacuum_analyze(
             "customers_customer",
