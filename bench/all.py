@@ -10,7 +10,8 @@ benchmark database and reuses it on the next run, so only the first run pays for
 whole output goes to ``var/bench/<name>.log``; a script that fails gets a row saying so, and the rest
 still run.
 
-Each script's rows are kept in ``var/bench/latest.json`` with the day and the commit it ran on, so a
+Each script's rows are kept in ``bench/latest.json`` (tracked, so a fresh clone keeps the table's source)
+with the day and the commit it ran on, so a
 run of some scripts (``--only``, ``--skip``) replaces their rows and keeps the others': on a machine this
 slow a path changed since the last full run is measured again alone. Then it prints one table (path,
 figure, limit, ratio, goal, met, and which run it comes from) and writes it into README.md's
@@ -48,7 +49,7 @@ SCRIPTS = [
     ("imports", "imports.py", []),
 ]
 LOGS = ROOT / "var" / "bench"
-LATEST = LOGS / "latest.json"  # each script's last figures: {name: {"figures", "outcome", "commit", "day"}}
+LATEST = ROOT / "bench" / "latest.json"  # each script's last figures: {name: {"figures", "outcome", "commit", "day"}}
 BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
 TABLES = [ROOT / "README.md", ROOT / "docs" / "performance.md"]
 
