@@ -66,19 +66,26 @@ def csv_cell(value) -> object:
     neutralised, and so is a formula behind spaces, quotes or invisible marks, or after a
     semicolon or tab inside the cell.
     """
-    if not isinstance(value, str) or not value:
-        return value
-    if not _may_start_a_formula(value[0]) and _SPLIT.search(value) is None:
-        return value  # most cells, checked quickly
+    return csv_row((value,))[0]
+
+
+def csv_row(values: Iterable) -> list:
+    """:func:`csv_cell` of each value. Most cells need no change, and an export writes hundreds of
+    thousands of them: that check is inline here (no call per cell), the rest is ``_neutralised``."""
+    return [
+        _neutralised(value)
+        if isinstance(value, str) and value and (_may_start_a_formula(value[0]) or _SPLIT.search(value))
+        else value
+        for value in values
+    ]
+
+
+def _neutralised(value: str) -> str:
     for index in reversed(_signs_after_a_split(value)):
         value = value[:index] + "'" + value[index:]
     if _starts_a_formula(value):
         return "'" + value
     return value
-
-
-def csv_row(values: Iterable) -> list:
-    return [csv_cell(value) for value in values]
 
 
 def csv_text(cell: str) -> str:

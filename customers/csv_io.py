@@ -623,16 +623,23 @@ CUSTOMER_EXPORT_COLUMNS = COLUMNS[CUSTOMERS] + EXPORT_FIGURES
 EXPORT_PIECE_ROWS = 500
 
 
+class _DaysWritten(dict):
+    """Each day as an export writes it, converted once (a dict lookup per cell, no call)."""
+
+    def __init__(self, language: str | None):
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, value) -> str:
+        self[value] = written = dates.input_value(value, self.language)
+        return written
+
+
 def customer_export_rows(customers: Iterable[tuple], *, language: str | None = None) -> Iterator[list]:
     """One row per customer (the tuples of ``selectors.customer_export_values``) under
     ``CUSTOMER_EXPORT_COLUMNS``; dates in the calendar of ``language`` (the reader's, fixed before the
     rows stream), each day converted once."""
-    written: dict = {}
-
-    def day(value) -> str:
-        if value not in written:
-            written[value] = dates.input_value(value, language)
-        return written[value]
+    day = _DaysWritten(language).__getitem__
 
     for row in customers:
         name, mobile, reference, email, company, city, segment, owner, preferred_language, notes = row[:10]

@@ -100,8 +100,15 @@ def calls_more(request):
 
 
 def _row_context(request) -> dict:
-    """What every row needs, translated once per page instead of once per row."""
+    """What every row needs, translated once per page instead of once per row; and the row's
+    optional parts (an action's note, error, kept fields, focus, place) empty: a name missing from
+    the context costs the template an exception to find out, a dozen times per row."""
     return {
+        "place": "",
+        "focus": False,
+        "note": "",
+        "error": "",
+        "kept": {},
         "outcome_options": _options(FollowUp.LOGGED_OUTCOME_CHOICES),
         "retry_options": _options(OutcomeForm.base_fields["retry"].choices),
         "date_input_attrs": _date_input_attrs(),

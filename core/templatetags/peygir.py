@@ -1,5 +1,6 @@
 """Template filters for Persian-first display: dates, digits and money; and the base layout's
-parts that are the same on every page (the menu's links, static file addresses), drawn once.
+parts that are the same on every page (the menu's links, static file addresses, a list row's
+links), drawn once.
 
 Loaded as a builtin (settings.TEMPLATES), so every template can use them.
 """
@@ -10,7 +11,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from core import dates, numbers
@@ -24,12 +25,14 @@ register = template.Library()
 # only with a deploy, which restarts the process. A test that overrides a setting empties them.
 _menus: dict[tuple, str] = {}
 _static_urls: dict[str, str] = {}
+_url_patterns: dict[tuple[str, str], str] = {}
 
 
 @receiver(setting_changed)
 def _forget_drawn_parts(**kwargs):
     _menus.clear()
     _static_urls.clear()
+    _url_patterns.clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -54,6 +57,20 @@ def static_url(path):
     if url is None:
         url = _static_urls[path] = static(path)
     return url
+
+
+@register.simple_tag
+def url_for(name: str, pk: int) -> str:
+    """``{% url name pk %}`` for list rows: the URL is resolved once per name, then the pk is filled in
+    (a list of fifty rows reversed fifty URLs of the same pattern)."""
+    key = (name, get_script_prefix())
+    pattern = _url_patterns.get(key)
+    if pattern is None:
+        pattern = _url_patterns[key] = reverse(name, args=[int(_PK_SENTINEL)])
+    return pattern.replace(_PK_SENTINEL, str(pk))
+
+
+_PK_SENTINEL = "987654321"
 
 
 @register.filter

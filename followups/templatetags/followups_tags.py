@@ -1,8 +1,8 @@
 import functools
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from core import dates, numbers
 from core.phones import display_phone
 from core.roles import display_name
+from core.templatetags.peygir import url_for
 from followups import cadence, reasons, selectors, services
 from followups.forms import PlanForm
 from followups.models import FollowUp
+from surveys.templatetags.surveys_tags import nps_badge
 
 register = template.Library()
 
@@ -64,20 +66,6 @@ def customer_followups(context, customer):
     }
 
 
-@register.simple_tag
-def url_for(name: str, pk: int) -> str:
-    """``{% url name pk %}`` for list rows: the URL is resolved once per name, then the pk is filled in."""
-    return _url_pattern(name, get_script_prefix()).replace(_PK_SENTINEL, str(pk))
-
-
-_PK_SENTINEL = "987654321"
-
-
-@functools.lru_cache(maxsize=64)
-def _url_pattern(name: str, script_prefix: str) -> str:
-    return reverse(name, args=[int(_PK_SENTINEL)])
-
-
 @register.simple_tag(takes_context=True)
 def call_row(context, followup) -> dict:
     """What a calls-due row says, worked out in one pass; ``_row.html`` only places it.
@@ -115,8 +103,9 @@ def call_row(context, followup) -> dict:
         "last_purchase": dates.format_date(customer.last_purchase_on) or "—",
         "purchase_count": numbers.format_number(customer.purchase_count),
         "spent": numbers.format_money(customer.total_spent),
-        "facts": selectors.row_facts(f),
+        "facts": format_html_join("", _FACT, ((fact,) for fact in selectors.row_facts(f))),
     }
+    row["badges"] = _badges(row, f, customer)
     if pending:
         row["complete_url"] = url_for("followups:complete", f.pk)
         row["actions_url"] = url_for("followups:actions", f.pk)
@@ -134,6 +123,32 @@ def call_row(context, followup) -> dict:
                 else ""
             )
     return row
+
+
+_FACT = '<div data-testid="row-fact">{}</div>'
+_BADGES = (
+    ("reason", '<span class="badge text-bg-info" data-testid="reason">{}</span>'),
+    ("overdue", '<span class="badge text-bg-warning" data-testid="overdue">{}</span>'),
+    ("escalated", '<span class="badge text-bg-danger" data-testid="escalated">{}</span>'),
+)
+
+
+def _badges(row: dict, f, customer) -> str:
+    """The row's badges as one piece of HTML: a dozen ``{% if %}`` per row drawn once here."""
+    badges = [format_html(badge, row[name]) for name, badge in _BADGES if row[name]]
+    if customer.last_nps_score is not None:
+        badges.append(nps_badge(customer.last_nps_score))
+    if row["snoozed"]:
+        badges.append(
+            format_html(
+                '<span class="badge text-bg-secondary" data-testid="snoozed" title="{}">{}</span>',
+                f.snooze_reason,
+                row["snoozed"],
+            )
+        )
+    if row["channel"]:
+        badges.append(format_html('<span class="badge text-bg-light border">{}</span>', row["channel"]))
+    return format_html_join("", "{}", ((badge,) for badge in badges))
 
 
 def _last_contact(f, customer, never: str, outcomes: dict) -> str:

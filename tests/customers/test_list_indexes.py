@@ -1,7 +1,8 @@
 """At 100,000 customers every sort of the list is an index read and a search finds its rows through
-the trigram index (migration 0014, PostgreSQL only); on SQLite the migration adds nothing."""
+the trigram index (migrations 0014 and 0015, PostgreSQL only); on SQLite the migrations add nothing."""
 
 import importlib
+import re
 
 import pytest
 from django.db import connection
@@ -54,6 +55,16 @@ def test_a_rep_s_page_is_read_from_the_same_index(rep):
     CustomerFactory.create_batch(3, owner=rep)
     plan = _plan(selectors.customer_list(user=rep, sort="-last_contact_on").values_list("pk", flat=True)[:50])
     assert "customer_sort_last_contact" in plan and "Sort" not in plan, plan
+
+
+@on_postgres
+@pytest.mark.parametrize("sort", INDEXED_SORTS)
+def test_a_rep_s_deep_page_is_read_from_the_index_alone(rep, sort):
+    """The owner is held in each sort index (0015): a rep's page 100 never visits the table's rows."""
+    CustomerFactory.create_batch(3, owner=rep)
+    page_ids = selectors.customer_list(user=rep, sort=sort).values_list("pk", flat=True)[4950:5000]
+    plan = _plan(page_ids, avoid=("seqscan", "sort", "incremental_sort", "indexscan", "bitmapscan"))
+    assert re.search(r"Index Only Scan (Backward )?using customer_sort_", plan), plan
 
 
 @on_postgres
