@@ -646,7 +646,7 @@ def measure_api(path: Path, rows: int, manager, limit: int | None) -> dict | Non
         empty_purchases()
     limit = min(rows, limit or rows)
     _token, key = token_create(user=manager, name="bench imports", by=manager)
-    result = run_child("--child-api", str(path), key, str(limit))
+    result = run_child("--child-api", str(path), f"key:{key}", str(limit))  # a key may start with "-"
     served = sum(result["requests"])
     requests_ms = [seconds * 1000 for seconds in result["requests"]]
     print(
@@ -680,7 +680,7 @@ def main() -> None:
         return
     if args.child_api:
         path, key, limit = args.child_api
-        child_api(path, key, int(limit))
+        child_api(path, key.removeprefix("key:"), int(limit))
         return
 
     began = time.perf_counter()
