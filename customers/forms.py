@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import JalaliDateField, MoneyField, PhoneField, WholeNumberField
+from core.forms import JalaliDateField, MoneyField, PhoneField, QuickSelect, WholeNumberField
 from core.numbers import format_number
 from core.roles import display_name, is_manager
 from customers import csv_io
@@ -137,14 +137,23 @@ class CustomerFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False)
     owner = OwnerChoiceField(
-        label=capfirst(_("owner")), queryset=sales_team(), required=False, empty_label=_("All owners")
+        label=capfirst(_("owner")),
+        queryset=sales_team(),
+        required=False,
+        empty_label=_("All owners"),
+        widget=QuickSelect,
     )
     segment = forms.ModelChoiceField(
-        label=capfirst(_("segment")), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
+        label=capfirst(_("segment")),
+        queryset=Segment.objects.all(),
+        required=False,
+        empty_label=_("All segments"),
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("name", _("Name")),
             ("-total_spent", _("Total spent (highest first)")),

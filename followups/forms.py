@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, WholeNumberField
+from core.forms import JalaliDateField, QuickSelect, WholeNumberField
 from core.roles import display_name, is_manager
 from customers.forms import OwnerChoiceField
 from customers.selectors import sales_team
@@ -107,7 +107,7 @@ class DayForm(forms.Form):
     """The calls-due page's date navigator (and, for managers, whose calls it shows)."""
 
     day = JalaliDateField(label=_("Day"), required=False)
-    rep = forms.ChoiceField(label=_("Rep"), choices=_team_choices, required=False)
+    rep = forms.ChoiceField(label=_("Rep"), choices=_team_choices, required=False, widget=QuickSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

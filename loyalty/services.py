@@ -227,7 +227,7 @@ def birthday_bonuses_give(*, today: datetime.date | None = None) -> int:
     return written
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within the answer's transaction: its commit or rollback, no savepoint
 def survey_answer_reward(*, customer: Customer, response_id: int, at: datetime.datetime | None = None) -> bool:
     """The bonus for a confirmed survey answer, once per answer (changing it earns nothing more).
 

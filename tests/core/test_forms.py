@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from core.forms import AmountField, JalaliDateField, MobileField, WholeNumberField, parse_amount
+from core.forms import AmountField, JalaliDateField, MobileField, QuickSelect, WholeNumberField, parse_amount
 
 
 class DayForm(forms.Form):
@@ -164,3 +164,18 @@ def test_a_whole_number_refuses_what_is_not_one_with_a_persian_message(typed):
     with translation.override("fa"), pytest.raises(ValidationError) as error:
         WholeNumberField(min_value=1, max_value=365).clean(typed)
     assert all(not any(ch.isascii() and ch.isalnum() for ch in message) for message in error.value.messages)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "All owners"), ("7", "Sara <Rezaei>"), ("9", "علی")],
+        [("Months", [("1", "Every month"), ("3", "Every 3 months")]), ("", "None")],
+    ],
+)
+@pytest.mark.parametrize("chosen", ["", "7", "3", None])
+def test_a_quick_select_draws_what_django_s_select_draws(choices, chosen):
+    attrs = {"id": "id_owner", "class": "form-select", "required": True}
+    django_s = forms.Select(choices=choices).render("owner", chosen, attrs)
+    quick = QuickSelect(choices=choices).render("owner", chosen, attrs)
+    assert quick == "".join(line.strip() for line in django_s.splitlines())
