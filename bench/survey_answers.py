@@ -14,7 +14,7 @@ gunicorn runs with the repository's gunicorn.conf.py (as production does), unles
     .venv/bin/python bench/survey_answers.py [--answers 2000] [--rounds 4] [--concurrency 16]
         [--workers N] [--worker-class sync|gthread] [--threads N]
     .venv/bin/python bench/survey_answers.py --in-process --answers 300 [--profile 40]
-        (no gunicorn: the CPU per request of each side through django.test.Client, and cProfile's top N)
+        (no gunicorn: the CPU per request of each side through django.test.Client; then, apart, cProfile's top N)
 """
 
 import argparse
@@ -294,25 +294,29 @@ def in_process(args) -> None:
     tokens = seed_invitations(2 * args.answers)
     bare_table_reset()
     spent: dict[str, list[float]] = {"survey GET": [], "survey POST": [], "bare GET": [], "bare POST": []}
-    profile = cProfile.Profile() if args.profile else None
     browser = Client(enforce_csrf_checks=True)  # one handler: a new Client loads the middleware again
+
+    def answer(side: str, prefix: str, token: str, profile=None) -> None:
+        browser.cookies.clear()  # each answer is another customer's phone
+        score = str(random.randint(0, 10))
+        for method in ("GET", "POST"):
+            profiled = profile is not None and args.profile_method in (None, method)
+            if profiled:
+                profile.enable()
+            started = time.process_time()
+            if method == "GET":
+                page = browser.get(f"{prefix}{token}/?score={score}")
+            else:
+                form = {"score": score, "csrfmiddlewaretoken": CSRF_INPUT.search(page.content).group(1).decode()}
+                page = browser.post(f"{prefix}{token}/", form, HTTP_X_PEYGIR_AUTO="1")
+            spent[f"{side} {method}"].append(time.process_time() - started)
+            if profiled:
+                profile.disable()
+            assert page.status_code == 200, (side, method, page.status_code)
+
     for number in range(args.answers):
-        for side, prefix, token in (("survey", "/s/", tokens[number]), ("bare", "/bench-bare/", tokens[-1 - number])):
-            browser.cookies.clear()  # each answer is another customer's phone
-            score = str(random.randint(0, 10))
-            for method in ("GET", "POST"):
-                if profile and side == "survey" and args.profile_method in (None, method):
-                    profile.enable()
-                started = time.process_time()
-                if method == "GET":
-                    page = browser.get(f"{prefix}{token}/?score={score}")
-                else:
-                    form = {"score": score, "csrfmiddlewaretoken": CSRF_INPUT.search(page.content).group(1).decode()}
-                    page = browser.post(f"{prefix}{token}/", form, HTTP_X_PEYGIR_AUTO="1")
-                spent[f"{side} {method}"].append(time.process_time() - started)
-                if profile:
-                    profile.disable()
-                assert page.status_code == 200, (side, method, page.status_code)
+        answer("survey", "/s/", tokens[number])
+        answer("bare", "/bench-bare/", tokens[-1 - number])
     print(f"in-process, {args.answers} answers a side (random scores 0-10), CPU of this process per request:")
     for name, seconds in spent.items():
         print(
@@ -322,7 +326,11 @@ def in_process(args) -> None:
     survey = statistics.mean(spent["survey GET"]) + statistics.mean(spent["survey POST"])
     bare = statistics.mean(spent["bare GET"]) + statistics.mean(spent["bare POST"])
     print(f"  one answer: survey {survey * 1000:.2f} ms, bare {bare * 1000:.2f} ms; bare / survey {bare / survey:.2f}")
-    if profile:
+    if args.profile:
+        # Apart from the figures above: cProfile makes each call several times slower.
+        profile = cProfile.Profile()
+        for token in seed_invitations(args.answers):
+            answer("survey", "/s/", token, profile)
         pstats.Stats(profile).sort_stats(args.profile_sort).print_stats(args.profile)
 
 
