@@ -26,7 +26,7 @@ def date_box_attrs() -> dict[str, str]:
 
 class QuickSelect(forms.Select):
     """A select drawn in Python, with the same markup as Django's: Django draws each option
-    through two templates, which cost a list page's filter form (four selects, some with a
+    through two templates, which cost a list page's filter form (three selects, two with a
     colleague or segment per option) more than a dozen of its rows. Grouped choices are drawn
     as Django draws them."""
 

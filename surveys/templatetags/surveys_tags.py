@@ -16,7 +16,7 @@ def nps_category(score) -> str:
     return "" if score is None or score == "" else nps.category_for(int(score))
 
 
-# The badge for each (language, score, script prefix): a list shows one per row, and eleven scores
+# The badge for each (language, score): a list shows one per row, and eleven scores
 # in two languages are all there are. A test that overrides a setting empties it.
 _badges: dict[tuple, str] = {}
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -100,3 +101,8 @@ def test_a_float_shows_at_most_two_places_without_trailing_zeros(value, persian,
         assert digits(value) == persian
     with translation.override("en"):
         assert digits(value) == english
+
+
+def test_url_for_fills_the_pk_into_the_url_reverse_gives():
+    for pk in (1, 42, 987654):
+        assert render("{% url_for 'customers:detail' pk %}", pk=pk) == reverse("customers:detail", args=[pk])

@@ -41,3 +41,12 @@ def test_the_results_page_labels_its_figures_with_the_bands(manager_client):
     html = manager_client.get("/surveys/").content.decode()
     assert "مروجان (۹ تا ۱۰)" in html
     assert "خنثی‌ها (۷ تا ۸)" in html
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+@pytest.mark.parametrize("score", [None, 0, 6, 7, 9, 10])
+def test_the_nps_badge_tag_draws_what_the_include_draws(language, score):
+    with translation.override(language):
+        included = Template('{% include "includes/nps_badge.html" %}').render(Context({"score": score}))
+        tagged = Template("{% load surveys_tags %}{% nps_badge score %}").render(Context({"score": score}))
+    assert tagged == included
