@@ -2,7 +2,6 @@ import functools
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from core.templatetags.peygir import url_for
 from followups import cadence, reasons, selectors, services
 from followups.forms import PlanForm
 from followups.models import FollowUp
-from surveys.templatetags.surveys_tags import nps_badge
 
 register = template.Library()
 
@@ -103,9 +101,8 @@ def call_row(context, followup) -> dict:
         "last_purchase": dates.format_date(customer.last_purchase_on) or "—",
         "purchase_count": numbers.format_number(customer.purchase_count),
         "spent": numbers.format_money(customer.total_spent),
-        "facts": format_html_join("", _FACT, ((fact,) for fact in selectors.row_facts(f))),
+        "facts": selectors.row_facts(f),
     }
-    row["badges"] = _badges(row, f, customer)
     if pending:
         row["complete_url"] = url_for("followups:complete", f.pk)
         row["actions_url"] = url_for("followups:actions", f.pk)
@@ -123,32 +120,6 @@ def call_row(context, followup) -> dict:
                 else ""
             )
     return row
-
-
-_FACT = '<div data-testid="row-fact">{}</div>'
-_BADGES = (
-    ("reason", '<span class="badge text-bg-info" data-testid="reason">{}</span>'),
-    ("overdue", '<span class="badge text-bg-warning" data-testid="overdue">{}</span>'),
-    ("escalated", '<span class="badge text-bg-danger" data-testid="escalated">{}</span>'),
-)
-
-
-def _badges(row: dict, f, customer) -> str:
-    """The row's badges as one piece of HTML: a dozen ``{% if %}`` per row drawn once here."""
-    badges = [format_html(badge, row[name]) for name, badge in _BADGES if row[name]]
-    if customer.last_nps_score is not None:
-        badges.append(nps_badge(customer.last_nps_score))
-    if row["snoozed"]:
-        badges.append(
-            format_html(
-                '<span class="badge text-bg-secondary" data-testid="snoozed" title="{}">{}</span>',
-                f.snooze_reason,
-                row["snoozed"],
-            )
-        )
-    if row["channel"]:
-        badges.append(format_html('<span class="badge text-bg-light border">{}</span>', row["channel"]))
-    return format_html_join("", "{}", ((badge,) for badge in badges))
 
 
 def _last_contact(f, customer, never: str, outcomes: dict) -> str:
