@@ -1,7 +1,5 @@
 """Survey pages: the public answer and unsubscribe pages (token only, no login) and the staff side."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.services import export_recorded
 from core import dates
+from core.drawn import DrawnOnce
 from core.exports import csv_download
 from core.numbers import format_number
 from core.roles import manager_required
@@ -119,10 +118,16 @@ def _answer_context(invitation, survey, response, *, form=None, answered=False) 
     }
 
 
-@functools.lru_cache(maxsize=32)
+_scales = DrawnOnce()
+
+
 def _score_scale(language: str, chosen: int | None) -> str:
     """The scale's eleven buttons, the same on every page for a language and a chosen score: drawn
     once per process for each (two languages, twelve choices), not button by button on every page."""
+    return _scales.get((language, chosen), lambda: _draw_scale(language, chosen))
+
+
+def _draw_scale(language: str, chosen: int | None) -> str:
     with translation.override(language):
         choices = [(str(score), format_number(score), score == chosen) for score in nps.SCORES]
         return render_to_string("surveys/public/_scale.html", {"score_choices": choices})

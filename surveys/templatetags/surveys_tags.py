@@ -1,10 +1,8 @@
 from django import template
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.drawn import DrawnOnce
 from surveys import nps
 
 register = template.Library()
@@ -12,25 +10,16 @@ register = template.Library()
 
 @register.filter
 def nps_category(score) -> str:
-    """"promoter", "passive" or "detractor" for a 0-10 score ("" for none)."""
+    """ "promoter", "passive" or "detractor" for a 0-10 score ("" for none)."""
     return "" if score is None or score == "" else nps.category_for(int(score))
 
 
-# The badge for each (language, score): a list shows one per row, and eleven scores
-# in two languages are all there are. A test that overrides a setting empties it.
-_badges: dict[tuple, str] = {}
-
-
-@receiver(setting_changed)
-def _forget_badges(**kwargs):
-    _badges.clear()
+_badges = DrawnOnce()  # eleven scores and none, in two languages: all there are
 
 
 @register.simple_tag
 def nps_badge(score):
-    """``includes/nps_badge.html`` for ``score`` (a dash for none), drawn once per language and score."""
+    """``includes/nps_badge.html`` for ``score`` (a dash for none), drawn once per language and score:
+    a list shows one per row."""
     key = (translation.get_language(), score)
-    badge = None if settings.DEBUG else _badges.get(key)
-    if badge is None:
-        badge = _badges[key] = render_to_string("includes/nps_badge.html", {"score": score})
-    return badge
+    return _badges.get(key, lambda: render_to_string("includes/nps_badge.html", {"score": score}))
