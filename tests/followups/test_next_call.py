@@ -22,9 +22,8 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _every_day_a_working_day(settings):
-    settings.PEYGIR_WEEKEND_DAYS = []
-    settings.PEYGIR_YEARLY_HOLIDAYS = []
+def _no_default_cadence(settings):
+    """Every day is a working day (the folder's conftest); no customer gets a plan by default."""
     settings.PEYGIR_DEFAULT_CADENCE_MONTHS = 0
 
 

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def _every_day_a_working_day(settings):
-    settings.PEYGIR_WEEKEND_DAYS = []
-    settings.PEYGIR_YEARLY_HOLIDAYS = []
-
-
 def _today():
     return timezone.localdate()
 

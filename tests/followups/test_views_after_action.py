@@ -19,12 +19,6 @@ DAY = datetime.timedelta(days=1)
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _every_day_a_working_day(settings):
-    settings.PEYGIR_WEEKEND_DAYS = []
-    settings.PEYGIR_YEARLY_HOLIDAYS = []
-
-
 def _due(owner, day, **fields) -> FollowUp:
     customer = fields.pop("customer", None) or CustomerFactory(owner=owner)
     return FollowUpFactory(customer=customer, scheduled_on=day, due_on=day, **fields)

@@ -83,14 +83,20 @@ def test_the_shops_name_and_logo_come_with_the_links_own_query(client, sent):
     assert "گل سرخ" in client.get(sent.score_path(9)).content.decode()  # a change is seen at once
 
 
+def _confirmed(sent, score: int):
+    """The phone's confirming POST of ``score`` after opening the link, and the row work it did."""
+    browser = Client(enforce_csrf_checks=True)
+    token = _opened(browser, sent.score_path(score))
+    with RowWork() as work:
+        confirmed = browser.post(sent.path, {"score": str(score), "csrfmiddlewaretoken": token}, **AUTO)
+    return confirmed, work
+
+
 def test_confirming_a_promoters_score_stores_the_answer_and_earns_its_points(sent):
     """Read the link (1) and lock it with the customer and any response (1); store the answer (1),
     mark the invitation answered (1), the customer's last score (1); loyalty's bonus: the ledger
     entry (1) and the balance moved by it (1), the rules from the cache. A promoter raises no call."""
-    browser = Client(enforce_csrf_checks=True)
-    token = _opened(browser, sent.score_path(9))
-    with RowWork() as work:
-        confirmed = browser.post(sent.path, {"score": "9", "csrfmiddlewaretoken": token}, **AUTO)
+    confirmed, work = _confirmed(sent, 9)
     assert confirmed.json() == {"ok": True, "score": 9}
     assert len(work) == 7, "\n".join(sql[:90] for sql in work.statements)
     assert SurveyResponse.objects.get().score == 9
@@ -101,10 +107,7 @@ def test_confirming_a_promoters_score_stores_the_answer_and_earns_its_points(sen
 def test_confirming_a_detractors_score_also_raises_the_call_in_two_statements(sent):
     """The promoter's seven, then the call (1) and the customer's next call brought forward (1):
     the customer and their rep are not read again to validate the call."""
-    browser = Client(enforce_csrf_checks=True)
-    token = _opened(browser, sent.score_path(3))
-    with RowWork() as work:
-        confirmed = browser.post(sent.path, {"score": "3", "csrfmiddlewaretoken": token}, **AUTO)
+    confirmed, work = _confirmed(sent, 3)
     assert confirmed.json() == {"ok": True, "score": 3}
     assert len(work) == 9, "\n".join(sql[:90] for sql in work.statements)
     call = FollowUp.objects.get(customer=sent.invitation.customer)
