@@ -7,8 +7,8 @@ Reads (never seeds) schema "bench_customers": run bench/customer_list.py once fi
 (bench_cl_rep01) and as the manager (bench_cl_manager), django.test.Client + force_login,
 DEBUG=False, it GETs, alternating request by request:
 
-- a logged-in page with no content: base.html with an empty content block, served by a view this
-  script adds to the URLs (login required), through every middleware and context processor;
+- a logged-in page with no content: base.html alone, served by the view of tests/core/floor_urls.py
+  (login required), through every middleware and context processor;
 - /calls/ for the rep on a day with no call due (that schema has no follow-ups): the calls page's
   own floor;
 - /customers/?sort=-total_spent for the manager (100,000 customers).
@@ -22,33 +22,14 @@ timings.
 import argparse
 import statistics
 import time
-import types
 
 from _common import Figure, add_figures_argument, bare_connection, ratio_line, replay, start, write_figures
 
 SCHEMA = "bench_customers"
 REP, MANAGER = "bench_cl_rep01", "bench_cl_manager"
-EMPTY_URL = "/bench-floor/"
-
-
-def _floor_urls():
-    """The project's URLs plus one empty logged-in page, as a module object (get_resolver caches by it)."""
-    from django.contrib.auth.decorators import login_required
-    from django.http import HttpResponse
-    from django.template import engines
-    from django.urls import path
-
-    from retention_crm.urls import urlpatterns
-
-    page = engines["django"].from_string("{% extends 'base.html' %}{% block content %}{% endblock %}")
-
-    @login_required
-    def empty_page(request):
-        return HttpResponse(page.render({}, request))
-
-    module = types.ModuleType("page_floor_urls")
-    module.urlpatterns = [path(EMPTY_URL.strip("/") + "/", empty_page), *urlpatterns]
-    return module
+EMPTY_URL = "/empty-page/"
+# The project's URLs plus a logged-in page with no content, the same the page-floor tests use.
+FLOOR_URLS = "tests.core.floor_urls"
 
 
 def _client(username):
@@ -100,7 +81,7 @@ def main() -> None:
     if not User.objects.filter(username=MANAGER).exists():
         raise SystemExit(f"schema {SCHEMA} is not seeded: run bench/customer_list.py first")
     conn = bare_connection(SCHEMA)
-    with override_settings(ROOT_URLCONF=_floor_urls()):
+    with override_settings(ROOT_URLCONF=FLOOR_URLS):
         rep, manager = _client(REP), _client(MANAGER)
         rep_floor = measure("empty page, rep", rep, EMPTY_URL, args, conn)
         manager_floor = measure("empty page, manager", manager, EMPTY_URL, args, conn)
