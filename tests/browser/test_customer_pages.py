@@ -182,3 +182,49 @@ def test_export_downloads_the_filtered_list_as_excel_friendly_csv(open_page, rep
     content = download_info.value.path().read_bytes().decode("utf-8")
     assert content.startswith("\ufeff")
     assert "علی کاظمی" in content and "زهرا یزدانی" not in content
+
+
+@pytest.mark.parametrize(("lang", "device"), [("fa", "phone"), ("en", "desktop")])
+def test_manager_filters_a_thousand_customers_by_owner_and_sort_from_the_keyboard(
+    open_page, manager, rep, other_rep, shoot, lang, device
+):
+    """The filter selects (drawn in Python, core.forms.QuickSelect) are real selects: chosen with the
+    keyboard, sent with Enter, shown chosen again on the page of results, over a list that pages."""
+    from core.text import to_persian_digits
+    from customers.models import customer_search_text
+
+    def name(number):  # as a Persian shop types it
+        return f"مشتری {to_persian_digits(str(number))}"
+
+    people = [
+        Customer(
+            name=name(number),
+            mobile=f"0912{number:07d}",
+            owner=rep if number % 2 else other_rep,
+            last_nps_score=number % 11,
+            total_spent=Decimal(number * 1000),
+            search_text=customer_search_text(name(number), f"0912{number:07d}"),
+        )
+        for number in range(1, 1001)
+    ]
+    Customer.objects.bulk_create(people)
+    page = open_page(manager, lang, device)
+    page.goto("/customers/")
+    expect(page.get_by_test_id("customer-count")).to_have_text("۱٬۰۰۰" if lang == "fa" else "1,000")
+    owner = page.locator("#id_owner")
+    owner.focus()
+    owner.select_option(str(rep.pk))  # what arrow keys on a focused select do, without the browser's own menu
+    page.locator("#id_sort").select_option("-total_spent")
+    page.locator("#id_sort").press("Tab")  # a select sends nothing on Enter: the Search button next
+    expect(page.get_by_role("button", name="جستجو" if lang == "fa" else "Search")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"owner={rep.pk}"))
+    expect(page.get_by_test_id("customer-count")).to_have_text("۵۰۰" if lang == "fa" else "500")
+    expect(owner).to_have_value(str(rep.pk))
+    expect(page.locator("#id_sort")).to_have_value("-total_spent")
+    rows = page.get_by_test_id("customer-table").locator("tbody tr")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text(name(999))
+    # 999 % 11: the badge's column is hidden at phone width, its text is there
+    expect(rows.first.get_by_test_id("nps")).to_have_text("رضایت ۹" if lang == "fa" else "NPS 9")
+    shoot(page, "customer-list-filtered")
