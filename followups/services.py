@@ -726,17 +726,16 @@ def followup_raise(
             FollowUp.objects.filter(pk=followup.pk, status__in=FollowUp.PENDING).update(facts=facts)
             followup.facts = facts
         return followup, False
-    _next_call_brought_forward(customer.pk, due)
+    customers_next_call_brought_forward(Customer.objects.filter(pk=customer.pk), due)
     return followup, True
 
 
-def _next_call_brought_forward(customer_id: int, due: datetime.date) -> None:
-    """A new pending call due on ``due``: the earliest of the pending calls and plans (what
-    ``customers_refresh_next_call`` keeps) can only move to ``due``, if that is sooner. One short
-    UPDATE by primary key; closing a call moves it later, and takes the full refresh."""
-    Customer.objects.filter(Q(next_call_on__isnull=True) | Q(next_call_on__gt=due), pk=customer_id).update(
-        next_call_on=due
-    )
+def customers_next_call_brought_forward(customers: QuerySet[Customer], due: datetime.date) -> int:
+    """New pending calls due on ``due`` for these customers: the earliest of the pending calls and
+    plans (what ``customers_refresh_next_call`` keeps) can only move to ``due``, if that is sooner.
+    One UPDATE that writes only the rows it moves (a customer row is wide and heavily indexed);
+    closing a call moves it later, and takes the full refresh."""
+    return customers.filter(Q(next_call_on__isnull=True) | Q(next_call_on__gt=due)).update(next_call_on=due)
 
 
 def no_contact_calls_raise(*, customers: QuerySet[Customer], day: datetime.date) -> int:

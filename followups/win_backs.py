@@ -13,12 +13,18 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.db import as_text, json_object
 from customers.models import Customer
 from followups.models import FollowUp
-from followups.services import customers_refresh_next_call, followups_insert_select, working_days
+from followups.services import (
+    customers_next_call_brought_forward,
+    customers_refresh_next_call,
+    followups_insert_select,
+    working_days,
+)
 
 
 def save_window_days() -> int:
@@ -56,7 +62,12 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
         params=[],
     )
     if raised:
-        customers_refresh_next_call(Customer.objects.filter(silent_since__isnull=False, last_purchase_on__isnull=False))
+        # Only the customers given a call now, and of those only the ones whose next call it is sooner
+        # than: a night rewrites nobody else (every silent customer's row, before).
+        raised_today = FollowUp.objects.filter(
+            customer=OuterRef("pk"), reason=FollowUp.Reason.WIN_BACK, due_on=due, status__in=FollowUp.PENDING
+        )
+        customers_next_call_brought_forward(Customer.objects.filter(Exists(raised_today)), due)
     return raised
 
 

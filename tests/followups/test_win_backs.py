@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import dates
+from customers.models import Customer
 from customers.services import customers_refresh_rhythm, purchase_add
 from followups import selectors, services, win_backs
 from followups.models import FollowUp
 from followups.reasons import explain
 from tests.concurrency import run_at_once, skip_on_sqlite
-from tests.factories import CustomerFactory, RepFactory
+from tests.factories import CustomerFactory, FollowUpFactory, RepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,40 @@ def test_the_nightly_refresh_raises_one_win_back_for_the_owner_with_its_reason(s
         assert explain(call, day=_today()) == "معمولاً هر ۳۰ روز خرید می‌کند؛ ۱۰۰ روز است خرید نکرده (۳٫۳ برابر)"
     with translation.override("en"):
         assert explain(call, day=_today()) == "usually buys every 30 days; silent for 100 days (3.3×)"
+
+
+def test_the_win_back_becomes_the_customer_s_next_call(silent):
+    assert silent.next_call_on == _today()
+
+
+def test_a_sooner_call_stays_the_next_call_when_the_win_back_is_raised(rep):
+    customer = CustomerFactory(owner=rep)
+    for days in (190, 160, 130, 100):
+        _buy(customer, days)
+    sooner = FollowUpFactory(customer=customer, assignee=rep, due_on=_today() - 3 * DAY)
+    services.customers_refresh_next_call([customer.pk])
+
+    customers_refresh_rhythm()
+
+    customer.refresh_from_db()
+    assert _win_backs(customer).exists()
+    assert customer.next_call_on == sooner.due_on
+
+
+def test_the_nightly_job_writes_the_next_call_only_of_the_customers_it_gave_a_call(silent, rep):
+    """Every silent customer's row was rewritten each night before; now only the newly silent's.
+    The customer called last night is given a wrong next call, which a rewrite would put right."""
+    _win_backs(silent).update(due_on=_today() - DAY)
+    already_called = Customer.objects.filter(pk=silent.pk)
+    already_called.update(next_call_on=None)
+    newly_silent = CustomerFactory(owner=rep)
+    for days in (190, 160, 130, 100):
+        _buy(newly_silent, days)
+
+    customers_refresh_rhythm()
+
+    assert _win_backs(newly_silent).get().due_on == Customer.objects.get(pk=newly_silent.pk).next_call_on
+    assert already_called.get().next_call_on is None
 
 
 def test_running_the_nightly_job_again_raises_nothing_more(silent):
