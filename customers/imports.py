@@ -8,7 +8,8 @@ again as "already there", never written twice.
 What follows a purchase (the customers' figures, rhythm and points, their silences ended) is done
 once per file, at the end of the import pass, for the customers whose purchases it wrote: they are
 kept beside the run's file (``Pending``) before each chunk commits, so a pass resumed after a kill
-settles the chunks the killed worker wrote too.
+settles the chunks the killed worker wrote too, and a pass killed and never resumed is settled by
+the next import to finish.
 """
 
 import datetime
@@ -245,6 +246,17 @@ def _import_pass(run: ImportRun, token: str) -> None:
     ImportRun.objects.filter(pk=run.pk, phase=Phase.IMPORTING).update(phase=Phase.DONE, finished_at=timezone.now())
     Path(run.stored_path).unlink(missing_ok=True)
     logger.info("import %s done", run.pk)
+    _settle_stalled_runs()
+
+
+def _settle_stalled_runs() -> None:
+    """A pass killed and never resumed (its file uploaded again instead, say) leaves the follow-ons
+    of the purchases it wrote waiting: the next import pass to finish settles them. The stalled run
+    may still be resumed; what it settles again is recounted to the same figures."""
+    for other in ImportRun.objects.filter(phase=Phase.IMPORTING):
+        if stalled(other) and Pending(other).path.exists():
+            logger.info("import %s stalled: settling the purchases it wrote", other.pk)
+            _settle(other, str(other.pass_token))
 
 
 class Pending:

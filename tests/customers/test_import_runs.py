@@ -155,16 +155,22 @@ def _follow_ons(customers) -> list[tuple]:
     return [(*(getattr(c, f) for f in fields), c.rhythm_basis, points.get(c.pk)) for c in rows]
 
 
-def test_a_purchases_import_killed_mid_file_leaves_figures_rhythm_and_points_right_once_resumed(manager, monkeypatch):
-    """The follow-ons wait for the end of the file: the customers of the chunks the killed worker
-    committed are settled by the resumed pass, as if nothing had happened."""
+PURCHASES_MAPPING = ["reference", "date", "amount", "invoice"]
+
+
+def _purchases_import_killed_mid_file(manager, monkeypatch) -> tuple[ImportRun, str]:
+    """Seven purchases of three customers, two rows a chunk, the worker killed on the third chunk:
+    four purchases written, their follow-ons waiting for the end of the file. The run (stalled by
+    now) and the file's text."""
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
-    customers = [CustomerFactory(reference=f"C-{n}") for n in (1, 2, 3)]
+    for n in (1, 2, 3):
+        CustomerFactory(reference=f"C-{n}")
     days = ["2024-01-10", "2024-03-10", "2024-02-01", "2024-04-01", "2024-01-05", "2024-02-05", "2024-03-05"]
     owners = ["C-1", "C-1", "C-2", "C-2", "C-3", "C-3", "C-3"]
     lines = "".join(f"{ref},{day},5000000,F-{n}\n" for n, (ref, day) in enumerate(zip(owners, days, strict=True)))
-    run = start(manager, "ref,date,amount,invoice\n" + lines, kind="purchases")
-    imports.run_check(run=run, mapping=["reference", "date", "amount", "invoice"], unit="rial")
+    content = "ref,date,amount,invoice\n" + lines
+    run = start(manager, content, kind="purchases")
+    imports.run_check(run=run, mapping=PURCHASES_MAPPING, unit="rial")
     run.refresh_from_db()
     imports.pass_run(run.pk, str(run.pass_token))
     imports.run_import(run=run)
@@ -173,27 +179,51 @@ def test_a_purchases_import_killed_mid_file_leaves_figures_rhythm_and_points_rig
     real_write = _killed_on_the_third_chunk(monkeypatch, run)
     assert Purchase.objects.count() == 4
     assert Customer.objects.get(reference="C-1").purchase_count == 0  # written; settled at the end of the file
-
     monkeypatch.setattr(imports.csv_io, "write_rows", real_write)
     ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - imports.STALLED_AFTER * 2)
     run.refresh_from_db()
-    assert imports.run_resume(run=run)
-    run.refresh_from_db()
-    imports.pass_run(run.pk, str(run.pass_token))
-    run.refresh_from_db()
+    return run, content
 
-    assert (run.phase, run.created, Purchase.objects.count()) == (Phase.DONE, 7, 7)
+
+def _every_purchase_counted_and_earning() -> None:
+    assert Purchase.objects.count() == 7
     assert [c.purchase_count for c in Customer.objects.order_by("pk")] == [2, 2, 3]
     assert Customer.objects.get(reference="C-1").last_purchase_on == datetime.date(2024, 3, 10)
     assert set(PointsEntry.objects.values_list("purchase_id", flat=True)) == set(
         Purchase.objects.values_list("pk", flat=True)
     )
+    assert not list(imports.import_dir().glob("*.pending"))
+
+
+def test_a_purchases_import_killed_mid_file_leaves_figures_rhythm_and_points_right_once_resumed(manager, monkeypatch):
+    """The follow-ons wait for the end of the file: the customers of the chunks the killed worker
+    committed are settled by the resumed pass, as if nothing had happened."""
+    run, _content = _purchases_import_killed_mid_file(manager, monkeypatch)
+    customers = list(Customer.objects.order_by("pk"))
+
+    assert imports.run_resume(run=run)
+    run.refresh_from_db()
+    imports.pass_run(run.pk, str(run.pass_token))
+    run.refresh_from_db()
+
+    assert (run.phase, run.created) == (Phase.DONE, 7)
+    _every_purchase_counted_and_earning()
     settled = _follow_ons(customers)
     everyone = [(p.customer_id, p.purchased_on) for p in Purchase.objects.all()]
     services.purchases_follow_ons(purchases=everyone)  # done again from scratch: the same
     assert _follow_ons(customers) == settled
     assert all(basis and points for *_figures, basis, points in settled)
-    assert not list(imports.import_dir().glob("*.pending"))
+
+
+def test_a_killed_import_uploaded_again_instead_of_resumed_still_counts_what_the_killed_one_wrote(
+    manager, monkeypatch
+):
+    _killed, content = _purchases_import_killed_mid_file(manager, monkeypatch)
+
+    again = check_and_import(start(manager, content, kind="purchases"), PURCHASES_MAPPING)
+
+    assert (again.phase, again.created, again.unchanged) == (Phase.DONE, 3, 4)
+    _every_purchase_counted_and_earning()
 
 
 def test_an_excel_workbook_is_read_with_its_typed_cells(manager):
