@@ -324,6 +324,8 @@ def _check_customer_rows(rows: list[ImportRow], seen: Seen) -> None:
             _repeat(row, seen, ("phone", phone), _("Same phone as line %(line)s."))
         if values.get("reference"):
             _repeat(row, seen, ("reference", values["reference"]), _("Same customer ID as line %(line)s."))
+        elif values.get("email") and not phone:  # the email is how this row names its customer
+            _repeat(row, seen, ("email", values["email"].lower()), _("Same email as line %(line)s."))
         contract_end = None
         if values.get("contract_end"):
             try:

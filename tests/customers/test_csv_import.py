@@ -171,6 +171,24 @@ def test_importing_the_same_customers_file_twice_changes_nothing(rep):
     assert second.error_count == first.error_count
 
 
+EMAIL_ONLY_TWICE = """name,email,mobile
+الف,Shop@Example.com,
+ب,shop@example.com,
+پ,other@example.com,09120000009
+"""
+
+
+def test_a_second_row_naming_its_customer_by_the_same_email_is_a_repeat_not_a_second_customer(rep):
+    _checked, imported = run_import(csv_io.CUSTOMERS, EMAIL_ONLY_TWICE)
+    again, imported_again = run_import(csv_io.CUSTOMERS, EMAIL_ONLY_TWICE)
+
+    assert imported == 2
+    with translation.override("en"):
+        assert errors_by_line(preview(csv_io.CUSTOMERS, EMAIL_ONLY_TWICE)) == {3: ["Same email as line 2."]}
+    assert (imported_again, again.skipped_count, again.error_count) == (0, 2, 1)
+    assert Customer.objects.filter(email__iexact="shop@example.com").count() == 1
+
+
 # --- purchases -------------------------------------------------------------------------------
 
 
