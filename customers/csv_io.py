@@ -33,7 +33,7 @@ from customers.models import Contract, Customer, ImportRun, Purchase, Segment, c
 from customers.rhythm import customer_silence_sentence
 from customers.selectors import purchases_by_invoice, sales_team
 from customers.services import purchases_add_batch, purchases_recorded
-from customers.signals import customers_reassigned_many, purchase_changed
+from customers.signals import customers_reassigned_many, purchases_changed
 
 CUSTOMERS = ImportRun.Kind.CUSTOMERS.value
 PURCHASES = ImportRun.Kind.PURCHASES.value
@@ -564,16 +564,19 @@ def _create_purchases(rows: list[ImportRow]) -> None:
 
 
 def _update_purchases(rows: list[ImportRow]) -> None:
-    """A corrected date, amount or note for purchases already imported (rare: one save each, so
-    loyalty and the other apps hear of each change), then the figures once for the chunk."""
+    """A corrected date, amount or note for purchases already imported: one UPDATE for the chunk,
+    the other apps told once (loyalty settles their points), then the figures once."""
+    if not rows:
+        return
+    purchases = []
     for row in rows:
         purchase = row.cleaned["purchase"]
         purchase.purchased_on, purchase.amount = row.cleaned["purchased_on"], row.cleaned["amount"]
         purchase.note = row.values.get("note", purchase.note)
-        purchase.save(update_fields=["purchased_on", "amount", "note"])
-        purchase_changed.send(sender=Purchase, purchase=purchase)
-    if rows:
-        purchases_recorded(purchases=[(row.cleaned["customer"].pk, row.cleaned["purchased_on"]) for row in rows])
+        purchases.append(purchase)
+    Purchase.objects.bulk_update(purchases, ["purchased_on", "amount", "note"])
+    purchases_changed.send(sender=Purchase, purchases=purchases)
+    purchases_recorded(purchases=[(row.cleaned["customer"].pk, row.cleaned["purchased_on"]) for row in rows])
 
 
 @dataclass

@@ -23,8 +23,8 @@ from customers.signals import (
     customers_bought,
     customers_reassigned_many,
     customers_rhythm_refreshed,
-    purchase_changed,
     purchase_removed,
+    purchases_changed,
 )
 
 
@@ -178,7 +178,7 @@ def purchase_update(*, purchase: Purchase) -> Purchase:
     _lock_customers([purchase.customer_id])
     purchase.save()
     customers_refresh_figures(customer_ids=[purchase.customer_id])
-    purchase_changed.send(sender=Purchase, purchase=purchase)
+    purchases_changed.send(sender=Purchase, purchases=[purchase])
     return purchase
 
 

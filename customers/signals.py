@@ -15,7 +15,8 @@ customers_rhythm_refreshed = Signal()
 # batch is saved and the figures are current; a purchase ends a silence (win-back calls close).
 customers_bought = Signal()
 
-# Sent by customers.services with ``purchase`` after an edited purchase is saved, and with
-# ``purchase`` just before one is deleted (a return): what was earned on it is settled then.
-purchase_changed = Signal()
+# Sent by customers.services with ``purchases`` (a list) after edited purchases are saved (one, or an
+# import's corrected batch), and with ``purchase`` just before one is deleted (a return): what was
+# earned on them is settled then.
+purchases_changed = Signal()
 purchase_removed = Signal()

@@ -14,7 +14,7 @@ from core.roles import display_name
 from core.text import isolate, reads_persian
 from customers.models import Customer
 from customers.selectors import TimelineEntry
-from customers.signals import customers_bought, purchase_changed, purchase_removed
+from customers.signals import customers_bought, purchase_removed, purchases_changed
 from loyalty import services, tiers
 from loyalty.models import LoyaltyAccount, PointsEntry, Tier, TierChange
 from surveys.signals import survey_answered
@@ -25,9 +25,9 @@ def earn_on_new_purchases(sender, purchases, **kwargs):
     services.purchases_earn(customer_ids={customer_id for customer_id, _day in purchases})
 
 
-@receiver(purchase_changed)
-def settle_an_edited_purchase(sender, purchase, **kwargs):
-    services.purchase_points_settle(purchase=purchase)
+@receiver(purchases_changed)
+def settle_edited_purchases(sender, purchases, **kwargs):
+    services.purchases_points_settle(purchases=purchases)
 
 
 @receiver(purchase_removed)

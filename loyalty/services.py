@@ -23,7 +23,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -271,63 +270,100 @@ def _bonus_added(customer_id: int, points: int) -> None:
 
 @transaction.atomic
 def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> PointsEntry | None:
-    """A purchase edited (another amount) or deleted (a return): one entry brings its points to what
-    it earns now, a reversal when fewer; nothing is ever edited. Points still pending are reversed
-    as pending (they net out when the window ends). Points already spent take the balance below zero
-    only if the setting allows; otherwise the reversal is capped at what is left, and logged."""
-    account = _locked_account(purchase.customer_id)
-    entries = PointsEntry.objects.filter(purchase=purchase)
-    earned = entries.aggregate(total=Sum("points"))["total"] or 0
-    if not earned and not entries.exists():
-        if not removed:  # too small to earn before the edit: it earns now, as a new purchase would
-            purchases_earn(customer_ids=[purchase.customer_id])
-        return None
-    target = 0 if removed else points_for(purchase.amount)
-    change = target - earned
-    if change == 0:
-        return None
-    first = entries.order_by("pk").first()
-    pending = first.state == State.PENDING if first else False
-    facts = {"amount": str(purchase.amount), "purchased_on": purchase.purchased_on.isoformat(), "removed": removed}
-    if change < 0 and not pending and not negative_allowed() and account.available + change < 0:
-        capped = -account.available
-        log.warning(
-            "loyalty: reversal for purchase %s capped at %s points (wanted %s): points already spent",
-            purchase.pk,
-            capped,
-            change,
-        )
-        facts |= {"wanted": change}
-        change = capped
-        if change == 0:
-            facts["capped_to_nothing"] = True
-    entry = PointsEntry(
-        customer_id=purchase.customer_id,
-        purchase=None if removed else purchase,
-        points=change,
-        kind=Kind.PURCHASE if change > 0 else Kind.REVERSAL,
-        source_key=f"purchase:{purchase.pk}:settle:{entries.count()}",
-        state=State.PENDING if pending else State.AVAILABLE,
-        available_on=first.available_on if pending and first else None,
-        # Points added to a purchase count on its day; a return (fewer points) on the day it happened.
-        effective_on=purchase.purchased_on if change > 0 else timezone.localdate(),
-        # The lot's own expiry, also on a reversal: FIFO expiry then nets it against that lot.
-        expires_on=first.expires_on if first and first.expires_on else _expires_on(purchase.purchased_on),
-        facts=facts,
-    )
+    """One purchase edited or deleted: ``purchases_points_settle`` for it alone."""
+    written = purchases_points_settle(purchases=[purchase], removed=removed)
+    return written[0] if written else None
+
+
+@transaction.atomic
+def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False) -> list[PointsEntry]:
+    """Purchases edited (another amount) or deleted (a return): for each, one entry brings its points
+    to what it earns now, a reversal when fewer; nothing is ever edited. Points still pending are
+    reversed as pending (they net out when the window ends). Points already spent take the balance
+    below zero only if the setting allows; otherwise the reversal is capped at what is left, and
+    logged. A batch (an import's corrected purchases) costs the same few statements as one."""
+    if not purchases:
+        return []
+    customer_ids = sorted({purchase.customer_id for purchase in purchases})
+    available = _locked_balances(customer_ids)
+    earned_on: dict[int, list[PointsEntry]] = {purchase.pk: [] for purchase in purchases}
+    for entry in PointsEntry.objects.filter(purchase__in=[purchase.pk for purchase in purchases]).order_by("pk"):
+        earned_on[entry.purchase_id].append(entry)
+    written, never_earned = [], set()
+    for purchase in purchases:
+        entries = earned_on[purchase.pk]
+        if not entries:
+            if not removed:  # too small to earn before the edit: it earns now, as a new purchase would
+                never_earned.add(purchase.customer_id)
+            continue
+        entry = _settling_entry(purchase, entries, removed=removed, available=available)
+        if entry is not None:
+            written.append(entry)
+            if entry.state == State.AVAILABLE:
+                available[purchase.customer_id] += entry.points
+    PointsEntry.objects.bulk_create(written)
     if removed:
-        entry.facts["purchase_id"] = purchase.pk
-    entry.save()
-    if removed:
-        entries.update(purchase=None)
-    accounts_refresh(customer_ids=[purchase.customer_id])
-    return entry
+        PointsEntry.objects.filter(purchase__in=[purchase.pk for purchase in purchases]).update(purchase=None)
+    if never_earned:
+        purchases_earn(customer_ids=never_earned)
+    accounts_refresh(customer_ids=customer_ids)
+    return written
 
 
 def _locked_account(customer_id: int) -> LoyaltyAccount:
     """The customer's account, locked until the transaction ends: two changes of one balance take turns."""
     LoyaltyAccount.objects.get_or_create(customer_id=customer_id)
     return LoyaltyAccount.objects.select_for_update().get(customer_id=customer_id)
+
+
+def _locked_balances(customer_ids: list[int]) -> dict[int, int]:
+    """The customers' available points, their accounts locked (in id order) until the transaction
+    ends: two changes of one balance take turns."""
+    LoyaltyAccount.objects.bulk_create(
+        [LoyaltyAccount(customer_id=customer_id) for customer_id in customer_ids], ignore_conflicts=True
+    )
+    accounts = LoyaltyAccount.objects.select_for_update().filter(customer_id__in=customer_ids).order_by("customer_id")
+    return dict(accounts.values_list("customer_id", "available"))
+
+
+def _settling_entry(
+    purchase: Purchase, entries: list[PointsEntry], *, removed: bool, available: dict[int, int]
+) -> PointsEntry | None:
+    earned = sum(entry.points for entry in entries)
+    change = (0 if removed else points_for(purchase.amount)) - earned
+    if change == 0:
+        return None
+    first = entries[0]
+    pending = first.state == State.PENDING
+    facts = {"amount": str(purchase.amount), "purchased_on": purchase.purchased_on.isoformat(), "removed": removed}
+    left = available[purchase.customer_id]
+    if change < 0 and not pending and not negative_allowed() and left + change < 0:
+        log.warning(
+            "loyalty: reversal for purchase %s capped at %s points (wanted %s): points already spent",
+            purchase.pk,
+            -left,
+            change,
+        )
+        facts |= {"wanted": change}
+        change = -left
+        if change == 0:
+            facts["capped_to_nothing"] = True
+    if removed:
+        facts["purchase_id"] = purchase.pk
+    return PointsEntry(
+        customer_id=purchase.customer_id,
+        purchase=None if removed else purchase,
+        points=change,
+        kind=Kind.PURCHASE if change > 0 else Kind.REVERSAL,
+        source_key=f"purchase:{purchase.pk}:settle:{len(entries)}",
+        state=State.PENDING if pending else State.AVAILABLE,
+        available_on=first.available_on if pending else None,
+        # Points added to a purchase count on its day; a return (fewer points) on the day it happened.
+        effective_on=purchase.purchased_on if change > 0 else timezone.localdate(),
+        # The lot's own expiry, also on a reversal: FIFO expiry then nets it against that lot.
+        expires_on=first.expires_on or _expires_on(purchase.purchased_on),
+        facts=facts,
+    )
 
 
 # --- the returns window ---------------------------------------------------------------------------

@@ -11,13 +11,17 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from audit import reading
+from customers import csv_io
 from customers.selectors import customer_timeline
 from customers.services import purchase_add, purchase_delete, purchase_update
 from loyalty import services
 from loyalty.models import LoyaltyAccount, PointsEntry
+from tests.factories import CustomerFactory
 from tests.text import readable
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +108,58 @@ def test_with_negative_balances_allowed_the_whole_reversal_is_written(customer, 
     services.points_adjust(customer=customer, points=-15, reason="هدیه داده شد", by=manager)
     purchase_delete(purchase=purchase)
     assert _balance(customer) == (-15, 0)
+
+
+def _corrected_by_a_file(amounts: dict) -> int:
+    """An import file giving each purchase its new amount (Rial); the queries the import took."""
+    rows = "".join(
+        f"{purchase.customer.mobile},{purchase.purchased_on.isoformat()},{amount},{purchase.reference}\n"
+        for purchase, amount in amounts.items()
+    )
+    checked = csv_io.preview_import(kind=csv_io.PURCHASES, text="mobile,date,amount,invoice\n" + rows)
+    assert {row.outcome for row in checked.rows} == {csv_io.UPDATE}
+    with CaptureQueriesContext(connection) as queries:
+        csv_io.apply_import(checked)
+    return len(queries)
+
+
+def test_a_file_of_corrected_purchases_settles_them_all_in_the_statements_of_one(rep):
+    customers = [CustomerFactory(owner=rep) for _ in range(4)]
+    purchases = [
+        purchase_add(
+            customer=customers[n % 4], purchased_on=_today() - 30 * DAY, amount=Decimal(2_000_000), reference=f"F-{n}"
+        )
+        for n in range(41)
+    ]
+
+    one = _corrected_by_a_file({purchases[0]: 1_000_000})
+    forty = _corrected_by_a_file({purchase: (500_000, 3_000_000)[n % 2] for n, purchase in enumerate(purchases[1:])})
+
+    assert forty <= one + 2  # SQLite may split the bulk UPDATE; nothing per purchase
+    for purchase in purchases:
+        purchase.refresh_from_db()
+        earned = sum(purchase.points_entries.values_list("points", flat=True))
+        assert earned == services.points_for(purchase.amount)
+    for customer in customers:
+        assert _balance(customer) == (sum(e.points for e in customer.points_entries.all()), 0)
+
+
+def test_corrections_in_one_file_cap_their_reversals_at_what_is_left_together(customer, manager):
+    """Points already spent: two purchases lowered in the same file take the balance to nothing,
+    not below, as two corrections one after the other would."""
+    customer.mobile = "09120000077"
+    customer.save()
+    first, second = (
+        purchase_add(customer=customer, purchased_on=_today() - 30 * DAY, amount=Decimal(2_500_000), reference=ref)
+        for ref in ("F-1", "F-2")
+    )
+    services.points_adjust(customer=customer, points=-40, reason="هدیه داده شد", by=manager)
+
+    _corrected_by_a_file({first: 1, second: 1})
+
+    reversals = list(customer.points_entries.filter(kind=Kind.REVERSAL).order_by("pk").values_list("points", flat=True))
+    assert reversals == [-10, 0]
+    assert _balance(customer) == (0, 0)
 
 
 def test_a_managers_adjustment_keeps_its_reason_on_the_timeline_and_in_the_audit_log(customer, manager):
