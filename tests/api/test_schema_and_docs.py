@@ -2,6 +2,7 @@
 page is for logged-in colleagues and loads only our own files; anything else under /api/v1/ is a JSON 404."""
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -89,6 +90,19 @@ def test_the_tokens_link_on_the_docs_is_for_managers(request, client, role, show
     client.force_login(request.getfixturevalue(role))
 
     assert ("/api/tokens/" in client.get(DOCS).content.decode()) is shown
+
+
+@pytest.mark.parametrize(
+    ("language", "bar"), [("fa", "پیگیر · توکن‌های رابط برنامه‌نویسی"), ("en", "Peygir · API tokens")]
+)
+def test_the_docs_bar_back_to_peygir_is_in_the_reader_s_language(manager_client, language, bar):
+    manager_client.cookies["django_language"] = language
+
+    html = manager_client.get(DOCS).content.decode()
+
+    header = re.search(r'<header class="peygir-docs-bar" lang="(\w+)" dir="(\w+)">(.*?)</header>', html)
+    assert header.groups()[:2] == (language, "rtl" if language == "fa" else "ltr")
+    assert " ".join(re.sub(r"<[^>]+>", "", header.group(3)).split()) == bar
 
 
 @pytest.mark.parametrize("path", ["/api/v1/", "/api/v1/nothing/", "/api/v1/customers", "/api/v1/customers/abc/"])
