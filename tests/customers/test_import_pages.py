@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import tempfile
+import time
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from customers import csv_io, import_files, imports
 from customers.import_files import ImportFileError
 from customers.models import Customer, ImportMapping, ImportRun
+from tests.concurrency import skip_on_sqlite
 from tests.core.formulas import FORMULAS, opens_a_formula
 from tests.customers.factories import SHOP_HEADER, SHOP_MAPPING, checked_run, csv_bytes, shop_rows, uploaded_run
 from tests.factories import CustomerFactory
@@ -594,3 +596,45 @@ def test_the_upload_page_lists_recent_imports_with_their_state(speaking, manager
     assert gettext("checked, waiting for you") in recent
     assert f'href="{reverse("customers:import_run", args=[run.pk])}"' in page.content.decode()
     assert texts(page, "upload-form")
+
+
+# --- the embedded default: no broker ---------------------------------------------------------
+
+
+def _watch(client, run, until: str) -> list[tuple[str, int]]:
+    """Reload the run's progress (as its page does) until the pass is over: each phase and percent seen."""
+    url, seen = reverse("customers:import_run", args=[run.pk]), []
+    for _ in range(1200):
+        fragment = client.get(url, HTTP_HX_REQUEST="true")
+        run.refresh_from_db()
+        seen.append((run.phase, imports.progress_percent(run)))
+        if run.phase == until or run.phase == ImportRun.Phase.FAILED:
+            assert fragment.status_code == 200
+            return seen
+        time.sleep(0.02)
+    raise AssertionError(f"the pass did not end: {seen[-5:]}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_each_pass_runs_in_a_thread_and_the_page_shows_it_going(speaking, settings, monkeypatch):
+    """The embedded default (no broker, ``PEYGIR_BACKGROUND_THREADS``): the request that starts a
+    pass returns at once, the pass runs in a thread of the web process, and the reloaded page
+    follows it to the end."""
+    skip_on_sqlite()
+    settings.PEYGIR_BACKGROUND_THREADS = True
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 250)
+    client = speaking("en")
+    upload(client, csv_bytes(shop_rows(3000)))
+    run = only_run()
+
+    client.post(reverse("customers:import_columns", args=[run.pk]), posted_mapping(SHOP_MAPPING))
+    checking = _watch(client, run, until=ImportRun.Phase.CHECKED)
+    client.post(reverse("customers:import_start", args=[run.pk]))
+    importing = _watch(client, run, until=ImportRun.Phase.DONE)
+
+    assert checking[-1] == (ImportRun.Phase.CHECKED, 100)
+    assert importing[-1] == (ImportRun.Phase.DONE, 100)
+    for seen, phase in ((checking, ImportRun.Phase.CHECKING), (importing, ImportRun.Phase.IMPORTING)):
+        percents = [percent for shown, percent in seen if shown == phase]
+        assert percents == sorted(percents) and any(0 < percent < 100 for percent in percents), seen
+    assert (run.created, Customer.objects.count()) == (3000, 3000)
