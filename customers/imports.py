@@ -333,7 +333,9 @@ def rejected_rows(run: ImportRun) -> Iterator[list]:
 
 
 def rejected_header(run: ImportRun) -> list[str]:
-    return [*run.header, _("why it was not imported")]
+    """In the run's language, as its reasons are (they were written by its passes)."""
+    with translation.override(run.language):
+        return [*run.header, _("why it was not imported")]
 
 
 def progress_percent(run: ImportRun) -> int:

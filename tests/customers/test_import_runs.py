@@ -279,3 +279,5 @@ def test_the_rejected_rows_download_says_why_in_the_manager_s_language(manager):
     rows = list(imports.rejected_rows(run))
     assert rows == [["", "09121110003", "", "", "نام خالی است."]]
     assert imports.rejected_header(run)[:4] == run.header
+    with translation.override("en"):  # another reader: the file is still one language, the run's
+        assert imports.rejected_header(run)[4] == "چرا درون‌ریزی نشد"
