@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -299,6 +301,30 @@ def test_a_purchase_already_entered_is_found_by_invoice_number_and_corrected_to_
     assert Purchase.objects.get(reference="F-2").amount == Decimal(2_000_000)
     assert Purchase.objects.count() == 3
     assert Customer.objects.get(pk=buyer.pk).total_spent == Decimal(6_000_000)
+
+
+def _imported_purchases_queries(customers, count: int, start: int) -> int:
+    """``count`` new purchases spread over ``customers``, checked and written as one chunk; the
+    queries the check and the write took."""
+    lines = "".join(
+        f"{customers[n % len(customers)].mobile},2024-06-{1 + n % 28:02d},1500000,F-{start + n}\n"
+        for n in range(count)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        _checked, imported = run_import(csv_io.PURCHASES, "mobile,date,amount,invoice\n" + lines)
+    assert imported == count
+    return len(queries)
+
+
+def test_a_chunk_of_purchases_costs_the_queries_of_a_few_whatever_its_rows(rep):
+    """Set-based: checking and writing 500 purchases (their figures, rhythm and points too) takes
+    about the statements of 5, none per row."""
+    customers = [CustomerFactory(owner=rep) for _ in range(20)]
+
+    few, many = _imported_purchases_queries(customers, 5, 0), _imported_purchases_queries(customers, 500, 5)
+
+    assert many <= few + 10  # SQLite splits a long IN (...) or VALUES by its variable limit
+    assert sum(Customer.objects.values_list("purchase_count", flat=True)) == 505
 
 
 def test_the_same_invoice_number_for_two_customers_is_two_purchases(buyer, rep):
