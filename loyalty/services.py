@@ -285,7 +285,7 @@ def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False)
     if not purchases:
         return []
     customer_ids = sorted({purchase.customer_id for purchase in purchases})
-    available = _locked_balances(customer_ids)
+    available = {customer_id: account.available for customer_id, account in _locked_accounts(customer_ids).items()}
     earned_on: dict[int, list[PointsEntry]] = {purchase.pk: [] for purchase in purchases}
     for entry in PointsEntry.objects.filter(purchase__in=[purchase.pk for purchase in purchases]).order_by("pk"):
         earned_on[entry.purchase_id].append(entry)
@@ -311,19 +311,17 @@ def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False)
 
 
 def _locked_account(customer_id: int) -> LoyaltyAccount:
-    """The customer's account, locked until the transaction ends: two changes of one balance take turns."""
-    LoyaltyAccount.objects.get_or_create(customer_id=customer_id)
-    return LoyaltyAccount.objects.select_for_update().get(customer_id=customer_id)
+    return _locked_accounts([customer_id])[customer_id]
 
 
-def _locked_balances(customer_ids: list[int]) -> dict[int, int]:
-    """The customers' available points, their accounts locked (in id order) until the transaction
-    ends: two changes of one balance take turns."""
+def _locked_accounts(customer_ids: list[int]) -> dict[int, LoyaltyAccount]:
+    """The customers' accounts (made where missing), locked in id order until the transaction ends:
+    two changes of one balance take turns."""
     LoyaltyAccount.objects.bulk_create(
         [LoyaltyAccount(customer_id=customer_id) for customer_id in customer_ids], ignore_conflicts=True
     )
     accounts = LoyaltyAccount.objects.select_for_update().filter(customer_id__in=customer_ids).order_by("customer_id")
-    return dict(accounts.values_list("customer_id", "available"))
+    return {account.customer_id: account for account in accounts}
 
 
 def _settling_entry(
