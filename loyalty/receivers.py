@@ -3,7 +3,7 @@ and manual adjustments appear on the customer's timeline."""
 
 import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from customers.models import Customer
 from customers.selectors import TimelineEntry
 from customers.signals import customers_bought, purchase_removed, purchases_changed
 from loyalty import services, tiers
-from loyalty.models import LoyaltyAccount, PointsEntry, Tier, TierChange
+from loyalty.models import PointsEntry, Tier, TierChange
 from surveys.signals import survey_answered
 
 
@@ -78,15 +78,15 @@ def tier_changes_timeline(customer: Customer, limit: int) -> list[TimelineEntry]
 
 
 def row_annotations() -> dict:
-    """The calls-due row's points and tier, and a recent move between tiers, in the rows' one query."""
-    account = LoyaltyAccount.objects.filter(customer=OuterRef("customer_id"))
+    """The calls-due row's points and tier, and a recent move between tiers, in the rows' one query:
+    the account by a join (one per customer), the tiers' names and the move by subqueries."""
     tier = Tier.objects.filter(rank=OuterRef("loyalty_tier_rank"))
     since = timezone.localdate() - datetime.timedelta(days=tiers.ROW_SHOWS_CHANGE_DAYS)
     moved = TierChange.objects.filter(customer=OuterRef("customer_id"), changed_on__gte=since).order_by("-changed_on")
     moved_from = Tier.objects.filter(rank=OuterRef("loyalty_moved_from"))
     return {
-        "loyalty_points": Subquery(account.values("available")[:1]),
-        "loyalty_tier_rank": Subquery(account.values("tier_rank")[:1]),
+        "loyalty_points": F("customer__loyalty__available"),
+        "loyalty_tier_rank": F("customer__loyalty__tier_rank"),
         "loyalty_tier_fa": Subquery(tier.values("name_fa")[:1]),
         "loyalty_tier_en": Subquery(tier.values("name_en")[:1]),
         "loyalty_moved_on": Subquery(moved.values("changed_on")[:1]),
