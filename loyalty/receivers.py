@@ -32,7 +32,7 @@ def settle_edited_purchases(sender, purchases, **kwargs):
 
 @receiver(purchase_removed)
 def settle_a_removed_purchase(sender, purchase, **kwargs):
-    services.purchase_points_settle(purchase=purchase, removed=True)
+    services.purchases_points_settle(purchases=[purchase], removed=True)
 
 
 @receiver(survey_answered)

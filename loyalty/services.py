@@ -269,13 +269,6 @@ def _bonus_added(customer_id: int, points: int) -> None:
 
 
 @transaction.atomic
-def purchase_points_settle(*, purchase: Purchase, removed: bool = False) -> PointsEntry | None:
-    """One purchase edited or deleted: ``purchases_points_settle`` for it alone."""
-    written = purchases_points_settle(purchases=[purchase], removed=removed)
-    return written[0] if written else None
-
-
-@transaction.atomic
 def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False) -> list[PointsEntry]:
     """Purchases edited (another amount) or deleted (a return): for each, one entry brings its points
     to what it earns now, a reversal when fewer; nothing is ever edited. Points still pending are
@@ -287,7 +280,7 @@ def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False)
     customer_ids = sorted({purchase.customer_id for purchase in purchases})
     available = {customer_id: account.available for customer_id, account in _locked_accounts(customer_ids).items()}
     earned_on: dict[int, list[PointsEntry]] = {purchase.pk: [] for purchase in purchases}
-    for entry in PointsEntry.objects.filter(purchase__in=[purchase.pk for purchase in purchases]).order_by("pk"):
+    for entry in PointsEntry.objects.filter(purchase__in=list(earned_on)).order_by("pk"):
         earned_on[entry.purchase_id].append(entry)
     written, never_earned = [], set()
     for purchase in purchases:
@@ -303,7 +296,7 @@ def purchases_points_settle(*, purchases: list[Purchase], removed: bool = False)
                 available[purchase.customer_id] += entry.points
     PointsEntry.objects.bulk_create(written)
     if removed:
-        PointsEntry.objects.filter(purchase__in=[purchase.pk for purchase in purchases]).update(purchase=None)
+        PointsEntry.objects.filter(purchase__in=list(earned_on)).update(purchase=None)
     if never_earned:
         purchases_earn(customer_ids=never_earned)
     accounts_refresh(customer_ids=customer_ids)
