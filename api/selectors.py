@@ -37,7 +37,9 @@ def customers_for(
     sort: str = "name",
 ) -> QuerySet[Customer]:
     """The customer list's search (``customers.selectors.customer_list``) and the exact keys a program knows."""
-    customers = customer_list(user=user, search=q, owner_id=owner, segment_id=segment, sort=sort)
+    customers = customer_list(user=user, search=q, owner_id=owner, segment_id=segment, sort=sort).select_related(
+        "rhythm"
+    )
     if reference:
         customers = customers.filter(reference=reference)
     if phone:
@@ -45,7 +47,7 @@ def customers_for(
     if email:
         customers = customers.annotate(email_lower=Lower("email")).filter(email_lower=email.strip().lower())
     if silent is not None:
-        customers = customers.filter(silent_since__isnull=not silent)
+        customers = customers.filter(rhythm__silent_since__isnull=not silent)
     if created_since is not None:
         customers = customers.filter(created_at__gte=created_since)
     return customers

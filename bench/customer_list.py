@@ -116,7 +116,7 @@ def seed(day: datetime.date) -> None:
     columns = (
         "name, mobile, reference, email, company, city, segment_id, notes, owner_id, preferred_language, "
         "email_opt_out, source, created_at, first_purchase_on, last_purchase_on, purchase_count, total_spent, "
-        "last_contact_on, next_call_on, rhythm_basis, search_text"
+        "last_contact_on, next_call_on, search_text"
     )
     with (
         step(f"inserting {CUSTOMERS:,} customers (COPY)"),
@@ -158,7 +158,6 @@ def seed(day: datetime.date) -> None:
                     spent,
                     contact,
                     call,
-                    "",
                     customer_search_text(name, company, mobile, email, reference),
                 )
             )

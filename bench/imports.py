@@ -333,11 +333,11 @@ def empty_purchases() -> None:
     """The customers as the customers file left them: no purchases, figures, rhythm or points."""
     execute(
         "TRUNCATE customers_purchase, loyalty_pointsentry, loyalty_loyaltyaccount, loyalty_tierchange, "
-        "customers_rhythmprior CASCADE"
+        "customers_rhythmprior, customers_purchaserhythm CASCADE"
     )
     execute(
         "UPDATE customers_customer SET first_purchase_on = NULL, last_purchase_on = NULL, purchase_count = 0, "
-        "total_spent = 0, rhythm_gap_days = NULL, rhythm_basis = '', expected_purchase_on = NULL, silent_since = NULL"
+        "total_spent = 0"
     )
     vacuum_analyze("customers_customer", "customers_purchase", "loyalty_pointsentry", "loyalty_loyaltyaccount")
 

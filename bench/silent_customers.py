@@ -13,11 +13,11 @@ buyers, some who have never bought; 15% of the repeat buyers stopped buying mont
 Measures:
 
 - the nightly job, ``customers.services.customers_refresh_rhythm(as_of=<seed day>)``, as a whole
-  (it stores the segments' and the shop's priors, updates every customer's rhythm in one UPDATE,
+  (it stores the segments' and the shop's priors, writes every buyer's rhythm in one INSERT ... ON CONFLICT DO UPDATE,
   then raises the win-back calls through the ``customers_rhythm_refreshed`` signal). Before each
-  run the state is reset (rhythm columns emptied, win-back calls and priors deleted, VACUUM), so
+  run the state is reset (rhythm rows, win-back calls and priors deleted, VACUUM), so
   every run does the same work: the first night after the feature is switched on;
-- the same work split into its pieces (priors, rhythm UPDATE, win-back raise), by calling the
+- the same work split into its pieces (priors, rhythm write, win-back raise), by calling the
   job's private functions in the same order in one transaction;
 - the bare SQL: the statements the job sent (captured with CaptureQueriesContext) replayed on a
   plain psycopg connection in one transaction after the same reset, and the ratio job / bare SQL
@@ -127,14 +127,14 @@ COMPANIES = ["فروشگاه آفتاب", "پخش البرز", "بازرگانی
 CITIES = ["تهران", "اصفهان", "شیراز", "مشهد", "تبریز", "کرج", "قم", "رشت"]
 
 # The job's statements, by the piece of the job that sends them (matched in order, first hit wins).
-PIECES = ["priors", "silence rule", "rhythm UPDATE", "clear (no purchase)", "win-back raise", "transaction"]
+PIECES = ["priors", "silence rule", "rhythm write", "clear (no purchase)", "win-back raise", "transaction"]
 PIECE_PATTERNS = [
     ("transaction", re.compile(r"^(BEGIN|COMMIT)\b")),
     ("priors", re.compile(r'^(DELETE FROM|INSERT INTO) "customers_rhythmprior"')),
     ("silence rule", re.compile(r"\"customers_silenceruleadoption\"")),
-    ("rhythm UPDATE", re.compile(r"\bUPDATE customers_customer SET rhythm_gap_days = r\.gap")),
+    ("rhythm write", re.compile(r"\bINSERT INTO customers_purchaserhythm \(customer_id, gap_days")),
     ("priors", re.compile(r"^WITH days AS .* UNION ALL SELECT NULL, all_median", re.S)),
-    ("clear (no purchase)", re.compile(r"^UPDATE \"customers_customer\" SET \"rhythm_gap_days\" = NULL")),
+    ("clear (no purchase)", re.compile(r'^DELETE FROM "customers_purchaserhythm"')),
 ]
 
 
@@ -290,13 +290,12 @@ def seed(day: datetime.date, customers: int = CUSTOMERS) -> float:
             execute(
                 "INSERT INTO customers_customer (name, mobile, email, company, city, segment_id, notes, owner_id, "
                 "preferred_language, email_opt_out, source, created_at, first_purchase_on, last_purchase_on, "
-                "purchase_count, total_spent, last_contact_on, last_nps_score, last_nps_at, rhythm_gap_days, "
-                "rhythm_basis, expected_purchase_on, silent_since, search_text) "
+                "purchase_count, total_spent, last_contact_on, last_nps_score, last_nps_at, search_text) "
                 "SELECT x.name, x.mobile, CASE WHEN mod(p.g, 3) = 0 THEN 'c' || p.g || '@example.com' ELSE '' END, "
                 f"  x.company, ({_text_array(CITIES)})[1 + mod(p.g, {len(CITIES)})], "
                 "  (%s::bigint[])[NULLIF(p.segment_slot, 0)], '', (%s::bigint[])[1 + mod(p.g, %s)], 'fa', false, %s, "
                 "  now() - make_interval(days => (COALESCE(p.back + (p.n - 1) * p.gap, 0) + 30 + mod(p.g, 60))::int), "
-                "  NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, '', NULL, NULL, "
+                "  NULL, NULL, 0, 0, NULL, NULL, NULL, "
                 "  lower(concat_ws(' ', x.name, x.company, x.mobile)) "
                 f"FROM {PROFILE_TABLE} AS p, LATERAL (SELECT "
                 f"  ({_text_array(FIRST_NAMES)})[1 + mod(p.g, {len(FIRST_NAMES)})] || ' ' "
@@ -338,6 +337,7 @@ def seed(day: datetime.date, customers: int = CUSTOMERS) -> float:
             "customers_purchase",
             "customers_segment",
             "customers_rhythmprior",
+            "customers_purchaserhythm",
             "followups_followup",
             "auth_user",
             PROFILE_TABLE,
@@ -355,19 +355,15 @@ def ensure_manager():
 
 
 def reset_state() -> None:
-    """Back to "the rhythm was never computed": rhythm columns empty, no win-back calls, no priors.
+    """Back to "the rhythm was never computed": no rhythm rows, no win-back calls, no priors.
 
     VACUUM (without ANALYZE: the planner keeps the statistics it had) so the dead rows the reset
     leaves do not pile up from one run to the next.
     """
-    execute(
-        "UPDATE customers_customer SET rhythm_gap_days = NULL, rhythm_basis = '', expected_purchase_on = NULL, "
-        "silent_since = NULL WHERE rhythm_gap_days IS NOT NULL OR rhythm_basis <> '' "
-        "OR expected_purchase_on IS NOT NULL OR silent_since IS NOT NULL"
-    )
+    execute("DELETE FROM customers_purchaserhythm")
     execute("DELETE FROM followups_followup WHERE reason = 'win_back'")
     execute("DELETE FROM customers_rhythmprior")
-    for table in ("customers_customer", "followups_followup", "customers_rhythmprior"):
+    for table in ("customers_purchaserhythm", "followups_followup", "customers_rhythmprior"):
         execute(f"VACUUM {table}")
 
 
@@ -402,7 +398,7 @@ def run_pieces(day: datetime.date) -> dict[str, float]:
     with transaction.atomic():
         timed("priors", lambda: services._store_rhythm_priors(day))
         rule, _adoption = timed("silence rule", silence_rule_in_force)
-        timed("rhythm UPDATE", lambda: services._update_rhythm(day, rule, customer_filter=""))
+        timed("rhythm write", lambda: services._update_rhythm(day, rule, customer_filter=""))
         timed("clear (no purchase)", lambda: services._clear_rhythm(Customer.objects.all()))
         timed("win-back raise", lambda: win_backs.win_backs_raise(as_of=day))
         committing = time.perf_counter()
@@ -459,9 +455,9 @@ def job_statements(captured: list[dict]) -> tuple[list[str], list[str], list[flo
 
 def state_figures() -> dict[str, int]:
     return {
-        "silent": scalar("SELECT count(*) FROM customers_customer WHERE silent_since IS NOT NULL"),
+        "silent": scalar("SELECT count(*) FROM customers_purchaserhythm WHERE silent_since IS NOT NULL"),
         "win_backs": scalar("SELECT count(*) FROM followups_followup WHERE reason = 'win_back'"),
-        "with_rhythm": scalar("SELECT count(*) FROM customers_customer WHERE rhythm_basis <> ''"),
+        "with_rhythm": scalar("SELECT count(*) FROM customers_purchaserhythm"),
         "priors": scalar("SELECT count(*) FROM customers_rhythmprior"),
     }
 
@@ -505,7 +501,7 @@ def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
         reset_state()
         captured = capture(lambda: first.append(run_job(day)))
         if args.runs:
-            vacuum_analyze("customers_customer", "followups_followup")  # statistics as the next night finds them
+            vacuum_analyze("customers_purchaserhythm", "followups_followup")  # statistics as the next night finds them
     statements, texts, django_times = job_statements(captured)
     labels = pieces_of(statements)
     figures = state_figures()
@@ -632,9 +628,10 @@ def _print_composition() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT p.kind, p.stopped, count(*), count(c.silent_since), sum(c.purchase_count), "
-            "  round(avg(c.rhythm_gap_days)), count(*) FILTER (WHERE c.segment_id IS NULL) "
+            "SELECT p.kind, p.stopped, count(*), count(r.silent_since), sum(c.purchase_count), "
+            "  round(avg(r.gap_days)), count(*) FILTER (WHERE c.segment_id IS NULL) "
             f"FROM {PROFILE_TABLE} AS p JOIN customers_customer AS c ON c.id = p.customer_id "
+            "LEFT JOIN customers_purchaserhythm AS r ON r.customer_id = c.id "
             "GROUP BY p.kind, p.stopped ORDER BY min(p.g)"
         )
         rows = cursor.fetchall()

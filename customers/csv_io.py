@@ -702,6 +702,7 @@ AT_RISK_COLUMNS = [
 def at_risk_rows(customers: Iterable[Customer], *, day) -> Iterator[list]:
     """The at-risk page's customers (with ``yearly_value``) under ``AT_RISK_COLUMNS``, each with why."""
     for customer in customers:
+        stored = customer.purchase_rhythm
         yield [
             customer.name,
             customer.mobile,
@@ -709,8 +710,8 @@ def at_risk_rows(customers: Iterable[Customer], *, day) -> Iterator[list]:
             customer.segment.name if customer.segment else "",
             round(customer.yearly_value),
             customer_silence_sentence(customer, day=day),
-            customer.rhythm_gap_days or "",
+            (stored.gap_days if stored else None) or "",
             dates.input_value(customer.last_purchase_on),
-            dates.input_value(customer.silent_since),
+            dates.input_value(stored.silent_since if stored else None),
             dates.input_value(customer.last_contact_on),
         ]

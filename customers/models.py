@@ -117,16 +117,6 @@ class Customer(models.Model):
     last_nps_score = models.PositiveSmallIntegerField(_("last NPS score"), null=True, blank=True, editable=False)
     last_nps_at = models.DateTimeField(_("last NPS answer"), null=True, blank=True, editable=False)
 
-    # The purchase rhythm, kept by customers.services (customers.rhythm explains each figure).
-    class RhythmBasis(models.TextChoices):
-        OWN = "own", _("their own purchases")
-        FIRST_RETURN = "first_return", _("how soon customers come back after a first purchase")
-
-    rhythm_gap_days = models.PositiveIntegerField(_("typical gap (days)"), null=True, blank=True, editable=False)
-    rhythm_basis = models.CharField(max_length=12, choices=RhythmBasis.choices, blank=True, editable=False)
-    expected_purchase_on = models.DateField(_("next purchase expected"), null=True, blank=True, editable=False)
-    silent_since = models.DateField(_("silent since"), null=True, blank=True, editable=False)
-
     search_text = models.TextField(editable=False, default="")
 
     objects = CustomerQuerySet.as_manager()
@@ -141,9 +131,6 @@ class Customer(models.Model):
             models.Index(fields=["total_spent"]),
             # Imports, the API and the webhook find a customer by email in any case.
             models.Index(Lower("email"), name="customer_email_lower"),
-            models.Index(
-                fields=["owner", "silent_since"], condition=Q(silent_since__isnull=False), name="customer_silent"
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -184,9 +171,45 @@ class Customer(models.Model):
         created = timezone.localdate(self.created_at)
         return min(created, self.first_purchase_on) if self.first_purchase_on else created
 
+    @property
+    def purchase_rhythm(self) -> "PurchaseRhythm | None":
+        """The stored rhythm, or None for a customer the nightly refresh has not given one."""
+        try:
+            return self.rhythm
+        except PurchaseRhythm.DoesNotExist:
+            return None
+
     def get_additional_data(self):
         """Written beside this customer's audit entries (django-auditlog asks): see audit.registry."""
         return {"customer_id": self.pk}
+
+
+class PurchaseRhythm(models.Model):
+    """A customer's purchase rhythm, kept by customers.services (customers.rhythm explains each
+    figure). A narrow table of its own: the nightly refresh rewrites it for every buyer, and on the
+    wide customer row each rewrite cost a new entry in every one of that table's indexes."""
+
+    class Basis(models.TextChoices):
+        OWN = "own", _("their own purchases")
+        FIRST_RETURN = "first_return", _("how soon customers come back after a first purchase")
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="rhythm", editable=False
+    )
+    gap_days = models.PositiveIntegerField(_("typical gap (days)"), null=True, blank=True, editable=False)
+    basis = models.CharField(max_length=12, choices=Basis.choices, editable=False)
+    expected_purchase_on = models.DateField(_("next purchase expected"), null=True, blank=True, editable=False)
+    silent_since = models.DateField(_("silent since"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("purchase rhythm")
+        verbose_name_plural = _("purchase rhythms")
+        indexes = [
+            models.Index(fields=["silent_since"], condition=Q(silent_since__isnull=False), name="rhythm_silent"),
+        ]
+
+    def __str__(self):
+        return str(self.customer_id)
 
 
 def customer_search_text(*parts: str) -> str:

@@ -191,11 +191,12 @@ def silence_sentence(*, gap: int | None, basis: str, last_purchase_on: datetime.
 
 def customer_silence_sentence(customer, *, day: datetime.date) -> str:
     """``silence_sentence`` from a customer's stored rhythm (empty for one who never bought)."""
+    stored = customer.purchase_rhythm
     if customer.last_purchase_on is None:
         return ""
     return silence_sentence(
-        gap=customer.rhythm_gap_days,
-        basis=customer.rhythm_basis,
+        gap=stored.gap_days if stored else None,
+        basis=stored.basis if stored else "",
         last_purchase_on=customer.last_purchase_on,
         day=day,
     )
@@ -203,17 +204,18 @@ def customer_silence_sentence(customer, *, day: datetime.date) -> str:
 
 def rhythm_sentence(customer, *, day: datetime.date) -> str:
     """The customer page's rhythm: "usually every 42 days; next expected 1405/10/12; silent 2.3×"."""
-    if customer.rhythm_gap_days is None or customer.last_purchase_on is None:
+    stored = customer.purchase_rhythm
+    if stored is None or stored.gap_days is None or customer.last_purchase_on is None:
         return ""
     parts = []
-    if customer.rhythm_basis == "own":
-        parts.append(_("usually every %(gap)s days") % {"gap": format_number(customer.rhythm_gap_days)})
+    if stored.basis == stored.Basis.OWN:
+        parts.append(_("usually every %(gap)s days") % {"gap": format_number(stored.gap_days)})
     else:
         parts.append(_("one purchase so far"))
-    if customer.expected_purchase_on:
-        parts.append(_("next expected %(day)s") % {"day": format_date(customer.expected_purchase_on)})
-    if customer.silent_since:
-        ratio = (day - customer.last_purchase_on).days / customer.rhythm_gap_days
+    if stored.expected_purchase_on:
+        parts.append(_("next expected %(day)s") % {"day": format_date(stored.expected_purchase_on)})
+    if stored.silent_since:
+        ratio = (day - customer.last_purchase_on).days / stored.gap_days
         parts.append(_("silent %(ratio)s×") % {"ratio": format_number(ratio, places=1)})
     return "; ".join(parts)
 

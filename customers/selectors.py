@@ -264,7 +264,11 @@ def customers_at_risk(
 ) -> QuerySet[Customer]:
     """The silent customers ``user`` may see, most valuable first (the value is what is at risk)."""
     silent = customer_list(user=user, search=search, owner_id=owner_id, segment_id=segment_id)
-    return silent.filter(silent_since__isnull=False).order_by(F("yearly_value").desc(), "id")
+    return (
+        silent.filter(rhythm__silent_since__isnull=False)
+        .select_related("rhythm")
+        .order_by(F("yearly_value").desc(), "id")
+    )
 
 
 def with_contract_end(customers: QuerySet[Customer]) -> QuerySet[Customer]:
@@ -300,7 +304,8 @@ def customer_export_values(customers: QuerySet[Customer]) -> QuerySet:
 
 def customer_get_for(*, user: AbstractBaseUser, pk: int) -> Customer:
     """A customer ``user`` may see, else 404 (never 403: existence is not leaked)."""
-    return get_object_or_404(Customer.objects.visible_to(user).select_related("owner", "segment", "referred_by"), pk=pk)
+    customers = Customer.objects.visible_to(user).select_related("owner", "segment", "referred_by", "rhythm")
+    return get_object_or_404(customers, pk=pk)
 
 
 def purchase_get_for(*, user: AbstractBaseUser, customer_pk: int, pk: int) -> Purchase:

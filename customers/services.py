@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from audit.services import field_changes_recorded
 from core.db import add_days, date_literal, days_between, differs, hold_lock, rows_affected, without_nested_loops
 from customers import rhythm
-from customers.models import Contract, Customer, Interaction, Purchase, RhythmPrior, Segment, SilenceRuleAdoption
+from customers.models import (
+    Contract,
+    Customer,
+    Interaction,
+    Purchase,
+    PurchaseRhythm,
+    RhythmPrior,
+    Segment,
+    SilenceRuleAdoption,
+)
 from customers.selectors import silence_rule_in_force
 from customers.signals import (
     customer_reassigned,
@@ -357,7 +366,7 @@ def _store_rhythm_priors(as_of: datetime.date) -> None:
 
 
 def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_filter: str) -> int:
-    """One UPDATE ... FROM the rhythm; rows whose figures are already right are not written."""
+    """One INSERT ... ON CONFLICT DO UPDATE from the rhythm; rows already right are not written."""
     cte, params = rhythm.rhythm_with(as_of=as_of, stored_priors=True, customer_filter=customer_filter)
     threshold = rule.threshold_sql()
     expected = f"CASE WHEN r.expected_gap IS NULL THEN NULL ELSE {add_days('r.last_on', 'r.expected_gap')} END"
@@ -365,17 +374,15 @@ def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_f
         f"CASE WHEN {days_between(date_literal(as_of), 'r.last_on')} > {threshold} "
         f"THEN {add_days('r.last_on', f'CAST({threshold} AS INTEGER) + 1')} ELSE NULL END"
     )
-    new = {
-        "rhythm_gap_days": "r.gap",
-        "rhythm_basis": "r.basis",
-        "expected_purchase_on": expected,
-        "silent_since": silent,
-    }
-    changed = " OR ".join(differs(f"customers_customer.{column}", value) for column, value in new.items())
-    assignments = ", ".join(f"{column} = {value}" for column, value in new.items())
+    new = {"gap_days": "r.gap", "basis": "r.basis", "expected_purchase_on": expected, "silent_since": silent}
+    table = PurchaseRhythm._meta.db_table
+    changed = " OR ".join(differs(f"{table}.{column}", f"excluded.{column}") for column in new)
+    assignments = ", ".join(f"{column} = excluded.{column}" for column in new)
+    # "WHERE 1 = 1": without a WHERE, SQLite reads the ON of "ON CONFLICT" as a join's.
     sql = (
-        f"{cte} UPDATE customers_customer SET {assignments} FROM rhythm AS r "
-        f"WHERE customers_customer.id = r.customer_id AND ({changed})"
+        f"{cte} INSERT INTO {table} (customer_id, {', '.join(new)}) "
+        f"SELECT r.customer_id, {', '.join(new.values())} FROM rhythm AS r WHERE 1 = 1 "
+        f"ON CONFLICT (customer_id) DO UPDATE SET {assignments} WHERE {changed}"
     )
     with without_nested_loops(), connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -384,9 +391,7 @@ def _update_rhythm(as_of: datetime.date, rule: rhythm.SilenceRule, *, customer_f
 
 def _clear_rhythm(customers: QuerySet[Customer]) -> None:
     """Customers without a purchase have no rhythm (their last purchase was deleted, say)."""
-    customers.filter(purchase_count=0).exclude(rhythm_basis="").update(
-        rhythm_gap_days=None, rhythm_basis="", expected_purchase_on=None, silent_since=None
-    )
+    PurchaseRhythm.objects.filter(customer__in=customers.filter(purchase_count=0)).delete()
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ customers alike who were not called, within 30 and 90 days (a manager may ask fo
   who made that first call (so the reps' treated add up to the shop's).
 - **Strata**: the customer's segment (no segment is its own stratum) and a silence band on the
   anchor day: the days since the customer's last purchase on or before the anchor, divided by their
-  typical gap (``rhythm_gap_days``, as the nightly refresh keeps it now; when it is empty the shop's
-  median of ``rhythm_gap_days``, and when that is empty too the band is "unknown"). The bands:
+  typical gap (``PurchaseRhythm.gap_days``, as the nightly refresh keeps it now; when it is empty the
+  shop's median of those gaps, and when that is empty too the band is "unknown"). The bands:
   "never bought" (no purchase on or before the anchor), under 1, 1 to under 2, 2 to under 4, 4 and
   over (``SILENCE_BANDS``).
 - **Weeks**: 7-day blocks counted from ``start`` (start to start + 6, start + 7 to start + 13, ...;
@@ -50,7 +50,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from core import db
-from customers.models import Customer, Purchase
+from customers.models import Customer, Purchase, PurchaseRhythm
 from dashboards.definitions import rate
 from followups.models import FollowUp
 
@@ -133,11 +133,11 @@ def verdict_of(*, treated: int, comparison: int, low: float | None, high: float 
 
 def shop_median_gap() -> float | None:
     """The median of every customer's typical gap (the mean of the two middle ones for an even count)."""
-    customer = connection.ops.quote_name(Customer._meta.db_table)
+    rhythms = connection.ops.quote_name(PurchaseRhythm._meta.db_table)
     sql = f"""
         SELECT AVG(v) FROM (
-            SELECT rhythm_gap_days AS v, ROW_NUMBER() OVER (ORDER BY rhythm_gap_days) AS rn, COUNT(*) OVER () AS n
-            FROM {customer} WHERE rhythm_gap_days IS NOT NULL
+            SELECT gap_days AS v, ROW_NUMBER() OVER (ORDER BY gap_days) AS rn, COUNT(*) OVER () AS n
+            FROM {rhythms} WHERE gap_days IS NOT NULL
         ) AS ranked
         WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
     """
@@ -166,7 +166,7 @@ def _book(*, owner=None, segment=None):
         customers = customers.filter(owner=owner)
     if segment is not None:
         customers = customers.filter(segment=segment)
-    customers = customers.annotate(added_on=TruncDate("created_at"))
+    customers = customers.annotate(added_on=TruncDate("created_at"), rhythm_gap_days=F("rhythm__gap_days"))
     return customers.values("id", "segment_id", "rhythm_gap_days", "added_on")
 
 

@@ -55,10 +55,13 @@ def win_backs_raise(*, as_of: datetime.date) -> int:
             "assignee_id": "c.owner_id",
             "source_key": f"'{_KEY_PREFIX}' || c.id || '{_KEY_SINCE}' || {last_on}",
             "facts": json_object(
-                {"typical_gap_days": "c.rhythm_gap_days", "basis": "c.rhythm_basis", "last_purchase_on": last_on}
+                {"typical_gap_days": "r.gap_days", "basis": "r.basis", "last_purchase_on": last_on}
             ),
         },
-        source="customers_customer AS c WHERE c.silent_since IS NOT NULL AND c.last_purchase_on IS NOT NULL",
+        source=(
+            "customers_purchaserhythm AS r JOIN customers_customer AS c ON c.id = r.customer_id "
+            "WHERE r.silent_since IS NOT NULL AND c.last_purchase_on IS NOT NULL"
+        ),
         params=[],
     )
     if raised:

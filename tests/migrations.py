@@ -6,10 +6,13 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 def migrate_to(targets):
-    """Migrate to ``targets`` ([(app, migration), ...]); returns that state's apps (historical models)."""
+    """Migrate to ``targets`` ([(app, migration), ...]); returns the apps (historical models) of every
+    migration applied then: the targets' and those of apps the targets do not depend on, which stay
+    where they were (the targets' own state alone would miss a later change to such an app)."""
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    executor.loader.build_graph()
+    return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
 
 
 def latest():

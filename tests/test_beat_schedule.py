@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from customers.models import Customer, Interaction
+from customers.models import Interaction, PurchaseRhythm
 from dashboards.models import FlowSnapshot, SnapshotRun
 from followups.models import FollowUp, FollowUpPlan
 from loyalty.models import LoyaltyAccount, PointsEntry
@@ -44,8 +44,8 @@ def _effects() -> dict:
         "emails": OutgoingEmail.objects.count(),
         "invitations": SurveyInvitation.objects.count(),
         "interactions": Interaction.objects.count(),
-        "silent customers": Customer.objects.filter(silent_since__isnull=False).count(),
-        "rhythms": sorted(Customer.objects.values_list("pk", "rhythm_gap_days")),
+        "silent customers": PurchaseRhythm.objects.filter(silent_since__isnull=False).count(),
+        "rhythms": sorted(PurchaseRhythm.objects.values_list("pk", "gap_days")),
         "points entries": PointsEntry.objects.count(),
         "points balances": sorted(LoyaltyAccount.objects.values_list("pk", "available", "pending")),
         "dashboard periods": sorted(
@@ -62,7 +62,7 @@ def test_every_scheduled_job_fired_by_two_beats_at_once_has_the_effect_of_one(se
     FollowUp.objects.all().delete()
     FollowUpPlan.objects.update(next_index=0, next_due_on=F("anchor_on"))
     OutgoingEmail.objects.all().delete()
-    Customer.objects.update(silent_since=None, rhythm_gap_days=None)
+    PurchaseRhythm.objects.all().delete()
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     PointsEntry.objects.filter(kind=PointsEntry.Kind.PURCHASE).update(state="pending", available_on=yesterday)
     before_points = _effects()["points balances"]

@@ -4,7 +4,7 @@ a manager's everyone; what is sent is checked field by field and a refused reque
 import pytest
 from auditlog.models import LogEntry
 
-from customers.models import Customer
+from customers.models import Customer, PurchaseRhythm
 from tests.factories import CustomerFactory, RepFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,9 @@ def test_filters_by_the_keys_a_program_knows(manager_api, book):
 def test_filters_by_owner_segment_and_silence(manager_api, rep, book):
     segment = SegmentFactory(name="عمده")
     Customer.objects.filter(pk=book["mine_too"].pk).update(segment=segment)
-    Customer.objects.filter(pk=book["nobodys"].pk).update(silent_since="2026-01-01")
+    PurchaseRhythm.objects.update_or_create(
+        customer=book["nobodys"], defaults={"basis": PurchaseRhythm.Basis.OWN, "silent_since": "2026-01-01"}
+    )
 
     assert _names(manager_api.get(URL, {"owner": rep.pk})) == ["آرش کیانی", "بهار نوری"]
     assert _names(manager_api.get(URL, {"segment": segment.pk})) == ["بهار نوری"]

@@ -136,7 +136,7 @@ def test_a_day_whose_wait_is_not_over_is_refused_in_persian(manager_client):
 def test_a_manager_adopts_a_rule_in_one_click_and_customers_are_checked_against_it(
     manager_client, manager, history, django_capture_on_commit_callbacks
 ):
-    assert Customer.objects.filter(name="R", silent_since__isnull=True).exists()  # not silent by 2× its rhythm
+    assert Customer.objects.filter(name="R", rhythm__silent_since__isnull=True).exists()  # not silent by 2× its rhythm
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(_backtest_url(), {"k": "", "floor_days": "60", "as_of": _as_of().isoformat()})
 
@@ -149,7 +149,7 @@ def test_a_manager_adopts_a_rule_in_one_click_and_customers_are_checked_against_
         _as_of(),
     )
     # the refresh is queued after commit (eager Celery here): everyone is silent for more than 60 days by now
-    assert Customer.objects.filter(silent_since__isnull=False).count() == Customer.objects.count()
+    assert Customer.objects.filter(rhythm__silent_since__isnull=False).count() == Customer.objects.count()
     page = manager_client.get(reverse("customers:at_risk")).content.decode()
     assert "بیش از ۶۰ روز خرید نکرده باشد" in page
     assert "به انتخاب" in page

@@ -150,9 +150,9 @@ def test_a_killed_import_resumes_where_it_stopped_and_writes_nothing_twice(manag
 def _follow_ons(customers) -> list[tuple]:
     """What follows a customer's purchases: figures, rhythm and points."""
     points = {row[0]: row[1:] for row in LoyaltyAccount.objects.values_list("customer_id", "available", "pending")}
-    fields = ("purchase_count", "total_spent", "first_purchase_on", "last_purchase_on", "rhythm_gap_days")
+    fields = ("purchase_count", "total_spent", "first_purchase_on", "last_purchase_on", "rhythm__gap_days")
     rows = Customer.objects.filter(pk__in=[c.pk for c in customers]).order_by("pk")
-    return [(*(getattr(c, f) for f in fields), c.rhythm_basis, points.get(c.pk)) for c in rows]
+    return [(*row, points.get(pk)) for pk, *row in rows.values_list("pk", *fields, "rhythm__basis")]
 
 
 PURCHASES_MAPPING = ["reference", "date", "amount", "invoice"]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from customers.models import Customer
+from customers.models import PurchaseRhythm
 from customers.services import purchase_add
 from customers.tasks import refresh_rhythm_task
 from followups.models import FollowUp
@@ -26,14 +26,14 @@ def gone_quiet(rep):
         purchase_add(
             customer=customer, purchased_on=timezone.localdate() - datetime.timedelta(days=days), amount=Decimal(1)
         )
-    Customer.objects.filter(pk=customer.pk).update(silent_since=None)  # as if the night had not come yet
+    PurchaseRhythm.objects.filter(customer=customer).update(silent_since=None)  # as if the night had not come yet
     return customer
 
 
 def test_the_nightly_task_flags_the_silent_and_raises_their_win_backs(gone_quiet):
     assert refresh_rhythm_task.delay().get() == 1
 
-    assert Customer.objects.get(pk=gone_quiet.pk).silent_since is not None
+    assert PurchaseRhythm.objects.get(customer=gone_quiet).silent_since is not None
     assert FollowUp.objects.filter(customer=gone_quiet, reason=FollowUp.Reason.WIN_BACK).count() == 1
 
 

@@ -40,7 +40,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from customers.models import Customer, Purchase
+from customers.models import Customer, Purchase, PurchaseRhythm
 from customers.services import customers_refresh_purchase_figures
 from dashboards import calls_effect as ce
 from followups.models import FollowUp
@@ -63,7 +63,8 @@ def _customer(name, *, owner, segment=None, gap=None, bought=()):
         for i, on in enumerate(bought)
     )
     customers_refresh_purchase_figures(customer_ids=[customer.pk])
-    Customer.objects.filter(pk=customer.pk).update(rhythm_gap_days=gap)
+    if gap is not None:
+        PurchaseRhythm.objects.create(customer=customer, gap_days=gap, basis=PurchaseRhythm.Basis.OWN)
     return customer
 
 
@@ -233,7 +234,7 @@ R_START, R_END, R_TODAY = datetime.date(2025, 3, 1), datetime.date(2025, 4, 30),
 
 
 def _random_shop(rng: random.Random, reps, segments):
-    customers = []
+    customers, rhythms = [], []
     for n in range(300):
         added = R_START + datetime.timedelta(days=rng.randrange(-400, 60))
         customer = CustomerFactory(
@@ -242,7 +243,9 @@ def _random_shop(rng: random.Random, reps, segments):
             segment=rng.choice(segments),
             created_at=timezone.make_aware(datetime.datetime.combine(added, datetime.time(rng.randrange(24), 0))),
         )
-        customer.rhythm_gap_days = rng.choice((None, None, 7, 14, 20, 30, 30, 45, 60, 90))
+        typical = rng.choice((None, None, 7, 14, 20, 30, 30, 45, 60, 90))
+        if typical is not None:
+            rhythms.append(PurchaseRhythm(customer=customer, gap_days=typical, basis=PurchaseRhythm.Basis.OWN))
         customers.append(customer)
         day, gap = added, rng.choice((5, 15, 30, 60, 120))
         purchases, buys = [], rng.random() > 0.15
@@ -272,7 +275,7 @@ def _random_shop(rng: random.Random, reps, segments):
                 completed_at=moment if status == "done" else None,
                 completed_by=by,
             )
-    Customer.objects.bulk_update(customers, ["rhythm_gap_days"])
+    PurchaseRhythm.objects.bulk_create(rhythms)
     customers_refresh_purchase_figures(customer_ids=[customer.pk for customer in customers])
     alone = CustomerFactory(name="alone", owner=reps[0], segment=SegmentFactory(name="a segment of one"))
     _call(alone, "2025-03-10", by=reps[0])  # nobody alike: unmatched
@@ -289,7 +292,8 @@ def _band(days_since: int | None, gap) -> str:
 
 def _expected(h, *, owner=None, segment=None, rep=None):
     """The definitions read plainly, one customer at a time."""
-    gaps = [gap for gap in Customer.objects.values_list("rhythm_gap_days", flat=True) if gap is not None]
+    gap_of = dict(PurchaseRhythm.objects.values_list("customer_id", "gap_days"))
+    gaps = [gap for gap in gap_of.values() if gap is not None]
     median = statistics.median(gaps) if gaps else None
     bought = defaultdict(list)
     for customer_id, on in Purchase.objects.values_list("customer_id", "purchased_on"):
@@ -307,7 +311,7 @@ def _expected(h, *, owner=None, segment=None, rep=None):
 
     def stratum(customer, anchor):
         before = [on for on in bought[customer.pk] if on <= anchor]
-        gap = customer.rhythm_gap_days if customer.rhythm_gap_days is not None else median
+        gap = gap_of.get(customer.pk) if gap_of.get(customer.pk) is not None else median
         return customer.segment_id, _band((anchor - max(before)).days if before else None, gap)
 
     def buys(customer, anchor):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         points = seed_demo_points(seed=seed)
         customers_refresh_rhythm()  # the nightly job: rhythms, silent flags, their win-back calls
         hourly = calls_due_bring_up_to_date()  # the hourly job: onboarding and renewal calls
-        silent = Customer.objects.filter(source=Customer.Source.DEMO, silent_since__isnull=False).count()
+        silent = Customer.objects.filter(source=Customer.Source.DEMO, rhythm__silent_since__isnull=False).count()
         self.stdout.write(
             f"Demo data: {summary.users} users, {summary.customers} customers, "
             f"{summary.purchases} purchases, {summary.interactions} new timeline entries, "
