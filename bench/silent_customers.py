@@ -363,7 +363,7 @@ def reset_state() -> None:
     execute("DELETE FROM customers_purchaserhythm")
     execute("DELETE FROM followups_followup WHERE reason = 'win_back'")
     execute("DELETE FROM customers_rhythmprior")
-    for table in ("customers_purchaserhythm", "followups_followup", "customers_rhythmprior"):
+    for table in ("customers_purchaserhythm", "customers_customer", "followups_followup", "customers_rhythmprior"):
         execute(f"VACUUM {table}")
 
 
@@ -501,7 +501,8 @@ def measure_job(day: datetime.date, args, conn, *, split: bool = True) -> dict:
         reset_state()
         captured = capture(lambda: first.append(run_job(day)))
         if args.runs:
-            vacuum_analyze("customers_purchaserhythm", "followups_followup")  # statistics as the next night finds them
+            # statistics as the next night finds them
+            vacuum_analyze("customers_purchaserhythm", "customers_customer", "followups_followup")
     statements, texts, django_times = job_statements(captured)
     labels = pieces_of(statements)
     figures = state_figures()
@@ -775,10 +776,10 @@ def measure_pages(args, conn) -> list[dict]:
     print("=== the at-risk page (/customers/at-risk/), after the job ===")
     manager = ensure_manager()
     rep = get_user_model().objects.get(username=f"{REP_PREFIX}01")
-    own = Customer.objects.filter(owner=rep)
+    own, silent = Customer.objects.filter(owner=rep), Customer.objects.filter(rhythm__silent_since__isnull=False)
     print(
-        f"{rep.username} owns {own.count():,} customers, {own.filter(silent_since__isnull=False).count():,} silent; "
-        f"the manager sees all {Customer.objects.filter(silent_since__isnull=False).count():,} silent customers"
+        f"{rep.username} owns {own.count():,} customers, {silent.filter(owner=rep).count():,} silent; "
+        f"the manager sees all {silent.count():,} silent customers"
     )
     results = [
         measure_page(manager, f"the manager ({manager.username})", args, conn),

@@ -268,11 +268,15 @@ def followup_next_in_section(
 
 
 def calls_due_for(*, day: datetime.date, rep: AbstractBaseUser | None = None) -> CallsDue:
-    """The counts and the first page of each section: six queries whatever the number of calls
-    (the counts, each section's page of ids, then one read of all the rows the page shows)."""
+    """The counts and the first page of each section: six queries at most whatever the number of
+    calls (the counts, each section's page of ids, then one read of all the rows the page shows);
+    a section the counts found empty is not asked for its rows."""
     counts = calls_due_counts(day=day, rep=rep)
     calls = CallsDue(**asdict(counts))
-    pages = {section: _section_ids(section=section, day=day, rep=rep) for section in SECTIONS}
+    pages = {
+        section: _section_ids(section=section, day=day, rep=rep) if calls.count_of(section) else ([], None)
+        for section in SECTIONS
+    }
     by_pk = _rows_by_pk([pk for ids, _cursor in pages.values() for pk in ids])
     calls.pages = {
         section: SectionPage(section=section, rows=[by_pk[pk] for pk in ids if pk in by_pk], next_cursor=next_cursor)

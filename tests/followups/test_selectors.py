@@ -140,6 +140,16 @@ def test_calls_due_carries_the_last_contact_in_the_same_queries(rep, django_asse
     assert (first.name, None, rep, "no_answer") in rows
 
 
+def test_a_day_with_no_call_takes_only_the_two_counts(rep, django_assert_num_queries):
+    FollowUpFactory(scheduled_on=WED, due_on=WED)  # someone else's
+
+    with django_assert_num_queries(2):
+        calls = selectors.calls_due_for(day=WED, rep=rep)
+
+    assert (calls.due, calls.upcoming, calls.done) == (0, 0, 0)
+    assert all(page.rows == [] and page.next_cursor is None for page in calls.pages.values())
+
+
 # --- escalation -------------------------------------------------------------------------------
 
 
