@@ -355,13 +355,15 @@ def ensure_manager():
 
 
 def reset_state() -> None:
-    """Back to "the rhythm was never computed": no rhythm rows, no win-back calls, no priors.
+    """Back to "the rhythm was never computed": no rhythm rows, no win-back calls (and so no next
+    call: this data set has no plans and no other calls), no priors.
 
     VACUUM (without ANALYZE: the planner keeps the statistics it had) so the dead rows the reset
     leaves do not pile up from one run to the next.
     """
     execute("DELETE FROM customers_purchaserhythm")
     execute("DELETE FROM followups_followup WHERE reason = 'win_back'")
+    execute("UPDATE customers_customer SET next_call_on = NULL WHERE next_call_on IS NOT NULL")
     execute("DELETE FROM customers_rhythmprior")
     for table in ("customers_purchaserhythm", "customers_customer", "followups_followup", "customers_rhythmprior"):
         execute(f"VACUUM {table}")
