@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.urls import reverse
 
 from core.cache import ForgivingRedisCache
+from tests.factories import CustomerFactory, FollowUpFactory
 from tests.production import free_port
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,11 @@ def test_a_read_is_a_miss_a_write_is_skipped_and_it_is_logged_once(unreachable_c
     assert caplog.text.count("Cache unreachable") == 1
 
 
-def test_the_calls_due_page_and_the_customer_list_answer_while_the_cache_is_away(unreachable_cache, rep_client, caplog):
+def test_the_calls_due_page_and_the_customer_list_answer_while_the_cache_is_away(
+    unreachable_cache, rep, rep_client, caplog
+):
     caplog.set_level(logging.WARNING)
+    FollowUpFactory(customer=CustomerFactory(owner=rep))  # due today: the page ranks it (the cached typical value)
     assert rep_client.get(reverse("followups:calls_due")).status_code == 200
     assert rep_client.get(reverse("customers:list")).status_code == 200
     assert "Cache unreachable" in caplog.text, "the pages did ask the cache"
