@@ -114,7 +114,10 @@ class CustomerSerializer(serializers.ModelSerializer):
     segment = SegmentSerializer(read_only=True, allow_null=True)
     total_spent = serializers.IntegerField(read_only=True, help_text="Rial.")
     silent_since = serializers.DateField(
-        source="rhythm.silent_since", read_only=True, allow_null=True, help_text="Empty unless silent past the rhythm."
+        source="purchase_rhythm.silent_since",
+        read_only=True,
+        allow_null=True,
+        help_text="Empty unless silent past the rhythm.",
     )
 
     class Meta:

@@ -710,8 +710,8 @@ def at_risk_rows(customers: Iterable[Customer], *, day) -> Iterator[list]:
             customer.segment.name if customer.segment else "",
             round(customer.yearly_value),
             customer_silence_sentence(customer, day=day),
-            (stored.gap_days if stored else None) or "",
+            stored.gap_days or "",
             dates.input_value(customer.last_purchase_on),
-            dates.input_value(stored.silent_since if stored else None),
+            dates.input_value(stored.silent_since),
             dates.input_value(customer.last_contact_on),
         ]

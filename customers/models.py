@@ -173,12 +173,13 @@ class Customer(models.Model):
         return min(created, self.first_purchase_on) if self.first_purchase_on else created
 
     @property
-    def purchase_rhythm(self) -> "PurchaseRhythm | None":
-        """The stored rhythm, or None for a customer the nightly refresh has not given one."""
+    def purchase_rhythm(self) -> "PurchaseRhythm":
+        """The stored rhythm, or an empty one (no gap, never silent, not saved) for a customer the
+        nightly refresh has not given one: readers need no check of their own."""
         try:
             return self.rhythm
         except PurchaseRhythm.DoesNotExist:
-            return None
+            return PurchaseRhythm(basis="")
 
     def get_additional_data(self):
         """Written beside this customer's audit entries (django-auditlog asks): see audit.registry."""

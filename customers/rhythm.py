@@ -191,12 +191,12 @@ def silence_sentence(*, gap: int | None, basis: str, last_purchase_on: datetime.
 
 def customer_silence_sentence(customer, *, day: datetime.date) -> str:
     """``silence_sentence`` from a customer's stored rhythm (empty for one who never bought)."""
-    stored = customer.purchase_rhythm
     if customer.last_purchase_on is None:
         return ""
+    stored = customer.purchase_rhythm
     return silence_sentence(
-        gap=stored.gap_days if stored else None,
-        basis=stored.basis if stored else "",
+        gap=stored.gap_days,
+        basis=stored.basis,
         last_purchase_on=customer.last_purchase_on,
         day=day,
     )
@@ -205,7 +205,7 @@ def customer_silence_sentence(customer, *, day: datetime.date) -> str:
 def rhythm_sentence(customer, *, day: datetime.date) -> str:
     """The customer page's rhythm: "usually every 42 days; next expected 1405/10/12; silent 2.3×"."""
     stored = customer.purchase_rhythm
-    if stored is None or stored.gap_days is None or customer.last_purchase_on is None:
+    if stored.gap_days is None or customer.last_purchase_on is None:
         return ""
     parts = []
     if stored.basis == stored.Basis.OWN:

@@ -50,8 +50,8 @@ def shop():
 
 
 def _rhythm(customer) -> PurchaseRhythm:
-    """The customer's stored rhythm as it is now (an empty one when there is none)."""
-    return PurchaseRhythm.objects.filter(customer=customer).first() or PurchaseRhythm(basis="")
+    """The customer's stored rhythm as it is now."""
+    return PurchaseRhythm.objects.get(customer=customer)
 
 
 def _ago(days):
