@@ -16,7 +16,7 @@ run of some scripts (``--only``, ``--skip``) replaces their rows and keeps the o
 slow a path changed since the last full run is measured again alone. Then it prints one table (path,
 figure, limit, ratio, goal, met, and which run it comes from) and writes it into README.md's
 performance section and docs/performance.md, between the ``bench:table`` markers (``--no-write``:
-print only). ``--growth`` adds the steps that take long on two cores (the nightly jobs at a million
+print only, and keep ``bench/latest.json`` as it was: a trial run). ``--growth`` adds the steps that take long on two cores (the nightly jobs at a million
 customers, materialisation of a million plans, imports of 100,000 customers and 1,000,000
 purchases instead of a tenth of that), for the scripts that have them.
 
@@ -123,8 +123,16 @@ def table(results: dict) -> str:
 
 
 def commit() -> str:
+    """HEAD, marked "+changes" when the code measured is not HEAD's (the files this script writes aside)."""
     described = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return described.stdout.strip() or "unknown"
+    ours = [f":!{path.relative_to(ROOT)}" for path in (LATEST, *TABLES)]
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *ours],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return (described.stdout.strip() or "unknown") + ("+changes" if changed.stdout.strip() else "")
 
 
 def write_table(text: str) -> None:
@@ -150,7 +158,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for name, script, extra in chosen:
             results[name] = run(name, script, extra, Path(scratch) / f"{name}.json")
-            LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+            if not args.no_write:
+                LATEST.write_text(json.dumps(results, ensure_ascii=False, indent=1))
     heading = (
         f"`./run bench` on {os.cpu_count()} cores, PostgreSQL, DEBUG=False; the last column says which run each "
         "row comes from (its day, the commit, how long the script took)."

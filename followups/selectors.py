@@ -1,6 +1,7 @@
 """Reads for the calls-due page, the team view and the digest: a fixed number of queries."""
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -50,13 +52,14 @@ def plan_get_for(*, user: AbstractBaseUser, pk: int) -> FollowUpPlan:
 # Other apps add what a rep should see about the customer on a calls-due row (loyalty: the tier
 # and the points) with ``register_row_fact(annotations, sentence)`` in their AppConfig.ready():
 # ``annotations()`` are added to the rows' query (still one query for a page of rows), and
-# ``sentence(row)`` says it in the reader's language ("" says nothing).
+# ``sentence(row)`` says it in the reader's language ("" says nothing) from those annotations.
 _ROW_FACTS: list[tuple[Callable[[], dict], Callable[[FollowUp], str]]] = []
 
 
 def register_row_fact(annotations: Callable[[], dict], sentence: Callable[[FollowUp], str]) -> None:
     if (annotations, sentence) not in _ROW_FACTS:
         _ROW_FACTS.append((annotations, sentence))
+        _page_rows_query.cache_clear()
 
 
 # Other apps add a part to a row's "more actions" (loyalty: redeem points during the call) with
@@ -253,7 +256,32 @@ def _section_ids(
 
 def _rows_by_pk(ids: list[int]) -> dict[int, FollowUp]:
     """The rows of ``ids`` with what the page shows of each (customer, plan, last contact), in one query."""
-    return _with_call_context(FollowUp.objects.filter(pk__in=ids)).in_bulk() if ids else {}
+    if not ids:
+        return {}
+    rows = FollowUp.objects.all()
+    rows.query = _page_rows_query(timezone.localdate()).chain()
+    return rows.in_bulk(ids)
+
+
+# The columns a calls-due row shows (``followups_tags.call_row``, ``_row.html``, ``reasons.explain``):
+# the page reads only these, not the customer's notes nor a follow-up's bookkeeping. A row that
+# reads another field costs a query per row; tests/followups/test_calls_first_screen.py counts them.
+ROW_COLUMNS = (
+    *("reason", "facts", "channel", "purpose", "due_on", "status", "outcome", "note", "completed_at"),
+    *("snooze_count", "snooze_reason", "plan__every", "plan__unit"),
+    *("assignee__username", "assignee__first_name", "assignee__last_name"),
+    *("customer__name", "customer__mobile", "customer__company", "customer__email", "customer__email_opt_out"),
+    *("customer__last_nps_score", "customer__last_contact_on", "customer__last_purchase_on"),
+    *("customer__purchase_count", "customer__total_spent"),
+)
+
+
+@functools.lru_cache(maxsize=2)
+def _page_rows_query(today: datetime.date) -> Query:
+    """The page's rows with their call context, resolved once a day and process as the ranking is
+    (its dozen subqueries and joins cost more to build than to run); handed out as copies only
+    (``chain``). ``today`` is the key because a row fact may look back from it (a recent tier move)."""
+    return _with_call_context(FollowUp.objects.all()).only(*ROW_COLUMNS).query
 
 
 def followup_next_in_section(

@@ -76,6 +76,7 @@ def call_row(context, followup) -> dict:
     overdue = (day - f.due_on).days if pending and f.due_on < day else 0
     row = {
         "f": f,
+        "pk": str(f.pk),  # a str: the template would send an int through number formatting, six times a row
         "customer": customer,
         "state": (" border-danger escalated" if pending and f.due_on < calls.escalate_before else "")
         if pending

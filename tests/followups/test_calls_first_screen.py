@@ -15,7 +15,8 @@ from core import dates
 from customers.services import purchase_add
 from followups import selectors
 from followups.models import FollowUp
-from tests.factories import CustomerFactory, FollowUpFactory
+from loyalty import tiers
+from tests.factories import CustomerFactory, FollowUpFactory, FollowUpPlanFactory, InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,60 @@ def test_the_page_and_show_more_make_the_same_queries_for_60_or_120_due_calls(re
 
     assert (page_120, more_120) == (page_60, more_60)
     assert len(_row_ids(html)) == 50
+
+
+def _one_row_of_each_form(rep) -> int:
+    """A calls-due row in every form the page draws (each reason with its facts, a plan's call,
+    escalated, snoozed, by SMS, a customer with a score, a last contact, points and a tier, calls
+    closed today that offer a survey or not); returns how many."""
+    today, now = timezone.localdate(), timezone.now()
+
+    def customer(**fields):
+        fields = {"email": "x@example.com", "last_nps_score": 4, "company": "شرکت", **fields}
+        customer = CustomerFactory(owner=rep, **fields)
+        purchase_add(customer=customer, purchased_on=today - 40 * DAY, amount=30_000_000)
+        InteractionFactory(customer=customer, kind="call", outcome="no_answer", summary="بعداً")
+        return customer
+
+    raised = [
+        ("detractor", {"score": 3, "comment": "تأخیر"}),
+        ("referral", {"referrer_name": "علی"}),
+        ("win_back", {"typical_gap_days": 30, "last_purchase_on": (today - 40 * DAY).isoformat()}),
+        ("points_expiring", {"points": 300, "expires_on": (today + 7 * DAY).isoformat(), "value_rial": 1_500_000}),
+        ("renewal", {"ends_on": (today + 14 * DAY).isoformat()}),
+        ("onboarding", {"since": (today - 2 * DAY).isoformat()}),
+        ("no_contact", {"last_contact_on": None}),
+        ("one_off", {}),
+    ]
+    for reason, facts in raised:
+        FollowUpFactory(customer=customer(), reason=reason, facts=facts)
+    plan = FollowUpPlanFactory(customer=customer())
+    FollowUpFactory(customer=plan.customer, plan=plan, reason="periodic", purpose="")
+    FollowUpFactory(customer=customer(), scheduled_on=today - 20 * DAY, snooze_count=2, snooze_reason="سفر", channel="sms")
+    closed = {"completed_at": now, "completed_by": rep, "note": "تمام"}
+    FollowUpFactory(customer=customer(), status="done", outcome="reached", **closed)
+    FollowUpFactory(customer=customer(email=""), status="skipped", outcome="", **closed)
+    tiers.tiers_review()
+    return len(raised) + 4
+
+
+@pytest.mark.parametrize("whose", ["own", "whole team"])
+def test_every_form_of_row_is_drawn_from_the_rows_one_query(client, rep, manager, whose):
+    """The page reads only the columns a row shows (selectors.ROW_COLUMNS): a row that needs another
+    one would fetch it row by row, and the page would make more queries for more rows."""
+    viewer, url = (rep, "/calls/") if whose == "own" else (manager, "/calls/?rep=all")
+    client.force_login(viewer)
+    forms = _one_row_of_each_form(rep)
+    client.get(url)  # the typical customer's value is cached for the hour from here on
+    once = _queries(lambda: client.get(url))
+
+    _one_row_of_each_form(rep)
+    html = client.get(url).content.decode()
+
+    assert _queries(lambda: client.get(url)) == once
+    assert len(_row_ids(html)) == 2 * forms
+    assert html.count('data-testid="row-fact"') == 2 * forms
+    assert (whose == "whole team") == ('data-testid="assignee"' in html)
 
 
 def test_a_row_carries_the_one_click_outcome_and_loads_its_rarer_fields_when_opened(rep_client, rep):
