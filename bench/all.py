@@ -16,9 +16,10 @@ run of some scripts (``--only``, ``--skip``) replaces their rows and keeps the o
 slow a path changed since the last full run is measured again alone. Then it prints one table (path,
 figure, limit, ratio, goal, met, and which run it comes from) and writes it into README.md's
 performance section and docs/performance.md, between the ``bench:table`` markers (``--no-write``:
-print only, and keep ``bench/latest.json`` as it was: a trial run). ``--growth`` adds the steps that take long on two cores (the nightly jobs at a million
-customers, materialisation of a million plans, imports of 100,000 customers and 1,000,000
-purchases instead of a tenth of that), for the scripts that have them.
+print only, and keep ``bench/latest.json`` as it was: a trial run). ``--growth`` adds the steps that
+take long on two cores (the nightly jobs at a million customers, materialisation of a million plans,
+imports of 100,000 customers and 1,000,000 purchases instead of a tenth of that), for the scripts
+that have them.
 
 Needs PostgreSQL (``BENCH_DATABASE_URL``, default postgres://postgres@127.0.0.1:5432/peygir_bench); no
 other environment: DEBUG=False, the https redirect and collectstatic are handled by ``_common``.

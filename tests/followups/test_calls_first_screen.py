@@ -106,7 +106,8 @@ def _one_row_of_each_form(rep) -> int:
         FollowUpFactory(customer=customer(), reason=reason, facts=facts)
     plan = FollowUpPlanFactory(customer=customer())
     FollowUpFactory(customer=plan.customer, plan=plan, reason="periodic", purpose="")
-    FollowUpFactory(customer=customer(), scheduled_on=today - 20 * DAY, snooze_count=2, snooze_reason="سفر", channel="sms")
+    snoozed = {"snooze_count": 2, "snooze_reason": "سفر", "channel": "sms"}
+    FollowUpFactory(customer=customer(), scheduled_on=today - 20 * DAY, **snoozed)
     closed = {"completed_at": now, "completed_by": rep, "note": "تمام"}
     FollowUpFactory(customer=customer(), status="done", outcome="reached", **closed)
     FollowUpFactory(customer=customer(email=""), status="skipped", outcome="", **closed)
