@@ -100,7 +100,10 @@ def main() -> None:
         (f"a logged-in page with no content, {who}", measured, floor_goal, None)
         for who, measured in (("a rep", rep_floor), ("a manager", manager_floor))
     ]
-    rows.append(("calls page with no call due, a rep", calls, "≤ 3× its SQL", calls[0] <= 3 * calls[1]))
+    # Its SQL is two counts (about 1 ms), so its ratio says how big the frame is, not how good: the
+    # first screen's rows carry the 3× goal (calls_due_page.py).
+    calls_goal = "none of its own: what the calls page pays before its first row"
+    rows.append(("calls page with no call due, a rep", calls, calls_goal, None))
     rows.append(
         (
             "customer list by total spent, manager, 100k customers (page floor run)",
