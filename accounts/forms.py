@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import password_reset_email_queue
-from core.roles import MANAGER_GROUP, REP_GROUP, display_name
+from core.forms import ColleagueChoiceField
+from core.roles import MANAGER_GROUP, REP_GROUP
 
 
 class PasswordResetRequestForm(PasswordResetForm):
@@ -68,7 +69,7 @@ class MemberAddForm(forms.Form):
 
 
 class MemberDeactivateForm(forms.Form):
-    successor = forms.ModelChoiceField(
+    successor = ColleagueChoiceField(
         label=_("Who takes over their customers and open calls"),
         queryset=get_user_model().objects.none(),
         empty_label=None,
@@ -77,4 +78,3 @@ class MemberDeactivateForm(forms.Form):
     def __init__(self, *args, successors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = successors
-        self.fields["successor"].label_from_instance = display_name

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms import OwnerChoiceField
+from core.forms import ColleagueChoiceField
 from customers.selectors import sales_team
 
 
@@ -11,7 +11,7 @@ class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What will use it: the shop's till, a script...")
     )
-    user = OwnerChoiceField(
+    user = ColleagueChoiceField(
         label=_("Acts as"),
         queryset=sales_team(),
         help_text=_("It sees and changes what this colleague may: a rep's token only their own customers."),

@@ -4,20 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from audit import registry
-from core.forms import DateRangeForm, JalaliDateField
-from core.roles import display_name
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return display_name(obj)
+from core.forms import ColleagueChoiceField, DateRangeForm, JalaliDateField
 
 
 class LogFilterForm(DateRangeForm):
     """The log page's filters (GET): what kind of change, who, and a range of days."""
 
     kind = forms.ChoiceField(label=_("What changed"), required=False)
-    who = PersonChoiceField(
+    who = ColleagueChoiceField(
         label=_("Who"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Anyone")
     )
     start = JalaliDateField(label=pgettext_lazy("date range", "From"), required=False)

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core import dates, numbers
 from core.numbers import format_number
 from core.phones import PHONE_MAX_LENGTH, normalize_mobile, normalize_phone
+from core.roles import display_name
 from core.text import to_latin_digits, to_persian_digits
 
 
@@ -22,6 +24,31 @@ def date_box_attrs() -> dict[str, str]:
     if dates.uses_jalali():
         return {"dir": "ltr", "data-jdp": "", "placeholder": dates.JALALI_INPUT_HINT, "inputmode": "numeric"}
     return {"dir": "ltr", "data-gdp": str(_("Pick on a calendar")), "placeholder": dates.GREGORIAN_INPUT_HINT}
+
+
+class OneQueryChoices(ModelChoiceIterator):
+    """A select's records read in one plain query. Django reads them with ``.iterator()``, which on
+    PostgreSQL opens a server-side cursor: four round trips (declare, fetch, describe, close) for a
+    dozen colleagues, and two such selects cost a list page a tenth of its time."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for record in self.queryset.all():
+            yield self.choice(record)
+
+
+class RecordChoiceField(forms.ModelChoiceField):
+    """A choice of one record among a few (a segment, a colleague), read in one query."""
+
+    iterator = OneQueryChoices
+
+
+class ColleagueChoiceField(RecordChoiceField):
+    """Colleagues by their full name, as the team knows them."""
+
+    def label_from_instance(self, obj):
+        return display_name(obj)
 
 
 class QuickSelect(forms.Select):

@@ -11,20 +11,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import JalaliDateField, MoneyField, PhoneField, QuickSelect, WholeNumberField
+from core.forms import (
+    ColleagueChoiceField,
+    JalaliDateField,
+    MoneyField,
+    PhoneField,
+    QuickSelect,
+    RecordChoiceField,
+    WholeNumberField,
+)
 from core.numbers import format_number
-from core.roles import display_name, is_manager
+from core.roles import is_manager
 from customers import csv_io
 from customers.backtest import DEFAULT_WINDOW_DAYS
 from customers.models import Contract, Customer, ImportRun, Interaction, Purchase, Segment
 from customers.selectors import CUSTOMER_SORTS, sales_team
-
-
-class OwnerChoiceField(forms.ModelChoiceField):
-    """Sales people by their full name, as colleagues know them."""
-
-    def label_from_instance(self, obj):
-        return display_name(obj)
 
 
 def _helper(submit_label) -> FormHelper:
@@ -56,7 +57,7 @@ class CustomerForm(forms.ModelForm):
             "birth_date",
             "notes",
         ]
-        field_classes = {"owner": OwnerChoiceField, "birth_date": JalaliDateField}
+        field_classes = {"owner": ColleagueChoiceField, "segment": RecordChoiceField, "birth_date": JalaliDateField}
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "email": forms.EmailInput(attrs={"dir": "ltr"}),
@@ -136,14 +137,14 @@ class CustomerFilterForm(forms.Form):
     """The search box, filters and sort of the customer list (GET)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    owner = OwnerChoiceField(
+    owner = ColleagueChoiceField(
         label=capfirst(_("owner")),
         queryset=sales_team(),
         required=False,
         empty_label=_("All owners"),
         widget=QuickSelect,
     )
-    segment = forms.ModelChoiceField(
+    segment = RecordChoiceField(
         label=capfirst(_("segment")),
         queryset=Segment.objects.all(),
         required=False,
@@ -311,4 +312,4 @@ class SegmentNameForm(forms.Form):
 
 
 class SegmentMergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("Merge into"), queryset=Segment.objects.all(), empty_label=None)
+    into = RecordChoiceField(label=_("Merge into"), queryset=Segment.objects.all(), empty_label=None)

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.dates import input_value
-from core.forms import DateRangeForm, JalaliDateField, WholeNumberField
+from core.forms import ColleagueChoiceField, DateRangeForm, JalaliDateField, RecordChoiceField, WholeNumberField
 from core.roles import is_manager
-from customers.forms import OwnerChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
 from dashboards import definitions
@@ -57,10 +56,10 @@ class ScopeForm(DateRangeForm):
         min_value=definitions.MIN_ACTIVE_DAYS,
         max_value=definitions.MAX_ACTIVE_DAYS,
     )
-    segment = forms.ModelChoiceField(
+    segment = RecordChoiceField(
         label=capfirst(_("segment")), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )
-    rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("Whole team"))
+    rep = ColleagueChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("Whole team"))
     start = JalaliDateField(label=pgettext_lazy("date range", "From"), required=False)
     end = JalaliDateField(label=pgettext_lazy("date range", "To"), required=False)
 

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, QuickSelect, WholeNumberField
+from core.forms import ColleagueChoiceField, JalaliDateField, QuickSelect, WholeNumberField
 from core.roles import display_name, is_manager
-from customers.forms import OwnerChoiceField
 from customers.selectors import sales_team
 from followups.models import FollowUp, FollowUpPlan
 
@@ -72,7 +71,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = FollowUpPlan
         fields = ["every", "unit", "calendar", "starts_on", "channel", "purpose", "count_from", "assignee"]
-        field_classes = {"assignee": OwnerChoiceField}
+        field_classes = {"assignee": ColleagueChoiceField}
 
     def __init__(self, *args, user, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +133,7 @@ class DayForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = OwnerChoiceField(label=_("Assign to"), queryset=sales_team())
+    assignee = ColleagueChoiceField(label=_("Assign to"), queryset=sales_team())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

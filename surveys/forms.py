@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import DateRangeForm, JalaliDateField, MobileField
-from customers.forms import OwnerChoiceField
+from core.forms import ColleagueChoiceField, DateRangeForm, JalaliDateField, MobileField, RecordChoiceField
 from customers.models import Segment
 from customers.selectors import sales_team
 from followups.models import FollowUp
@@ -130,10 +129,10 @@ class SurveySettingsForm(forms.ModelForm):
 class ResponseFilterForm(DateRangeForm):
     """Filters of the manager's survey page (GET)."""
 
-    segment = forms.ModelChoiceField(
+    segment = RecordChoiceField(
         label=_("Segment"), queryset=Segment.objects.all(), required=False, empty_label=_("All segments")
     )
-    rep = OwnerChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("All reps"))
+    rep = ColleagueChoiceField(label=_("Rep"), queryset=sales_team(), required=False, empty_label=_("All reps"))
     start = JalaliDateField(label=pgettext_lazy("date range", "From"), required=False)
     end = JalaliDateField(label=pgettext_lazy("date range", "To"), required=False)
 

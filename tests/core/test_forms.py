@@ -6,9 +6,21 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from core.forms import AmountField, JalaliDateField, MobileField, QuickSelect, WholeNumberField, parse_amount
+from core.forms import (
+    AmountField,
+    ColleagueChoiceField,
+    JalaliDateField,
+    MobileField,
+    QuickSelect,
+    WholeNumberField,
+    parse_amount,
+)
+from customers.selectors import sales_team
 
 
 class DayForm(forms.Form):
@@ -179,3 +191,17 @@ def test_a_quick_select_draws_what_django_s_select_draws(choices, chosen):
     django_s = forms.Select(choices=choices).render("owner", chosen, attrs)
     quick = QuickSelect(choices=choices).render("owner", chosen, attrs)
     assert quick == "".join(line.strip() for line in django_s.splitlines())
+
+
+@pytest.mark.django_db
+def test_a_colleague_select_reads_its_options_in_one_plain_query_by_full_name(monkeypatch, rep, manager):
+    """Not through ``.iterator()``: on PostgreSQL that opens a server-side cursor, four round trips."""
+    monkeypatch.setattr(QuerySet, "iterator", lambda *args, **kwargs: pytest.fail("read through a cursor"))
+    field = ColleagueChoiceField(queryset=sales_team(), empty_label="همه")
+
+    with CaptureQueriesContext(connection) as read:
+        choices = [(str(value), label) for value, label in field.choices]
+
+    assert len(read.captured_queries) == 1
+    assert choices == [("", "همه"), (str(rep.pk), "علی رستمی"), (str(manager.pk), "مریم صدری")]
+    assert field.clean(str(rep.pk)) == rep
