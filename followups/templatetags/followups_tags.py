@@ -1,5 +1,4 @@
 import functools
-import html
 
 from django import template
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from core import dates, numbers
 from core.phones import display_phone
 from core.roles import display_name
-from core.templatetags.peygir import url_for
+from core.templatetags.peygir import escaped, url_for
 from followups import cadence, reasons, selectors, services
 from followups.forms import PlanForm
 from followups.models import FollowUp
@@ -130,7 +129,7 @@ def _what_the_row_says(r: dict, f, customer, labels: dict) -> tuple[SafeString, 
     """The part of ``_row.html`` that only shows (who, badges, due, why, purpose, facts), drawn here:
     as template nodes its forty values and conditions cost a screen of rows more than its SQL.
     In two pieces, before and after the NPS badge, which the template draws (``surveys_tags``)."""
-    e = _escaped
+    e = escaped
     head = [f'<div class="call-head"><div class="call-who"><a href="{e(r["customer_url"])}">{e(customer.name)}</a>']
     if r["tel"]:
         head.append(f' <a class="ltr" href="tel:{e(customer.mobile)}" data-testid="tel">☎ {e(r["tel"])}</a>')
@@ -167,14 +166,6 @@ def _what_the_row_says(r: dict, f, customer, labels: dict) -> tuple[SafeString, 
     body.extend(f'<div data-testid="row-fact">{e(fact)}</div>' for fact in r["facts"])
     body.append("</div></div>")
     return SafeString("".join(head)), SafeString("".join(body))
-
-
-def _escaped(value) -> str:
-    """What ``{{ value }}`` prints: safe text as it is, any other escaped (``conditional_escape``,
-    without the lazy-text check it makes for every value)."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def _last_contact(f, customer, never: str, outcomes: dict) -> str:
