@@ -67,7 +67,8 @@ def customer_followups(context, customer):
 
 @register.simple_tag(takes_context=True)
 def call_row(context, followup) -> dict:
-    """What a calls-due row says, worked out in one pass; ``_row.html`` only places it.
+    """What a calls-due row says, worked out in one pass; ``_row.html`` only places it, and the part
+    that only shows comes drawn (``head`` and ``body``), so the template keeps the row's states and forms.
 
     A screen renders up to 60 rows, and each filter, ``{% blocktranslate %}`` and include the row
     template ran per row cost more than the row's share of the SQL; plain lookups are cheap.
