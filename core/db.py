@@ -150,6 +150,14 @@ class DaysBetween(Func):
         return days_between(end, start, connection), [*end_params, *start_params]
 
 
+def queryset_of(query) -> QuerySet:
+    """A queryset on a copy of ``query``: a query resolved once (and kept, never changed) starts
+    each request's queryset without being built again."""
+    queryset = query.model._default_manager.all()
+    queryset.query = query.chain()
+    return queryset
+
+
 def as_float(expression) -> Cast:
     """Arithmetic in double precision: the same value in Python and in SQL, so it can be a page cursor."""
     return Cast(expression, FloatField())

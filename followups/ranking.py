@@ -23,7 +23,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
 from django.db.models.sql import Query
 
-from core.db import DaysBetween, as_float
+from core.db import DaysBetween, as_float, queryset_of
 from customers.selectors import customer_value_expression, typical_customer_value
 from followups.models import FollowUp
 from followups.reasons import REASONS
@@ -46,9 +46,7 @@ def ranked_followups(*, day: datetime.date) -> QuerySet[FollowUp]:
     query costs more than the page's Python otherwise does (a Case per reason, each a filter). So
     it is resolved once per day and process, and each queryset starts from a copy of that query.
     """
-    followups = FollowUp.objects.all()
-    followups.query = _ranked_query(day, typical_customer_value(day=day)).chain()
-    return followups
+    return queryset_of(_ranked_query(day, typical_customer_value(day=day)))
 
 
 @functools.lru_cache(maxsize=8)

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from core.db import SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order
+from core.db import SortKey, cursor_decode, cursor_encode, keyset_after, keyset_order, queryset_of
 from core.roles import is_manager
 from customers.models import Interaction
 from customers.selectors import customer_list, sales_team
@@ -256,11 +256,7 @@ def _section_ids(
 
 def _rows_by_pk(ids: list[int]) -> dict[int, FollowUp]:
     """The rows of ``ids`` with what the page shows of each (customer, plan, last contact), in one query."""
-    if not ids:
-        return {}
-    rows = FollowUp.objects.all()
-    rows.query = _page_rows_query(timezone.localdate()).chain()
-    return rows.in_bulk(ids)
+    return queryset_of(_page_rows_query(timezone.localdate())).in_bulk(ids) if ids else {}
 
 
 # The columns a calls-due row shows (``followups_tags.call_row``, ``_row.html``, ``reasons.explain``):
